@@ -1,0 +1,193 @@
+// Package news holds the message contracts of the pipeline: the article as it
+// moves between stages, the brief it becomes, the status a reader can ask for,
+// and the subjects, streams and buckets they travel on.
+//
+// Everything here is plain data with JSON tags. It imports nothing from NATS so
+// that stage logic, the gateway and tests can share it freely; a change to a
+// field that is already published is a schema change and bumps SchemaVersion.
+package news
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// SchemaVersion is written into every brief. Readers should accept briefs of
+// the same major version and ignore fields they do not know.
+const SchemaVersion = "1.0"
+
+// Submission is what users drop on SubjectSubmitted or POST to /v1/articles.
+// Only Body or URL is required. Plain text and HTML are accepted as well and
+// become the Body.
+type Submission struct {
+	Title       string `json:"title,omitempty"`
+	Body        string `json:"body,omitempty"`
+	URL         string `json:"url,omitempty"`
+	Source      string `json:"source,omitempty"`
+	PublishedAt string `json:"published_at,omitempty"`
+	Language    string `json:"language,omitempty"`
+	// HTML is set when Body holds an HTML page rather than text.
+	HTML bool `json:"html,omitempty"`
+}
+
+// Article is a normalised article: the output of ingest and, once Language is
+// set, of language detection. ID is a content hash (see ID), so the same text
+// submitted twice has the same ID.
+type Article struct {
+	ID          string     `json:"id"`
+	Title       string     `json:"title,omitempty"`
+	Body        string     `json:"body"`
+	URL         string     `json:"url,omitempty"`
+	Source      string     `json:"source,omitempty"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	// LanguageHint is what the submitter claimed, if anything.
+	LanguageHint string    `json:"language_hint,omitempty"`
+	Language     *Language `json:"language,omitempty"`
+	SubmittedAt  time.Time `json:"submitted_at"`
+}
+
+// Language is the detected language of an article.
+type Language struct {
+	Code       string  `json:"code"`
+	Confidence float64 `json:"confidence"`
+}
+
+// Entity types. MONEY, PERCENT and QUANTITY carry a numeric Value.
+const (
+	Person   = "PERSON"
+	Org      = "ORG"
+	Location = "LOCATION"
+	Product  = "PRODUCT"
+	Event    = "EVENT"
+	Money    = "MONEY"
+	Percent  = "PERCENT"
+	Quantity = "QUANTITY"
+	Date     = "DATE"
+)
+
+// Entity is one named thing in an article, with every place it is mentioned.
+type Entity struct {
+	Name     string   `json:"name"`
+	Type     string   `json:"type"`
+	Value    *float64 `json:"value,omitempty"`
+	Currency string   `json:"currency,omitempty"`
+	// Unit names what a QUANTITY counts ("chip", "Cpu").
+	Unit string `json:"unit,omitempty"`
+	// Qualifier keeps "more than", "up to", "about" and the like: over, under, about, up_to, at_least.
+	Qualifier string `json:"qualifier,omitempty"`
+	// Approximate is set for vague amounts such as "decine di milioni".
+	Approximate bool `json:"approximate,omitempty"`
+	// ISO is a normalised DATE (YYYY, YYYY-MM or YYYY-MM-DD).
+	ISO      string    `json:"iso,omitempty"`
+	Count    int       `json:"count"`
+	Mentions []Mention `json:"mentions"`
+}
+
+// Mention is a half-open byte range [Start, End) into Article.Body as stored.
+type Mention struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// Extracted is the output of the entities stage.
+type Extracted struct {
+	Article  Article  `json:"article"`
+	Entities []Entity `json:"entities"`
+	// Method is "offline", "llm:<model>", or "offline (llm failed: …)".
+	Method string `json:"method"`
+}
+
+// Brief is the product: what the gateway serves and KV bucket BucketBriefs
+// holds under the article ID.
+type Brief struct {
+	ID            string     `json:"id"`
+	SchemaVersion string     `json:"schema_version"`
+	Language      Language   `json:"language"`
+	Title         string     `json:"title"`
+	Headline      string     `json:"headline"`
+	Summary       string     `json:"summary"`
+	KeyPoints     []string   `json:"key_points"`
+	Entities      []Entity   `json:"entities"`
+	Topics        []string   `json:"topics"`
+	Keywords      []string   `json:"keywords,omitempty"`
+	Source        Source     `json:"source"`
+	Method        Method     `json:"method"`
+	CreatedAt     time.Time  `json:"created_at"`
+	WordCount     int        `json:"word_count"`
+	Body          string     `json:"body"`
+	Translations  []Brief    `json:"translations,omitempty"`
+	LLM           *LLMUsage  `json:"llm,omitempty"`
+	SubmittedAt   *time.Time `json:"submitted_at,omitempty"`
+}
+
+// Source says where the article came from.
+type Source struct {
+	URL         string     `json:"url,omitempty"`
+	Name        string     `json:"name,omitempty"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+}
+
+// Method records which engine made each part of the brief.
+type Method struct {
+	Entities string `json:"entities"`
+	Summary  string `json:"summary"`
+	// PromptVersion is set when an LLM wrote the summary.
+	PromptVersion string `json:"prompt_version,omitempty"`
+	// Notes says what happened on the way, e.g. a grounding retry or a fallback.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// LLMUsage is the provenance and cost of the LLM calls behind a brief.
+type LLMUsage struct {
+	Model            string  `json:"model"`
+	PromptTokens     int     `json:"prompt_tokens"`
+	CompletionTokens int     `json:"completion_tokens"`
+	CostUSD          float64 `json:"cost_usd"`
+	Cached           bool    `json:"cached,omitempty"`
+}
+
+// Article states, as served by GET /v1/articles/{id}.
+const (
+	StatusPending  = "pending"
+	StatusBriefed  = "briefed"
+	StatusRejected = "rejected"
+	StatusFailed   = "failed"
+)
+
+// Status is the life of one article, kept in KV bucket BucketArticles.
+type Status struct {
+	ID        string    `json:"id"`
+	Status    string    `json:"status"`
+	Reason    string    `json:"reason,omitempty"`
+	Stage     string    `json:"stage,omitempty"`
+	Language  string    `json:"language,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Rejection is published on SubjectRejected when a stage refuses an article
+// for a reason that retrying cannot change (unsupported language, empty text).
+type Rejection struct {
+	ID     string    `json:"id"`
+	Stage  string    `json:"stage"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// ID returns the article id for a normalised text: the first 16 bytes of the
+// SHA-256 of title and body, hex encoded. Normalisation happens before (see
+// package ingest), so whitespace and Unicode form do not change the id.
+func ID(title, body string) string {
+	h := sha256.New()
+	h.Write([]byte(title))
+	h.Write([]byte{0})
+	h.Write([]byte(body))
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// RawID names a message that could not be decoded into an article, so its
+// rejection can still be found.
+func RawID(data []byte) string {
+	sum := sha256.Sum256(data)
+	return "raw-" + hex.EncodeToString(sum[:16])
+}

@@ -1,0 +1,52 @@
+package news
+
+// Subjects. Everything on news.> is kept by StreamNews; the language suffix
+// lets a deployment run workers per language.
+//
+//	news.submitted            raw submissions (JSON Submission, or plain text/HTML)
+//	news.ingested             Article, normalised, with its ID
+//	news.detected.<lang>      Article with Language set
+//	news.extracted.<lang>     Extracted (article + entities)
+//	news.briefed.<lang>       Brief
+//	news.rejected.<stage>     Rejection
+//	dlq.<stage>               the original message, with reason headers
+const (
+	SubjectSubmitted = "news.submitted"
+	SubjectIngested  = "news.ingested"
+	SubjectDetected  = "news.detected" // + "." + lang
+	SubjectExtracted = "news.extracted"
+	SubjectBriefed   = "news.briefed"
+	SubjectRejected  = "news.rejected"
+	SubjectDLQ       = "dlq"
+)
+
+// Streams and buckets.
+const (
+	StreamNews     = "NEWS"
+	StreamDLQ      = "DLQ"
+	BucketBriefs   = "briefs"
+	BucketArticles = "articles"
+)
+
+// Stage names, used for consumer names, Msg-Id suffixes and status records.
+const (
+	StageIngest     = "ingest"
+	StageLangDetect = "langdetect"
+	StageEntities   = "entities"
+	StageSummarise  = "summarise"
+	StageRecord     = "record"
+)
+
+// Headers set on every message the pipeline publishes.
+const (
+	HeaderID     = "Newsbrief-Id"
+	HeaderStage  = "Newsbrief-Stage"
+	HeaderReason = "Newsbrief-Reason"
+	// HeaderFailedSubject and HeaderDeliveries go on dead letters.
+	HeaderFailedSubject = "Newsbrief-Failed-Subject"
+	HeaderDeliveries    = "Newsbrief-Deliveries"
+	HeaderFailedAt      = "Newsbrief-Failed-At"
+)
+
+// Subject joins a base subject and a token, e.g. Subject(SubjectBriefed, "it").
+func Subject(base, token string) string { return base + "." + token }
