@@ -238,4 +238,3 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
-
