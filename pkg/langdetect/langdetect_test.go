@@ -90,7 +90,7 @@ func TestDetect(t *testing.T) {
 			body: "Italy's largest bank reported record quarterly earnings on Tuesday, helped by higher interest rates.", want: "en"},
 		{name: "body only en", body: "The company said it would release the new model to developers next month, after a period of testing.", want: "en"},
 		{name: "spanish rejected", title: "El Gobierno aprueba la nueva ley",
-			body: "El Consejo de Ministros ha aprobado este martes el proyecto de ley que regula la inteligencia artificial en España.",
+			body:    "El Consejo de Ministros ha aprobado este martes el proyecto de ley que regula la inteligencia artificial en España.",
 			wantErr: ErrUnsupported, errHas: "language es (Spanish, confidence"},
 		{name: "french rejected", body: "Le gouvernement a présenté mercredi un projet de loi sur l'intelligence artificielle, qui sera débattu au Parlement.",
 			wantErr: ErrUnsupported, errHas: "language fr (French"},
