@@ -276,9 +276,25 @@ func fromHTML(page, pageURL string) (htmlArticle, error) {
 	if err := art.RenderText(&b); err != nil || strings.TrimSpace(b.String()) == "" {
 		return htmlArticle{}, fmt.Errorf("%w: no article text found in the HTML", ErrEmpty)
 	}
-	h := htmlArticle{text: b.String(), title: art.Title(), site: art.SiteName(), lang: art.Language()}
+	h := htmlArticle{text: b.String(), title: trimSite(art.Title(), art.SiteName()), site: art.SiteName(), lang: art.Language()}
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
 		h.published = &t
 	}
 	return h, nil
+}
+
+// trimSite removes the site name that pages append to their title, as in
+// "Headline - Site" or "Headline | Site".
+func trimSite(title, site string) string {
+	title, site = cleanLine(title), cleanLine(site)
+	if site == "" || !strings.HasSuffix(title, site) {
+		return title
+	}
+	head := strings.TrimSpace(strings.TrimSuffix(title, site))
+	for _, sep := range []string{"-", "|", "–", "—", "·", ":", "::"} {
+		if h, ok := strings.CutSuffix(head, sep); ok && strings.TrimSpace(h) != "" {
+			return strings.TrimSpace(h)
+		}
+	}
+	return title
 }
