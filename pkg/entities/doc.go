@@ -8,3 +8,8 @@
 // spellings and surname-only references, and returned with byte offsets into
 // the article body so a page can highlight them.
 package entities
+
+import "errors"
+
+// ErrAliases is returned when the alias file has a malformed line.
+var ErrAliases = errors.New("entities: bad alias line")
