@@ -29,7 +29,7 @@ type TrainOptions struct {
 	// the other folds, so the feature behaves on training data as it will
 	// on unseen text.
 	Folds int
-	Log      io.Writer
+	Log   io.Writer
 }
 
 // Train fits an averaged perceptron on IOB2-labelled sentences. Tags outside
