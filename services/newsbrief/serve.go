@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -108,14 +109,12 @@ func boolInt(b bool) int {
 
 // buildPipeline makes every engine: ingest, the language detector (lingua),
 // entities and summary.
-func buildPipeline(c service.Config, getenv func(string) string, log interface {
-	Info(string, ...any)
-}) (*pipeline.Pipeline, error) {
+func buildPipeline(c service.Config, getenv func(string) string, log *slog.Logger) (*pipeline.Pipeline, error) {
 	det, err := langdetect.New(c.Languages)
 	if err != nil {
 		return nil, fmt.Errorf("language detector: %w", err)
 	}
-	ents, sum, err := service.Engines(c, getenv, c.Logger(nil))
+	ents, sum, err := service.Engines(c, getenv, log)
 	if err != nil {
 		return nil, err
 	}
