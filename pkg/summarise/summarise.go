@@ -191,14 +191,12 @@ func analyse(body, lang string) []sent {
 		}
 		sents = append(sents, s)
 	}
+	perPara := make([]int, para+1)
+	for _, s := range sents {
+		perPara[s.para]++
+	}
 	for i := range sents {
-		n := 0
-		for j := range sents {
-			if sents[j].para == sents[i].para {
-				n++
-			}
-		}
-		sents[i].paraSents = n
+		sents[i].paraSents = perPara[sents[i].para]
 	}
 	rank := 0
 	for i := range sents {
@@ -207,8 +205,9 @@ func analyse(body, lang string) []sent {
 		first, _ := utf8.DecodeRuneInString(s.text)
 		last, _ := utf8.DecodeLastRuneInString(s.text)
 		ended := strings.ContainsRune(".!?…»”\")", last)
-		meta := (i == 0 && metaLine.MatchString(s.text) && !ended) ||
-			dateLine.MatchString(s.text) || caption.MatchString(s.text)
+		meta := (i == 0 && nw <= 5 && !ended && metaLine.MatchString(s.text)) ||
+			(nw <= 8 && dateLine.MatchString(s.text)) ||
+			(strings.IndexByte(s.text, ':') >= 0 && caption.MatchString(s.text))
 		s.pointable = !meta && ended && nw >= 5 && !unicode.IsLower(first)
 		s.candidate = s.pointable && nw >= minSentWords &&
 			!(s.paraSents == 1 && nw < 8) // lone short line: usually a caption
@@ -306,11 +305,10 @@ func score(title string, sents []sent, ents []news.Entity) {
 		for _, e := range ents {
 			wt := math.Log1p(float64(max(e.Count, len(e.Mentions))))
 			for _, m := range e.Mentions {
-				for i := range sents {
-					if m.Start >= sents[i].span.Start && m.End <= sents[i].span.End {
-						entW[i] += wt
-						break
-					}
+				// The last sentence starting at or before the mention.
+				i := sort.Search(len(sents), func(i int) bool { return sents[i].span.Start > m.Start }) - 1
+				if i >= 0 && m.End <= sents[i].span.End {
+					entW[i] += wt
 				}
 			}
 		}
