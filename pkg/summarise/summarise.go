@@ -24,7 +24,7 @@
 //     mention count; without them, recurring capitalised words).
 //   - The first real sentence is always kept; then the best-scoring sentences
 //     are added, skipping near-duplicates, until the summary has 2–4
-//     sentences and about 60 words, and are printed in article order.
+//     sentences and about 50 words, and are printed in article order.
 //
 // # Headline
 //
@@ -42,7 +42,7 @@
 // # Topics
 //
 // Labels from the fixed taxonomy in Taxonomy (see docs/topics.md for the
-// cue words): ai, cloud, chips, cybersecurity, telecom, software, devices,
+// cue words and scoring): ai, cloud, chips, cybersecurity, telecom, software, devices,
 // big-tech, startups, funding, m&a, regulation, space, energy, mobility,
 // science, health, economy, politics, justice, disaster, sport, culture.
 //
