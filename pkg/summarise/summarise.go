@@ -24,7 +24,7 @@
 //     mention count; without them, recurring capitalised words).
 //   - The first real sentence is always kept; then the best-scoring sentences
 //     are added, skipping near-duplicates, until the summary has 2–4
-//     sentences and about 60 words, and are printed in article order.
+//     sentences and about 50 words, and are printed in article order.
 //
 // # Headline
 //
@@ -42,7 +42,7 @@
 // # Topics
 //
 // Labels from the fixed taxonomy in Taxonomy (see docs/topics.md for the
-// cue words): ai, cloud, chips, cybersecurity, telecom, software, devices,
+// cue words and scoring): ai, cloud, chips, cybersecurity, telecom, software, devices,
 // big-tech, startups, funding, m&a, regulation, space, energy, mobility,
 // science, health, economy, politics, justice, disaster, sport, culture.
 //
@@ -191,14 +191,12 @@ func analyse(body, lang string) []sent {
 		}
 		sents = append(sents, s)
 	}
+	perPara := make([]int, para+1)
+	for _, s := range sents {
+		perPara[s.para]++
+	}
 	for i := range sents {
-		n := 0
-		for j := range sents {
-			if sents[j].para == sents[i].para {
-				n++
-			}
-		}
-		sents[i].paraSents = n
+		sents[i].paraSents = perPara[sents[i].para]
 	}
 	rank := 0
 	for i := range sents {
@@ -207,8 +205,9 @@ func analyse(body, lang string) []sent {
 		first, _ := utf8.DecodeRuneInString(s.text)
 		last, _ := utf8.DecodeLastRuneInString(s.text)
 		ended := strings.ContainsRune(".!?…»”\")", last)
-		meta := (i == 0 && metaLine.MatchString(s.text) && !ended) ||
-			dateLine.MatchString(s.text) || caption.MatchString(s.text)
+		meta := (i == 0 && nw <= 5 && !ended && metaLine.MatchString(s.text)) ||
+			(nw <= 8 && dateLine.MatchString(s.text)) ||
+			(strings.IndexByte(s.text, ':') >= 0 && caption.MatchString(s.text))
 		s.pointable = !meta && ended && nw >= 5 && !unicode.IsLower(first)
 		s.candidate = s.pointable && nw >= minSentWords &&
 			!(s.paraSents == 1 && nw < 8) // lone short line: usually a caption
@@ -306,11 +305,10 @@ func score(title string, sents []sent, ents []news.Entity) {
 		for _, e := range ents {
 			wt := math.Log1p(float64(max(e.Count, len(e.Mentions))))
 			for _, m := range e.Mentions {
-				for i := range sents {
-					if m.Start >= sents[i].span.Start && m.End <= sents[i].span.End {
-						entW[i] += wt
-						break
-					}
+				// The last sentence starting at or before the mention.
+				i := sort.Search(len(sents), func(i int) bool { return sents[i].span.Start > m.Start }) - 1
+				if i >= 0 && m.End <= sents[i].span.End {
+					entW[i] += wt
 				}
 			}
 		}

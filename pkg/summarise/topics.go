@@ -111,7 +111,8 @@ var topicTerms = map[string][]string{
 // from at least two different cue words, or 4 from one; at most five topics
 // are returned, best first.
 func topics(title, lead string, body []word) []string {
-	titleWords := tokenize(title + " " + lead)
+	bodyIx := newTermIndex(body)
+	headIx := newTermIndex(tokenize(title + " " + lead))
 	type hit struct {
 		topic string
 		score int
@@ -120,7 +121,7 @@ func topics(title, lead string, body []word) []string {
 	for _, t := range Taxonomy {
 		score, distinct := 0, 0
 		for _, term := range topicTerms[t] {
-			n := countTerm(body, term) + 2*countTerm(titleWords, term)
+			n := bodyIx.count(term) + 2*headIx.count(term)
 			if n > 0 {
 				distinct++
 				score += n
@@ -141,7 +142,58 @@ func topics(title, lead string, body []word) []string {
 	return out
 }
 
-// countTerm counts occurrences of one cue term in words.
+// termIndex counts cue terms in a text without rescanning it per term.
+type termIndex struct {
+	words  []word
+	lower  map[string]int // lower-case word → occurrences
+	sorted []string       // the keys of lower, sorted, for prefix search
+	capped map[string]int // lower-case word → capitalised occurrences
+	joined string         // " w1 w2 … " for phrase search
+}
+
+func newTermIndex(words []word) *termIndex {
+	ix := &termIndex{words: words, lower: make(map[string]int), capped: make(map[string]int)}
+	var b strings.Builder
+	b.WriteByte(' ')
+	for _, w := range words {
+		ix.lower[w.lower]++
+		if w.cap {
+			ix.capped[w.lower]++
+		}
+		b.WriteString(w.lower)
+		b.WriteByte(' ')
+	}
+	ix.joined = b.String()
+	ix.sorted = make([]string, 0, len(ix.lower))
+	for w := range ix.lower {
+		ix.sorted = append(ix.sorted, w)
+	}
+	sort.Strings(ix.sorted)
+	return ix
+}
+
+// count counts occurrences of one cue term.
+func (ix *termIndex) count(term string) int {
+	if strings.Contains(term, " ") {
+		if !strings.Contains(term, "*") && !strings.HasPrefix(term, "=") {
+			return strings.Count(ix.joined, " "+term+" ")
+		}
+		return countTerm(ix.words, term)
+	}
+	switch {
+	case strings.HasPrefix(term, "="):
+		return ix.capped[term[1:]]
+	case strings.HasSuffix(term, "*"):
+		p, n := term[:len(term)-1], 0
+		for i := sort.SearchStrings(ix.sorted, p); i < len(ix.sorted) && strings.HasPrefix(ix.sorted[i], p); i++ {
+			n += ix.lower[ix.sorted[i]]
+		}
+		return n
+	}
+	return ix.lower[term]
+}
+
+// countTerm counts occurrences of one cue term in words, the slow way.
 func countTerm(words []word, term string) int {
 	parts := strings.Fields(term)
 	n := 0
