@@ -482,7 +482,7 @@ func TestCostTable(t *testing.T) {
 		want  float64
 	}{
 		{"gpt-4o-mini", 0.15 + 0.60},
-		{"gpt-4o-2024-08-06", 10},      // override wins, by prefix
+		{"gpt-4o-2024-08-06", 10},        // override wins, by prefix
 		{"gpt-4.1-nano-2025-04-14", 0.5}, // built-in, longest prefix
 		{"llama3:8b", 3},
 		{"qwen2.5:7b", 0}, // local model
