@@ -34,6 +34,8 @@ func TestCheckClaims(t *testing.T) {
 		{"space thousands", en, "It sold 1 200 000 units.", nil},
 		{"unit suffix", it, "Amazon may invest 10bn in OpenAI.", nil},
 		{"stop names", it, "The CEO of Amazon spoke about AI.", nil},
+		{"number words", "On day five in Washington D.C. the Australia team won.", "On day 5 in DC the Australian team won.", nil},
+		{"short stems not merged", "Apple sold more.", "The Apples sold more.", []string{"Apples"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,9 +56,9 @@ func TestFindSpans(t *testing.T) {
 		surface string
 		want    []string
 	}{
-		{"Amazon", []string{"Amazon", "Amazon"}},     // exact, whole words only
+		{"Amazon", []string{"Amazon", "Amazon"}},                  // exact, whole words only
 		{"amazon web services", []string{"Amazon  Web Services"}}, // case and spaces
-		{"L'accordo", []string{"L’accordo", "l'accordo"}},          // apostrophe and case
+		{"L'accordo", []string{"L’accordo", "l'accordo"}},         // apostrophe and case
 		{"Open AI", []string{"Open AI"}},
 		{"Microsoft", nil},
 		{"", nil},
