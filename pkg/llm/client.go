@@ -88,7 +88,9 @@ func (u Usage) LLM() *news.LLMUsage {
 	return &news.LLMUsage{Model: u.Model, PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, CostUSD: u.CostUSD, Cached: u.Cached}
 }
 
-func (u *Usage) note(format string, args ...any) { u.Notes = append(u.Notes, fmt.Sprintf(format, args...)) }
+func (u *Usage) note(format string, args ...any) {
+	u.Notes = append(u.Notes, fmt.Sprintf(format, args...))
+}
 
 // Options are the collaborators and knobs of a Client. The zero value of
 // each field has a working default.

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -305,10 +306,65 @@ func indexArticle(texts ...string) articleIndex {
 				ix.numbers[t.digits] = true
 				continue
 			}
-			ix.words[wordKey(t.text)] = true
+			k := wordKey(t.text)
+			ix.words[k] = true
+			if n, ok := numberWords[k]; ok {
+				ix.numbers[n] = true // "five" grounds "5"
+			}
+		}
+		// Dotted acronyms: "D.C." and "U.S." ground "DC" and "US".
+		for _, m := range dottedRE.FindAllString(s, -1) {
+			ix.words[wordKey(strings.ReplaceAll(m, ".", ""))] = true
 		}
 	}
 	return ix
+}
+
+var dottedRE = regexp.MustCompile(`\b(?:\p{Lu}\.){2,}`)
+
+// numberWords are the English and Italian number words an article may
+// spell out where a brief uses digits.
+var numberWords = func() map[string]string {
+	m := map[string]string{}
+	en := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+		"twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"}
+	it := []string{"zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove", "dieci", "undici",
+		"dodici", "tredici", "quattordici", "quindici", "sedici", "diciassette", "diciotto", "diciannove", "venti"}
+	for i := range en {
+		m[en[i]] = fmt.Sprint(i)
+		m[it[i]] = fmt.Sprint(i)
+	}
+	m["una"] = "1"
+	for i, w := range []string{"thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand"} {
+		m[w] = []string{"30", "40", "50", "60", "70", "80", "90", "100", "1000"}[i]
+	}
+	for i, w := range []string{"trenta", "quaranta", "cinquanta", "sessanta", "settanta", "ottanta", "novanta", "cento", "mille"} {
+		m[w] = []string{"30", "40", "50", "60", "70", "80", "90", "100", "1000"}[i]
+	}
+	delete(m, "zero")
+	return m
+}()
+
+// stemGrounded accepts a name that differs from an article word only in a
+// short ending ("Australian" for "Australia", "Italiani" for "Italia"):
+// both share a prefix of at least 6 letters that covers all but the last
+// three letters of each.
+func (ix articleIndex) stemGrounded(k string) bool {
+	r := []rune(k)
+	if len(r) < 7 {
+		return false
+	}
+	for w := range ix.words {
+		wr := []rune(w)
+		p := 0
+		for p < len(r) && p < len(wr) && r[p] == wr[p] {
+			p++
+		}
+		if p >= 6 && len(r)-p <= 3 && len(wr)-p <= 3 {
+			return true
+		}
+	}
+	return false
 }
 
 // Violation is one number or name in a brief that the article lacks.
@@ -358,7 +414,7 @@ func checkClaims(ix articleIndex, field, text string) []Violation {
 			continue
 		}
 		k := wordKey(t.text)
-		if stopNames[k] || ix.words[k] {
+		if stopNames[k] || ix.words[k] || ix.stemGrounded(k) {
 			continue
 		}
 		add("name", t.text)

@@ -482,7 +482,7 @@ func TestCostTable(t *testing.T) {
 		want  float64
 	}{
 		{"gpt-4o-mini", 0.15 + 0.60},
-		{"gpt-4o-2024-08-06", 10},      // override wins, by prefix
+		{"gpt-4o-2024-08-06", 10},        // override wins, by prefix
 		{"gpt-4.1-nano-2025-04-14", 0.5}, // built-in, longest prefix
 		{"llama3:8b", 3},
 		{"qwen2.5:7b", 0}, // local model
@@ -520,3 +520,34 @@ func TestNewDisabled(t *testing.T) {
 		t.Errorf("err = %v, want ErrDisabled", err)
 	}
 }
+
+// BenchmarkBrief measures the client's own overhead per brief against a
+// local server with no latency (HTTP, JSON, grounding), cache disabled.
+func BenchmarkBrief(b *testing.B) {
+	srv := llmtest.NewServer(llmtest.Options{})
+	defer srv.Close()
+	c, err := llm.New(llm.Config{BaseURL: srv.BaseURL(), Model: "m", Timeout: time.Second}, llm.WithCache(nopCache{}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := c.Brief(context.Background(), llm.BriefInput{ArticleID: "a", Body: article, Lang: "en"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkGround(b *testing.B) {
+	out := llm.BriefOutput{Headline: "Amazon may invest $10 billion in OpenAI", Summary: "Amazon is in talks to invest more than $10 billion in OpenAI. OpenAI would use Trainium chips.",
+		KeyPoints: []string{"Andy Jassy declined to comment.", "Revenue grew 40% in 2025."}}
+	for b.Loop() {
+		if v := llm.Ground(out, "", article, nil); len(v) > 0 {
+			b.Fatal(v)
+		}
+	}
+}
+
+type nopCache struct{}
+
+func (nopCache) Get(context.Context, string) ([]byte, bool, error) { return nil, false, nil }
+func (nopCache) Put(context.Context, string, []byte) error         { return nil }

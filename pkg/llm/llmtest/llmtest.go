@@ -369,8 +369,11 @@ func entities(article string) []any {
 	for _, m := range percentRE.FindAllString(article, -1) {
 		add(m, "PERCENT")
 	}
-	for _, m := range capsRE.FindAllString(article, -1) {
-		m = strings.TrimRight(m, ".’'-")
+	for _, ix := range capsRE.FindAllStringIndex(article, -1) {
+		if !wholeWord(article, ix[0], ix[1]) {
+			continue // "Cloud" in "iCloud"
+		}
+		m := strings.TrimRight(article[ix[0]:ix[1]], ".’'-")
 		if first, _, _ := strings.Cut(m, " "); starters[first] {
 			if _, rest, ok := strings.Cut(m, " "); ok {
 				m = rest
@@ -383,4 +386,11 @@ func entities(article string) []any {
 		}
 	}
 	return out
+}
+
+func wholeWord(s string, i, j int) bool {
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	prev, _ := utf8.DecodeLastRuneInString(s[:i])
+	next, _ := utf8.DecodeRuneInString(s[j:])
+	return (i == 0 || !isWord(prev)) && (j == len(s) || !isWord(next))
 }
