@@ -69,7 +69,9 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	case news.StageLangDetect:
 		return bus.Run(ctx, b, bus.Spec[news.Article, news.Article]{
 			Name: name, Subjects: []string{news.SubjectIngested}, Func: p.Detect, Workers: workers, Observe: observe,
-			Route: func(a news.Article) (string, string) { return news.Subject(news.SubjectDetected, a.Language.Code), a.ID },
+			Route: func(a news.Article) (string, string) {
+				return news.Subject(news.SubjectDetected, a.Language.Code), a.ID
+			},
 		})
 	case news.StageEntities:
 		return bus.Run(ctx, b, bus.Spec[news.Article, news.Extracted]{
@@ -81,7 +83,9 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	case news.StageSummarise:
 		return bus.Run(ctx, b, bus.Spec[news.Extracted, news.Brief]{
 			Name: name, Subjects: []string{news.SubjectExtracted + ".>"}, Func: p.Summarise, Workers: workers, Observe: observe,
-			Route: func(br news.Brief) (string, string) { return news.Subject(news.SubjectBriefed, br.Language.Code), br.ID },
+			Route: func(br news.Brief) (string, string) {
+				return news.Subject(news.SubjectBriefed, br.Language.Code), br.ID
+			},
 		})
 	case news.StageRecord:
 		return bus.Record(ctx, b, workers, observe)
