@@ -71,6 +71,10 @@ func New(cfg Config, backend Backend, index *Index) *Server {
 	s.mux.HandleFunc("GET /v1/briefs", s.listBriefs)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
 	s.mux.HandleFunc("GET /readyz", s.ready)
+	s.mux.HandleFunc("GET /v1/schema/brief", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/schema+json")
+		_, _ = w.Write(news.BriefSchema)
+	})
 	return s
 }
 
