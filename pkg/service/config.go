@@ -66,6 +66,18 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_ENTITIES_ENGINE", "auto", "auto (LLM when configured), offline or llm"},
 	{"NEWSBRIEF_SUMMARY_ENGINE", "auto", "auto (LLM when configured), offline or llm"},
 	{"NEWSBRIEF_FETCH_TIMEOUT", "15s", "timeout for fetching a submitted URL"},
+	{"NEWSBRIEF_URL", "http://127.0.0.1:8080", "where the CLI client commands find the HTTP API"},
+	// Read by package llm (see pkg/llm/config.go).
+	{"OPENAI_BASE_URL", "", "OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (Ollama); /v1 is added to a bare host"},
+	{"OPENAI_API_KEY", "", "API key; empty sends no Authorization header (local servers)"},
+	{"NEWSBRIEF_LLM_MODEL", "", "model name; the LLM path is on when a model and an endpoint or key are set"},
+	{"NEWSBRIEF_LLM_TIMEOUT", "60s", "timeout of one LLM request"},
+	{"NEWSBRIEF_LLM_RETRIES", "2", "retries of one LLM request (408/409/429/5xx, network)"},
+	{"NEWSBRIEF_LLM_CONCURRENCY", "4", "LLM requests in flight per process"},
+	{"NEWSBRIEF_LLM_DAILY_TOKENS", "0", "token budget per UTC day, 0 = unlimited"},
+	{"NEWSBRIEF_LLM_BUDGET_MODE", "wait", "when the budget is spent: wait (articles wait for the next day) or offline (fall back)"},
+	{"NEWSBRIEF_LLM_PRICES", "", `JSON price override {"model":{"prompt":usd_per_1M,"completion":usd_per_1M}}`},
+	{"NEWSBRIEF_BRIEF_LANGUAGES", "", "extra brief languages written by the LLM, e.g. it,en (translations)"},
 }
 
 // Load reads flags from args with defaults from getenv. Every problem is
