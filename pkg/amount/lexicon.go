@@ -10,6 +10,7 @@ import (
 // Italian preposition before a month), so the fields are independent.
 type lexeme struct {
 	key string
+	idx int16 // position in lexemes, plus one
 
 	scale   float64 // multiplier after a number: mila, milioni, bn, million
 	curOnly bool    // scale only next to a currency ("£2.3m"), never bare ("10m" may be metres)
@@ -37,14 +38,20 @@ type lexeme struct {
 	pct       int  // 1: percent on its own (percento, percent); 2: "per" waiting for cento/cent
 }
 
-var lexicon = map[string]*lexeme{}
+var (
+	maxLexLen int // longest key in bytes: longer words are not looked up
+	lexicon   = map[string]*lexeme{}
+	lexemes []*lexeme // by idx-1, so tokens can refer to a lexeme without a pointer
+)
 
 func lx(word string) *lexeme {
 	if l, ok := lexicon[word]; ok {
 		return l
 	}
-	l := &lexeme{key: word}
+	lexemes = append(lexemes, &lexeme{key: word, idx: int16(len(lexemes) + 1)})
+	l := lexemes[len(lexemes)-1]
 	lexicon[word] = l
+	maxLexLen = max(maxLexLen, len(word))
 	return l
 }
 

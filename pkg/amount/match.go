@@ -16,6 +16,10 @@ type matcher struct {
 
 func (m *matcher) run(out []Amount) []Amount {
 	for i := 0; i < len(m.toks); {
+		if !m.canStart(i) {
+			i++
+			continue
+		}
 		if a, next, ok := m.date(i); ok {
 			out = append(out, a)
 			i = next
@@ -31,6 +35,30 @@ func (m *matcher) run(out []Amount) []Amount {
 	return out
 }
 
+// canStart is a cheap test that token i may begin a date or an amount.
+func (m *matcher) canStart(i int) bool {
+	t := &m.toks[i]
+	switch t.k {
+	case tNum, tNumDate:
+		return true
+	case tSym:
+		_, ok := currencySymbols[t.r]
+		return ok || t.r == '+' || t.r == '-' || t.r == '−'
+	}
+	if l := t.lex(); l != nil && (l.weekday || l.month > 0 || l.num > 0 || l.vague > 0) {
+		return true
+	}
+	return t.upper && t.e-t.s <= 3 // US$, EUR
+}
+
+// lex returns the lexeme of a word token, or nil.
+func (t *tok) lex() *lexeme {
+	if t.li == 0 {
+		return nil
+	}
+	return lexemes[t.li-1]
+}
+
 // on reports whether token j exists and continues the line of token j-1.
 func (m *matcher) on(j int) bool { return j < len(m.toks) && !m.toks[j].nl }
 
@@ -39,7 +67,7 @@ func (m *matcher) lex(j int) *lexeme {
 	if !m.on(j) || m.toks[j].k != tWord {
 		return nil
 	}
-	return m.toks[j].lx
+	return m.toks[j].lex()
 }
 
 func (m *matcher) sym(j int, r rune) bool {
@@ -52,7 +80,7 @@ func (m *matcher) glued(j int) bool { return m.on(j) && !m.toks[j].sp }
 func (m *matcher) word(j int) string { return m.text[m.toks[j].s:m.toks[j].e] }
 
 func (m *matcher) span(kind string, i, j int) Amount {
-	s, e := m.toks[i].s, m.toks[j-1].e
+	s, e := int(m.toks[i].s), int(m.toks[j-1].e)
 	return Amount{Kind: kind, Start: s, End: e, Text: m.text[s:e]}
 }
 
@@ -104,16 +132,16 @@ func (m *matcher) amount(i int) (Amount, int, bool) {
 				return Amount{}, 0, false
 			}
 		}
-	case t.k == tWord && t.lx != nil && t.lx.num > 0:
+	case t.k == tWord && t.lex() != nil && t.lex().num > 0:
 		l := m.lex(j + 1)
 		if l == nil || l.scale == 0 || l.curOnly ||
-			(t.lx.num <= 1 && l.itPl) || (t.lx.num > 1 && l.itSing) {
+			(t.lex().num <= 1 && l.itPl) || (t.lex().num > 1 && l.itSing) {
 			return Amount{}, 0, false
 		}
-		v, numWord = t.lx.num, true
+		v, numWord = t.lex().num, true
 		j++
-	case t.k == tWord && t.lx != nil && t.lx.vague > 0 && cur == "" && !t.nl:
-		v, approx = t.lx.vague, true
+	case t.k == tWord && t.lex() != nil && t.lex().vague > 0 && cur == "" && !t.nl:
+		v, approx = t.lex().vague, true
 		j++
 		// decine di milioni, centinaia di migliaia, tens of millions
 		for {
@@ -170,7 +198,7 @@ func (m *matcher) amount(i int) (Amount, int, bool) {
 		k++
 	}
 	if m.unitWord(k) {
-		unit, unitKnown = m.word(k), toks[k].lx != nil && toks[k].lx.unit
+		unit, unitKnown = m.word(k), toks[k].lex() != nil && toks[k].lex().unit
 	}
 	q := m.qualifier(i)
 	plain := !scaled && !approx && !numWord
@@ -216,7 +244,7 @@ func (m *matcher) modelNumber(i, j int) bool {
 		}
 	}
 	prev := m.toks[i-1]
-	return prev.k == tWord && prev.upper && (prev.lx == nil || !prev.lx.stop)
+	return prev.k == tWord && prev.upper && (prev.lex() == nil || !prev.lex().stop)
 }
 
 // unitWord reports whether token k can name what a quantity counts.
@@ -224,7 +252,7 @@ func (m *matcher) unitWord(k int) bool {
 	if !m.on(k) || m.toks[k].k != tWord {
 		return false
 	}
-	l := m.toks[k].lx
+	l := m.toks[k].lex()
 	if l == nil {
 		return true
 	}
@@ -285,7 +313,7 @@ func (m *matcher) numberAt(j int) bool {
 		return false
 	}
 	t := m.toks[j]
-	return (t.k == tNum && !t.ident) || (t.k == tWord && t.lx != nil && t.lx.num > 0)
+	return (t.k == tNum && !t.ident) || (t.k == tWord && t.lex() != nil && t.lex().num > 0)
 }
 
 // curSuffix reads a currency written after the number: €, euro, dollari,
@@ -305,7 +333,7 @@ func (m *matcher) curSuffix(j int) (string, int) {
 		if currencyCodes[w] {
 			return w, j + 1
 		}
-		l := t.lx
+		l := t.lex()
 		if l == nil {
 			return "", j
 		}
@@ -348,7 +376,7 @@ func (m *matcher) qualifier(i int) string {
 	if q := m.phraseEndingAt(j); q != "" {
 		return q
 	}
-	if l := m.toks[j].lx; l != nil && l.art && j > 0 && !m.toks[j].nl {
+	if l := m.toks[j].lex(); l != nil && l.art && j > 0 && !m.toks[j].nl {
 		return m.phraseEndingAt(j - 1)
 	}
 	return ""
@@ -363,7 +391,7 @@ func (m *matcher) phraseEndingAt(j int) string {
 		ok := true
 		for k := 0; k < n && ok; k++ {
 			t := m.toks[j-n+1+k]
-			ok = t.k == tWord && t.lx != nil && t.lx.key == p.words[k] && (k == 0 || !t.nl)
+			ok = t.k == tWord && t.lex() != nil && t.lex().key == p.words[k] && (k == 0 || !t.nl)
 		}
 		if ok && !m.toks[j+1].nl {
 			return p.q
@@ -386,7 +414,7 @@ func (m *matcher) date(i int) (Amount, int, bool) {
 	}
 	j := i
 	wd := false
-	if l := t.lx; t.k == tWord && l != nil && l.weekday && (!l.en || t.upper) {
+	if l := t.lex(); t.k == tWord && l != nil && l.weekday && (!l.en || t.upper) {
 		wd = true
 		j++
 		if m.sym(j, ',') {
@@ -412,9 +440,9 @@ func (m *matcher) date(i int) (Amount, int, bool) {
 		return a, i + 1, true
 	}
 	// a month alone after a preposition: "a dicembre", "in May"
-	if l := t.lx; t.k == tWord && l != nil && l.month > 0 && !l.abbr && (!l.en || t.upper) &&
+	if l := t.lex(); t.k == tWord && l != nil && l.month > 0 && !l.abbr && (!l.en || t.upper) &&
 		i > 0 && !t.nl {
-		if p := m.toks[i-1].lx; p != nil && p.monthPrep && m.toks[i-1].k == tWord {
+		if p := m.toks[i-1].lex(); p != nil && p.monthPrep && m.toks[i-1].k == tWord {
 			return m.span(news.Date, i, i+1), i + 1, true
 		}
 	}
@@ -438,7 +466,7 @@ func (m *matcher) amountFollows(j int) bool {
 	if currencyCodes[m.word(j)] {
 		return true
 	}
-	l := t.lx
+	l := t.lex()
 	return l != nil && (l.scale > 0 || l.cur != "" || l.unit || l.pct == 1 ||
 		(l.pct == 2 && m.lex(j+1) != nil && (m.lex(j+1).key == "cento" || m.lex(j+1).key == "cent")))
 }
