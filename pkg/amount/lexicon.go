@@ -41,7 +41,7 @@ type lexeme struct {
 var (
 	maxLexLen int // longest key in bytes: longer words are not looked up
 	lexicon   = map[string]*lexeme{}
-	lexemes []*lexeme // by idx-1, so tokens can refer to a lexeme without a pointer
+	lexemes   []*lexeme // by idx-1, so tokens can refer to a lexeme without a pointer
 )
 
 func lx(word string) *lexeme {
