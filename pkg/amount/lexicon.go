@@ -34,6 +34,7 @@ type lexeme struct {
 	stop      bool // function word: never a unit
 	of        bool // di, of: links a scale to its currency or unit
 	art       bool // article that may sit between a qualifier and the number
+	yearPrep  bool // word that makes an older four-digit number a year ("nel 1497", "since 1800")
 	monthPrep bool // preposition that makes a bare month name a date ("a dicembre", "in May")
 	pct       int  // 1: percent on its own (percento, percent); 2: "per" waiting for cento/cent
 }
@@ -148,11 +149,16 @@ func init() {
 	cur("CNY", "yuan renminbi")
 	cur("CHF", "franco franchi franc francs")
 	cur("INR", "rupia rupie rupee rupees")
+	cur("SEK", "corona corone krona kronor")
 	cur("RUB", "rublo rubli rouble roubles ruble rubles")
 	lx("us").preAdj = "USD"
 	lx("canadian").preAdj = "CAD"
 	lx("australian").preAdj = "AUD"
 	lx("swiss").preAdj = "CHF"
+	lx("svedesi").postAd = "SEK"
+	lx("norvegesi").postAd = "NOK"
+	lx("danesi").postAd = "DKK"
+	lx("ceche").postAd = "CZK"
 	lx("statunitensi").postAd = "USD"
 	lx("americani").postAd = "USD"
 	lx("canadesi").postAd = "CAD"
@@ -206,6 +212,8 @@ func init() {
 	each("il lo la l i gli le the", func(l *lexeme) { l.art = true })
 	each(`a ad in di da entro dal nel fino tra fra inizio fine metà since by until till during early late mid last next this from before after`,
 		func(l *lexeme) { l.monthPrep = true })
+	each(`nel del dal al nell dell dall all entro anno year in since by until from before after early late mid`,
+		func(l *lexeme) { l.yearPrep = true })
 	each("percento percent pct", func(l *lexeme) { l.pct = 1 })
 	lx("per").pct = 2
 	each("cento cent punti punto percentuali percentuale percentage points point", func(*lexeme) {})

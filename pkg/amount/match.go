@@ -186,6 +186,9 @@ func (m *matcher) amount(i int) (Amount, int, bool) {
 	} else if c, e := m.curSuffix(j); c == cur {
 		j = e // "$38 billion dollars"
 	}
+	if m.sym(j, '-') && m.glued(j) && m.glued(j+1) && toks[j+1].k == tWord {
+		return Amount{}, 0, false // "a billion-year contract", "$5-a-month"
+	}
 	if cur != "" {
 		a := m.span(news.Money, i, j)
 		a.Value, a.Currency, a.Approximate, a.Qualifier = sign(v, neg), cur, approx, m.qualifier(i)
@@ -199,6 +202,11 @@ func (m *matcher) amount(i int) (Amount, int, bool) {
 	}
 	if m.unitWord(k) {
 		unit, unitKnown = m.word(k), toks[k].lex() != nil && toks[k].lex().unit
+		// "28,000 Andy Warhol photographs": a capitalised word after a plain
+		// number is a name; after a scale it is a unit ("milioni di Cpu").
+		if !unitKnown && toks[k].upper && !scaled && !approx && !numWord {
+			unit = ""
+		}
 	}
 	q := m.qualifier(i)
 	plain := !scaled && !approx && !numWord
@@ -259,7 +267,8 @@ func (m *matcher) unitWord(k int) bool {
 	if l.unit {
 		return true
 	}
-	return !l.stop && l.month == 0 && !l.weekday && l.cur == "" && l.scale == 0 &&
+	crown := l.key == "corona" || l.key == "corone" // a currency only with a nationality
+	return !l.stop && l.month == 0 && !l.weekday && (l.cur == "" || crown) && l.scale == 0 &&
 		l.vague == 0 && l.pct == 0 && l.num == 0 && l.preAdj == ""
 }
 
@@ -349,10 +358,16 @@ func (m *matcher) curSuffix(j int) (string, int) {
 		if l.cur != "" {
 			c := l.cur
 			if n := m.lex(j + 1); n != nil && n.postAd != "" {
-				if c == "USD" || n.postAd == "CHF" && c == "CHF" {
+				switch {
+				case c == "USD", c == "CHF" && n.postAd == "CHF":
+					c = n.postAd
+				case c == "SEK" && (n.postAd == "SEK" || n.postAd == "NOK" || n.postAd == "DKK" || n.postAd == "CZK"):
 					c = n.postAd
 				}
 				return c, j + 2
+			}
+			if c == "SEK" && (l.key == "corona" || l.key == "corone") {
+				return "", j // a crown, unless a nationality says which one
 			}
 			if m.on(j+1) && m.word(j+1) == "USA" && c == "USD" {
 				return c, j + 2
@@ -434,7 +449,11 @@ func (m *matcher) date(i int) (Amount, int, bool) {
 	if wd {
 		return m.span(news.Date, i, i+1), i + 1, true
 	}
-	if y, ok := m.year(i, 1900, 2100); ok && !m.amountFollows(i+1) && !m.modelNumber(i, i+1) {
+	lo := 1900
+	if m.yearPrepBefore(i) {
+		lo = 1000
+	}
+	if y, ok := m.year(i, lo, 2100); ok && !m.amountFollows(i+1) && !m.modelNumber(i, i+1) {
 		a := m.span(news.Date, i, i+1)
 		a.ISO = strconv.Itoa(y)
 		return a, i + 1, true
@@ -447,6 +466,19 @@ func (m *matcher) date(i int) (Amount, int, bool) {
 		}
 	}
 	return Amount{}, 0, false
+}
+
+// yearPrepBefore reports "nel", "dall’", "since" right before token i.
+func (m *matcher) yearPrepBefore(i int) bool {
+	if i == 0 || m.toks[i].nl {
+		return false
+	}
+	j := i - 1
+	if t := m.toks[j]; t.k == tSym && (t.r == '\'' || t.r == '’') && j > 0 && !t.nl {
+		j--
+	}
+	l := m.toks[j].lex()
+	return m.toks[j].k == tWord && l != nil && l.yearPrep
 }
 
 // amountFollows reports whether token j makes the number before it an amount
