@@ -131,3 +131,10 @@ func readSeedOr(f *testing.F) string {
 	}
 	return "Amazon potrebbe investire oltre 10 miliardi di dollari in OpenAI nel 2025."
 }
+
+func BenchmarkNormalise(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		Normalise("oltre 10 miliardi di dollari", "it")
+	}
+}
