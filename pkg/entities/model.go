@@ -182,6 +182,7 @@ func (m *Model) staticFeatures(toks []string) [][]uint64 {
 		}
 		first++
 	}
+	clus, _ := wordClusters() // a bad file is reported by NewOffline
 	out := make([][]uint64, n)
 	for i := range toks {
 		w := stripElision(toks[i])
@@ -198,7 +199,7 @@ func (m *Model) staticFeatures(toks []string) [][]uint64 {
 		add("s4", suffix(l, 4))
 		cp := isCap(w)
 		ac := isAllCaps(w)
-		lowerKnown := m.lower[hstr(fnvOff, l)]
+		lowerKnown := m.lower[hstr(fnvOff, l)] || commonLower(l)
 		if cp {
 			add("cap")
 			if i == first {
@@ -275,6 +276,26 @@ func (m *Model) staticFeatures(toks []string) [][]uint64 {
 		if i+1 < n {
 			if lx := m.lex[hstr(fnvOff, lw[i+1])]; lx != 0 {
 				add("lexmask+1", string(rune('a'+lx)))
+			}
+		}
+		if cl := clus[l]; cl != nil {
+			for k, p := range cl {
+				add("c"+string(rune('0'+k)), p)
+			}
+			add("c-sh", cl[len(cl)-1], sh[i])
+		} else {
+			add("c-none", sh[i])
+		}
+		if i > 0 {
+			if cl := clus[lw[i-1]]; cl != nil {
+				add("c-1", cl[min(1, len(cl)-1)])
+				add("c-1,w", cl[len(cl)-1], sh[i])
+			}
+		}
+		if i+1 < n {
+			if cl := clus[lw[i+1]]; cl != nil {
+				add("c+1", cl[min(1, len(cl)-1)])
+				add("c+1,w", cl[len(cl)-1], sh[i])
 			}
 		}
 		if g := gz[i]; g != "" {
