@@ -1,0 +1,241 @@
+// Package bus holds all of newsbrief's JetStream plumbing: connecting,
+// declaring the streams and KV buckets, running a stage on a durable pull
+// consumer, publishing with deterministic message ids, dead-lettering, and
+// the article/brief stores the gateway reads.
+//
+// Nothing outside this package imports nats.go except the services' wiring
+// and tests. Stage logic is given to Run as a stage.Func.
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newsbrief/newsbrief/pkg/news"
+)
+
+// Config says how to reach NATS and how to shape the streams.
+type Config struct {
+	URL      string // comma-separated server URLs
+	Name     string // client name, shown in the server's connz
+	User     string
+	Password string
+	Token    string
+	Creds    string // path to a .creds file (JWT + nkey)
+	CA       string // PEM root CA for TLS
+	Cert     string // client certificate (mutual TLS)
+	Key      string
+	// Replicas of every stream and bucket: 1 for one server, 3 for a cluster.
+	Replicas int
+	// MaxAge bounds how long messages stay in the NEWS and DLQ streams.
+	MaxAge time.Duration
+	// Duplicates is the stream's Msg-Id window; dedup beyond it is the
+	// articles bucket's job.
+	Duplicates time.Duration
+	// MaxMsgSize must fit the largest article plus JSON overhead; the
+	// server's max_payload must be at least as big.
+	MaxMsgSize int32
+}
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMaxAge     = 7 * 24 * time.Hour
+	DefaultDuplicates = 10 * time.Minute
+	DefaultMaxMsgSize = 8 << 20
+)
+
+// Bus is one connection to NATS with its JetStream context.
+type Bus struct {
+	NC  *nats.Conn
+	JS  jetstream.JetStream
+	cfg Config
+	log *slog.Logger
+}
+
+// Options turns cfg into nats.Options; shared by Connect and tools.
+func (cfg Config) options(log *slog.Logger) []nats.Option {
+	opts := []nats.Option{
+		nats.Name(cfg.Name),
+		nats.RetryOnFailedConnect(true),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(time.Second),
+		nats.ReconnectBufSize(64 << 20),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				log.Warn("nats disconnected", "err", err)
+			}
+		}),
+		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("nats reconnected", "url", nc.ConnectedUrlRedacted()) }),
+		nats.ErrorHandler(func(_ *nats.Conn, s *nats.Subscription, err error) {
+			subj := ""
+			if s != nil {
+				subj = s.Subject
+			}
+			log.Error("nats async error", "subject", subj, "err", err)
+		}),
+	}
+	if cfg.User != "" {
+		opts = append(opts, nats.UserInfo(cfg.User, cfg.Password))
+	}
+	if cfg.Token != "" {
+		opts = append(opts, nats.Token(cfg.Token))
+	}
+	if cfg.Creds != "" {
+		opts = append(opts, nats.UserCredentials(cfg.Creds))
+	}
+	if cfg.CA != "" {
+		opts = append(opts, nats.RootCAs(cfg.CA))
+	}
+	if cfg.Cert != "" || cfg.Key != "" {
+		opts = append(opts, nats.ClientCert(cfg.Cert, cfg.Key))
+	}
+	return opts
+}
+
+// Connect dials NATS (retrying in the background if the server is not up
+// yet), makes sure the streams and buckets exist and returns the Bus.
+func Connect(ctx context.Context, cfg Config, log *slog.Logger) (*Bus, error) {
+	if cfg.URL == "" {
+		cfg.URL = nats.DefaultURL
+	}
+	if cfg.Replicas == 0 {
+		cfg.Replicas = 1
+	}
+	if cfg.MaxAge == 0 {
+		cfg.MaxAge = DefaultMaxAge
+	}
+	if cfg.Duplicates == 0 {
+		cfg.Duplicates = DefaultDuplicates
+	}
+	if cfg.MaxMsgSize == 0 {
+		cfg.MaxMsgSize = DefaultMaxMsgSize
+	}
+	nc, err := nats.Connect(cfg.URL, cfg.options(log)...)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to NATS at %s: %w", redact(cfg.URL), err)
+	}
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(1024), jetstream.WithPublishAsyncTimeout(10*time.Second))
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("opening JetStream: %w", err)
+	}
+	b := &Bus{NC: nc, JS: js, cfg: cfg, log: log}
+	if err := b.ensure(ctx); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// ensure declares the streams and buckets, retrying while the server is
+// still starting or the connection is still being made.
+func (b *Bus) ensure(ctx context.Context) error {
+	var last error
+	for attempt := 0; ; attempt++ {
+		if last = b.declare(ctx); last == nil {
+			return nil
+		}
+		b.log.Warn("waiting for JetStream", "attempt", attempt+1, "err", last)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("declaring streams: %w (last error: %v)", ctx.Err(), last)
+		case <-time.After(min(time.Duration(attempt+1)*250*time.Millisecond, 3*time.Second)):
+		}
+	}
+}
+
+func (b *Bus) declare(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	streams := []jetstream.StreamConfig{{
+		Name:        news.StreamNews,
+		Description: "newsbrief articles between stages",
+		Subjects:    []string{"news.>"},
+		Storage:     jetstream.FileStorage,
+		Retention:   jetstream.LimitsPolicy,
+		MaxAge:      b.cfg.MaxAge,
+		Duplicates:  b.cfg.Duplicates,
+		MaxMsgSize:  b.cfg.MaxMsgSize,
+		Replicas:    b.cfg.Replicas,
+		Compression: jetstream.S2Compression,
+	}, {
+		Name:        news.StreamDLQ,
+		Description: "newsbrief dead letters: messages a stage could not process, with the reason in headers",
+		Subjects:    []string{news.SubjectDLQ + ".>"},
+		Storage:     jetstream.FileStorage,
+		Retention:   jetstream.LimitsPolicy,
+		MaxAge:      4 * b.cfg.MaxAge,
+		Duplicates:  b.cfg.Duplicates,
+		MaxMsgSize:  b.cfg.MaxMsgSize,
+		Replicas:    b.cfg.Replicas,
+		Compression: jetstream.S2Compression,
+	}}
+	for _, sc := range streams {
+		if _, err := b.JS.CreateOrUpdateStream(ctx, sc); err != nil {
+			return fmt.Errorf("declaring stream %s: %w", sc.Name, err)
+		}
+	}
+	buckets := []jetstream.KeyValueConfig{
+		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true},
+		{Bucket: news.BucketArticles, Description: "article status by id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas},
+	}
+	for _, kc := range buckets {
+		if _, err := b.JS.CreateOrUpdateKeyValue(ctx, kc); err != nil {
+			return fmt.Errorf("declaring KV bucket %s: %w", kc.Bucket, err)
+		}
+	}
+	return nil
+}
+
+// Close drains the connection: pending publishes are flushed and
+// subscriptions finish what they hold.
+func (b *Bus) Close() error {
+	if b.NC.IsClosed() {
+		return nil
+	}
+	done := make(chan struct{})
+	b.NC.SetClosedHandler(func(*nats.Conn) { close(done) })
+	if err := b.NC.Drain(); err != nil {
+		b.NC.Close()
+		return err
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		b.NC.Close()
+		return errors.New("bus: drain timed out")
+	}
+	return nil
+}
+
+// Ready reports whether the connection is up and JetStream answers.
+func (b *Bus) Ready(ctx context.Context) error {
+	if !b.NC.IsConnected() {
+		return errors.New("not connected to NATS")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if _, err := b.JS.AccountInfo(ctx); err != nil {
+		return fmt.Errorf("JetStream: %w", err)
+	}
+	return nil
+}
+
+func redact(url string) string {
+	parts := strings.Split(url, ",")
+	for i, p := range parts {
+		if at := strings.LastIndex(p, "@"); at >= 0 {
+			if scheme := strings.Index(p, "://"); scheme >= 0 && scheme < at {
+				parts[i] = p[:scheme+3] + "***" + p[at:]
+			}
+		}
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,337 @@
+package bus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/stage"
+)
+
+// Spec describes one stage to Run.
+type Spec[In, Out any] struct {
+	// Name is the stage name: the durable consumer's name and the Msg-Id
+	// suffix of everything it publishes.
+	Name string
+	// Stream holds the input (default news.StreamNews).
+	Stream string
+	// Subjects the consumer reads.
+	Subjects []string
+	// Func is the stage logic.
+	Func stage.Func[In, Out]
+	// Decode turns a message into the input (default: JSON). An error is
+	// permanent: the message goes to the dead-letter stream.
+	Decode func(data []byte, h nats.Header) (In, error)
+	// Route returns the subject and article id for an output. An empty
+	// subject means the stage has no output to publish (a sink).
+	Route func(Out) (subject, id string)
+	// Workers is how many messages are processed at once (default 4).
+	Workers int
+	// Policy bounds retries (default stage.DefaultPolicy).
+	Policy stage.Policy
+	// AckWait is how long the server waits for an ack before redelivering;
+	// a running stage extends it with InProgress (default 30s).
+	AckWait time.Duration
+	// Observe, if set, is told the outcome of every settled message.
+	Observe func(Outcome)
+}
+
+// Outcome is what happened to one message, for metrics and tests.
+type Outcome struct {
+	Stage    string
+	ID       string
+	Action   stage.Action
+	Reason   string
+	Duration time.Duration
+	// Delivered counts deliveries of this message, this one included.
+	Delivered int
+}
+
+// DecodeJSON is the default Decode.
+func DecodeJSON[T any](data []byte, _ nats.Header) (T, error) {
+	var v T
+	err := json.Unmarshal(data, &v)
+	return v, err
+}
+
+// Run consumes the stage's subjects until ctx is done, then drains: messages
+// already received are processed and acked before Run returns, so a
+// graceful shutdown redelivers nothing needlessly.
+func Run[In, Out any](ctx context.Context, b *Bus, s Spec[In, Out]) error {
+	if s.Stream == "" {
+		s.Stream = news.StreamNews
+	}
+	if s.Decode == nil {
+		s.Decode = DecodeJSON[In]
+	}
+	if s.Workers <= 0 {
+		s.Workers = 4
+	}
+	if s.Policy.MaxDeliver == 0 {
+		s.Policy = stage.DefaultPolicy
+	}
+	if s.AckWait == 0 {
+		s.AckWait = 30 * time.Second
+	}
+	cons, err := b.consumer(ctx, s.Stream, s.Name, s.Subjects, s.AckWait, s.Policy.MaxDeliver)
+	if err != nil {
+		return err
+	}
+	r := &runner[In, Out]{b: b, s: s, log: b.log.With("stage", s.Name), sem: make(chan struct{}, s.Workers)}
+	cc, err := cons.Consume(r.handle,
+		jetstream.PullMaxMessages(2*s.Workers),
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+			if !errors.Is(err, jetstream.ErrNoHeartbeat) {
+				r.log.Warn("consume", "err", err)
+			}
+		}))
+	if err != nil {
+		return fmt.Errorf("consuming %s: %w", s.Name, err)
+	}
+	r.log.Info("stage running", "subjects", s.Subjects, "workers", s.Workers)
+	<-ctx.Done()
+	cc.Drain()
+	select {
+	case <-cc.Closed():
+	case <-time.After(30 * time.Second):
+		cc.Stop()
+	}
+	r.wg.Wait()
+	r.log.Info("stage stopped")
+	return nil
+}
+
+// consumer creates or updates a durable pull consumer.
+func (b *Bus) consumer(ctx context.Context, stream, name string, subjects []string, ackWait time.Duration, maxDeliver int) (jetstream.Consumer, error) {
+	cfg := jetstream.ConsumerConfig{
+		Durable:       name,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       ackWait,
+		MaxAckPending: 1000,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		// Our runner dead-letters at Policy.MaxDeliver; the server limit is
+		// a backstop for a process that dies on a message every time.
+		MaxDeliver: maxDeliver + 2,
+	}
+	if len(subjects) == 1 {
+		cfg.FilterSubject = subjects[0]
+	} else {
+		cfg.FilterSubjects = subjects
+	}
+	var last error
+	for attempt := 0; attempt < 20; attempt++ {
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		c, err := b.JS.CreateOrUpdateConsumer(cctx, stream, cfg)
+		cancel()
+		if err == nil {
+			return c, nil
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	return nil, fmt.Errorf("creating consumer %s on %s: %w", name, stream, last)
+}
+
+type runner[In, Out any] struct {
+	b   *Bus
+	s   Spec[In, Out]
+	log *slog.Logger
+	sem chan struct{}
+	wg  sync.WaitGroup
+}
+
+func (r *runner[In, Out]) handle(msg jetstream.Msg) {
+	r.sem <- struct{}{}
+	r.wg.Add(1)
+	go func() {
+		defer func() { <-r.sem; r.wg.Done() }()
+		r.process(msg)
+	}()
+}
+
+func (r *runner[In, Out]) process(msg jetstream.Msg) {
+	start := time.Now()
+	delivered, seq := 1, uint64(0)
+	if md, err := msg.Metadata(); err == nil {
+		delivered, seq = int(md.NumDelivered), md.Sequence.Stream
+	}
+	id := msg.Headers().Get(news.HeaderID)
+	if id == "" {
+		id = news.RawID(msg.Data())
+	}
+	// The stage's own work is not cancelled by shutdown: draining lets it
+	// finish. A ticker keeps the server from redelivering a slow call.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.keepAlive(ctx, msg)
+
+	out, err := r.call(ctx, msg)
+	d := stage.Decide(err, delivered, r.s.Policy)
+	var outID string
+	if d.Action == stage.Publish {
+		var subj string
+		if r.s.Route != nil {
+			subj, outID = r.s.Route(out)
+		}
+		if outID != "" {
+			id = outID
+		}
+		if subj == "" {
+			d.Action = stage.Ack
+		} else if perr := r.publish(ctx, subj, id, out, msg.Headers()); perr != nil {
+			d = stage.Decide(fmt.Errorf("publishing output: %w", perr), delivered, r.s.Policy)
+		}
+	}
+	r.settle(ctx, msg, id, seq, delivered, d)
+	cancel()
+	lvl := slog.LevelDebug
+	switch d.Action {
+	case stage.Retry, stage.RejectIt:
+		lvl = slog.LevelInfo
+	case stage.DeadLetter:
+		lvl = slog.LevelWarn
+	}
+	r.log.Log(context.Background(), lvl, "settled", "id", id, "subject", msg.Subject(), "seq", seq,
+		"delivered", delivered, "outcome", d.Action.String(), "reason", d.Reason, "ms", time.Since(start).Milliseconds())
+	if r.s.Observe != nil {
+		r.s.Observe(Outcome{Stage: r.s.Name, ID: id, Action: d.Action, Reason: d.Reason, Duration: time.Since(start), Delivered: delivered})
+	}
+}
+
+// call decodes and runs the stage, turning a panic into a permanent error.
+func (r *runner[In, Out]) call(ctx context.Context, msg jetstream.Msg) (out Out, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = stage.Permanent(fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+		}
+	}()
+	in, err := r.s.Decode(msg.Data(), msg.Headers())
+	if err != nil {
+		return out, stage.Permanent(fmt.Errorf("decoding message: %w", err))
+	}
+	return r.s.Func(ctx, in)
+}
+
+func (r *runner[In, Out]) keepAlive(ctx context.Context, msg jetstream.Msg) {
+	t := time.NewTicker(r.s.AckWait / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_ = msg.InProgress()
+		}
+	}
+}
+
+func (r *runner[In, Out]) publish(ctx context.Context, subj, id string, v any, in nats.Header) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return stage.Permanent(fmt.Errorf("encoding output: %w", err))
+	}
+	return r.b.publish(ctx, subj, id, r.s.Name, data, carry(in))
+}
+
+// settle acts on the decision. Output (or rejection, or dead letter) is
+// always published before the input is acked or terminated.
+func (r *runner[In, Out]) settle(ctx context.Context, msg jetstream.Msg, id string, seq uint64, delivered int, d stage.Decision) {
+	var err error
+	switch d.Action {
+	case stage.Publish, stage.Ack:
+		err = msg.Ack()
+	case stage.RejectIt:
+		rej := news.Rejection{ID: id, Stage: r.s.Name, Reason: d.Reason, At: time.Now().UTC()}
+		data, _ := json.Marshal(rej)
+		if err = r.b.publish(ctx, news.Subject(news.SubjectRejected, r.s.Name), id, r.s.Name+".rejected", data, carry(msg.Headers())); err != nil {
+			_ = msg.NakWithDelay(stage.Backoff(delivered, r.s.Policy))
+			break
+		}
+		err = msg.Ack()
+	case stage.DeadLetter:
+		if err = r.b.deadLetter(ctx, r.s.Name, id, seq, delivered, d.Reason, msg); err != nil {
+			_ = msg.NakWithDelay(stage.Backoff(delivered, r.s.Policy))
+			break
+		}
+		err = msg.TermWithReason(truncate(d.Reason, 200))
+	case stage.Retry:
+		err = msg.NakWithDelay(d.Delay)
+	}
+	if err != nil {
+		r.log.Warn("settling message", "id", id, "action", d.Action.String(), "err", err)
+	}
+}
+
+// publish sends data with Msg-Id "<id>.<suffix>" so a redelivered input
+// republishes into the duplicate window as a no-op.
+func (b *Bus) publish(ctx context.Context, subj, id, suffix string, data []byte, h nats.Header) error {
+	if h == nil {
+		h = nats.Header{}
+	}
+	h.Set(news.HeaderID, id)
+	h.Set(news.HeaderStage, suffix)
+	msg := &nats.Msg{Subject: subj, Data: data, Header: h}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := b.JS.PublishMsg(pctx, msg, jetstream.WithMsgID(id+"."+suffix))
+	return err
+}
+
+// deadLetter copies the original message to dlq.<stage> with the reason.
+func (b *Bus) deadLetter(ctx context.Context, stageName, id string, seq uint64, delivered int, reason string, msg jetstream.Msg) error {
+	h := carry(msg.Headers())
+	h.Set(news.HeaderReason, truncate(reason, 4000))
+	h.Set(news.HeaderFailedSubject, msg.Subject())
+	h.Set(news.HeaderDeliveries, strconv.Itoa(delivered))
+	h.Set(news.HeaderFailedAt, time.Now().UTC().Format(time.RFC3339Nano))
+	h.Set(news.HeaderID, id)
+	h.Set(news.HeaderStage, stageName)
+	dl := &nats.Msg{Subject: news.Subject(news.SubjectDLQ, stageName), Data: msg.Data(), Header: h}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := b.JS.PublishMsg(pctx, dl, jetstream.WithMsgID(fmt.Sprintf("%s.%s.dlq.%d", id, stageName, seq)))
+	return err
+}
+
+// carry copies the headers that travel with an article through the stages
+// (trace context and the like), leaving out NATS's own.
+func carry(in nats.Header) nats.Header {
+	out := nats.Header{}
+	for k, v := range in {
+		switch k {
+		case nats.MsgIdHdr, news.HeaderStage, news.HeaderReason, news.HeaderFailedSubject, news.HeaderDeliveries, news.HeaderFailedAt:
+			continue
+		}
+		if len(k) > 4 && k[:4] == "Nats" {
+			continue
+		}
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,0 +1,348 @@
+package bus_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/bus/bustest"
+	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/stage"
+)
+
+// The conformance suite: what every stage can rely on from the runner.
+
+var fastPolicy = stage.Policy{MaxDeliver: 4, Base: 20 * time.Millisecond, Max: 100 * time.Millisecond}
+
+type item struct {
+	ID string `json:"id"`
+	N  int    `json:"n"`
+}
+
+const (
+	inSubj  = "news.test.in"
+	outSubj = "news.test.out"
+)
+
+// start runs a stage reading inSubj and writing outSubj until the returned
+// stop is called; stop waits for the drain.
+func start(t *testing.T, b *bus.Bus, name string, fn stage.Func[item, item], observe func(bus.Outcome)) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- bus.Run(ctx, b, bus.Spec[item, item]{
+			Name: name, Subjects: []string{inSubj}, Func: fn, Policy: fastPolicy, Workers: 4, Observe: observe,
+			Route: func(o item) (string, string) { return outSubj, o.ID },
+		})
+	}()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run returned %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func send(t *testing.T, b *bus.Bus, it item, msgID string) {
+	t.Helper()
+	data, _ := json.Marshal(it)
+	msg := &nats.Msg{Subject: inSubj, Data: data, Header: nats.Header{news.HeaderID: []string{it.ID}}}
+	opts := []jetstream.PublishOpt{}
+	if msgID != "" {
+		opts = append(opts, jetstream.WithMsgID(msgID))
+	}
+	if _, err := b.JS.PublishMsg(context.Background(), msg, opts...); err != nil {
+		t.Fatalf("publishing %s: %v", it.ID, err)
+	}
+}
+
+// count returns how many messages the NEWS stream holds on subject.
+func count(t *testing.T, b *bus.Bus, stream, subject string) int {
+	t.Helper()
+	st, err := b.JS.Stream(context.Background(), stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(context.Background(), jetstream.WithSubjectFilter(subject))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range info.State.Subjects {
+		n += int(c)
+	}
+	return n
+}
+
+func pending(t *testing.T, b *bus.Bus, consumer string) (ackPending, numPending int) {
+	t.Helper()
+	c, err := b.JS.Consumer(context.Background(), news.StreamNews, consumer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.NumAckPending, int(info.NumPending)
+}
+
+func double(_ context.Context, in item) (item, error) { return item{ID: in.ID, N: in.N * 2}, nil }
+
+func TestRunPublishesThenAcks(t *testing.T) {
+	b, _ := bustest.New(t)
+	start(t, b, "double", double, nil)
+	for i := range 10 {
+		send(t, b, item{ID: fmt.Sprintf("a%d", i), N: i}, "")
+	}
+	bustest.Eventually(t, 10*time.Second, "10 outputs", func() bool { return count(t, b, news.StreamNews, outSubj) == 10 })
+	bustest.Eventually(t, 5*time.Second, "all acked", func() bool { a, n := pending(t, b, "double"); return a == 0 && n == 0 })
+}
+
+func TestRunRetriesWithDelayThenSucceeds(t *testing.T) {
+	b, _ := bustest.New(t)
+	var calls atomic.Int32
+	var outcomes []bus.Outcome
+	var mu sync.Mutex
+	start(t, b, "flaky", func(ctx context.Context, in item) (item, error) {
+		if calls.Add(1) < 3 {
+			return item{}, errors.New("temporarily broken")
+		}
+		return in, nil
+	}, func(o bus.Outcome) { mu.Lock(); outcomes = append(outcomes, o); mu.Unlock() })
+	send(t, b, item{ID: "x"}, "")
+	bustest.Eventually(t, 10*time.Second, "output after retries", func() bool { return count(t, b, news.StreamNews, outSubj) == 1 })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(outcomes) != 3 {
+		t.Fatalf("got %d outcomes, want 3 (2 retries + publish): %+v", len(outcomes), outcomes)
+	}
+	for i, want := range []stage.Action{stage.Retry, stage.Retry, stage.Publish} {
+		if outcomes[i].Action != want || outcomes[i].Delivered != i+1 {
+			t.Errorf("outcome %d = %v delivered %d, want %v delivered %d", i, outcomes[i].Action, outcomes[i].Delivered, want, i+1)
+		}
+	}
+	if count(t, b, news.StreamDLQ, "dlq.>") != 0 {
+		t.Error("a message that succeeded on retry was dead-lettered")
+	}
+}
+
+func dlq(t *testing.T, b *bus.Bus) []bus.DeadLetter {
+	t.Helper()
+	dls, err := b.DeadLetters(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dls
+}
+
+func TestRunDeadLettersPermanentErrors(t *testing.T) {
+	b, _ := bustest.New(t)
+	var calls atomic.Int32
+	start(t, b, "strict", func(ctx context.Context, in item) (item, error) {
+		calls.Add(1)
+		return item{}, stage.Permanent(errors.New("cannot parse the thing"))
+	}, nil)
+	send(t, b, item{ID: "p1"}, "")
+	bustest.Eventually(t, 5*time.Second, "dead letter", func() bool { return len(dlq(t, b)) == 1 })
+	dl := dlq(t, b)[0]
+	if dl.ID != "p1" || dl.Stage != "strict" || dl.FailedSubject != inSubj || dl.Deliveries != 1 {
+		t.Errorf("dead letter = %+v", dl)
+	}
+	if want := "permanent: cannot parse the thing"; dl.Reason != want {
+		t.Errorf("reason = %q, want %q", dl.Reason, want)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := calls.Load(); n != 1 {
+		t.Errorf("permanent error was retried: %d calls", n)
+	}
+	if a, n := pending(t, b, "strict"); a != 0 || n != 0 {
+		t.Errorf("after dead-lettering: %d ack pending, %d pending", a, n)
+	}
+}
+
+func TestRunDeadLettersWhenRetriesAreExhausted(t *testing.T) {
+	b, _ := bustest.New(t)
+	var calls atomic.Int32
+	start(t, b, "broken", func(ctx context.Context, in item) (item, error) {
+		calls.Add(1)
+		return item{}, errors.New("still down")
+	}, nil)
+	send(t, b, item{ID: "e1"}, "")
+	bustest.Eventually(t, 15*time.Second, "dead letter", func() bool { return len(dlq(t, b)) == 1 })
+	dl := dlq(t, b)[0]
+	if dl.Deliveries != fastPolicy.MaxDeliver || dl.Reason != "retries exhausted: still down" {
+		t.Errorf("dead letter = %+v, want %d deliveries and the last error", dl, fastPolicy.MaxDeliver)
+	}
+	if n := calls.Load(); int(n) != fastPolicy.MaxDeliver {
+		t.Errorf("stage called %d times, want %d", n, fastPolicy.MaxDeliver)
+	}
+}
+
+func TestRunDeadLettersPanicsAndCarriesOn(t *testing.T) {
+	b, _ := bustest.New(t)
+	start(t, b, "fragile", func(ctx context.Context, in item) (item, error) {
+		if in.ID == "poison" {
+			panic("index out of range")
+		}
+		return in, nil
+	}, nil)
+	send(t, b, item{ID: "ok1"}, "")
+	send(t, b, item{ID: "poison"}, "")
+	send(t, b, item{ID: "ok2"}, "")
+	bustest.Eventually(t, 5*time.Second, "two outputs and a dead letter", func() bool {
+		return count(t, b, news.StreamNews, outSubj) == 2 && len(dlq(t, b)) == 1
+	})
+	if r := dlq(t, b)[0].Reason; len(r) < 30 || r[:36] != "permanent: panic: index out of range" {
+		t.Errorf("reason = %.80q, want the panic and its stack", r)
+	}
+}
+
+func TestRunDropsDuplicateOutputs(t *testing.T) {
+	b, _ := bustest.New(t)
+	start(t, b, "dup", double, nil)
+	// The same article delivered twice (two different input messages):
+	// its output has the same Msg-Id and the stream keeps one.
+	send(t, b, item{ID: "same", N: 1}, "in-1")
+	send(t, b, item{ID: "same", N: 1}, "in-2")
+	bustest.Eventually(t, 5*time.Second, "both inputs acked", func() bool { a, n := pending(t, b, "dup"); return a == 0 && n == 0 })
+	if n := count(t, b, news.StreamNews, outSubj); n != 1 {
+		t.Errorf("outputs = %d, want 1", n)
+	}
+	// And the same input Msg-Id published twice is stored once.
+	send(t, b, item{ID: "twice"}, "in-3")
+	send(t, b, item{ID: "twice"}, "in-3")
+	if n := count(t, b, news.StreamNews, inSubj); n != 3 {
+		t.Errorf("inputs stored = %d, want 3", n)
+	}
+}
+
+func TestRunDrainsOnShutdownWithoutLoss(t *testing.T) {
+	b, _ := bustest.New(t)
+	const n = 40
+	var calls atomic.Int32
+	slow := func(ctx context.Context, in item) (item, error) {
+		calls.Add(1)
+		time.Sleep(10 * time.Millisecond)
+		return in, nil
+	}
+	stop := start(t, b, "slow", slow, nil)
+	for i := range n {
+		send(t, b, item{ID: fmt.Sprintf("d%d", i)}, "")
+	}
+	bustest.Eventually(t, 5*time.Second, "some progress", func() bool { return count(t, b, news.StreamNews, outSubj) >= 5 })
+	stop() // mid-stream
+	if a, _ := pending(t, b, "slow"); a != 0 {
+		t.Errorf("after drain %d messages are still unacked (would be redelivered)", a)
+	}
+	start(t, b, "slow", slow, nil)
+	bustest.Eventually(t, 10*time.Second, "all outputs", func() bool { return count(t, b, news.StreamNews, outSubj) == n })
+	if c := calls.Load(); c != n {
+		t.Errorf("stage called %d times for %d messages: the drain redelivered work", c, n)
+	}
+}
+
+func TestRejectionsAndDeadLettersBecomeStatus(t *testing.T) {
+	b, _ := bustest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	rec := make(chan error, 1)
+	go func() { rec <- bus.Record(ctx, b, 2, nil) }()
+	t.Cleanup(func() { cancel(); <-rec })
+	start(t, b, "judge", func(ctx context.Context, in item) (item, error) {
+		switch in.ID {
+		case "es":
+			return item{}, stage.Reject("language es is not supported")
+		case "bad":
+			return item{}, stage.Permanent(errors.New("broken input"))
+		}
+		return in, nil
+	}, nil)
+	send(t, b, item{ID: "es"}, "")
+	send(t, b, item{ID: "bad"}, "")
+	arts, err := b.Articles(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func(id string) news.Status { st, _ := arts.Get(context.Background(), id); return st }
+	bustest.Eventually(t, 5*time.Second, "statuses", func() bool {
+		return status("es").Status == news.StatusRejected && status("bad").Status == news.StatusFailed
+	})
+	if st := status("es"); st.Reason != "language es is not supported" || st.Stage != "judge" {
+		t.Errorf("rejected status = %+v", st)
+	}
+	if st := status("bad"); st.Reason != "permanent: broken input" || st.Stage != "judge" {
+		t.Errorf("failed status = %+v", st)
+	}
+}
+
+func TestRetryDeadLetterReinjects(t *testing.T) {
+	b, _ := bustest.New(t)
+	var fixed atomic.Bool
+	start(t, b, "fixme", func(ctx context.Context, in item) (item, error) {
+		if !fixed.Load() {
+			return item{}, stage.Permanent(errors.New("bug"))
+		}
+		return in, nil
+	}, nil)
+	send(t, b, item{ID: "r1"}, "")
+	bustest.Eventually(t, 5*time.Second, "dead letter", func() bool { return len(dlq(t, b)) == 1 })
+	fixed.Store(true)
+	if _, err := b.RetryDeadLetter(context.Background(), dlq(t, b)[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	bustest.Eventually(t, 5*time.Second, "output after retry", func() bool { return count(t, b, news.StreamNews, outSubj) == 1 })
+	if n := len(dlq(t, b)); n != 0 {
+		t.Errorf("DLQ still holds %d after retry", n)
+	}
+}
+
+func TestClaimDedupsBeyondTheWindow(t *testing.T) {
+	b, _ := bustest.New(t)
+	ctx := context.Background()
+	arts, err := b.Articles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		set       string
+		wantFresh bool
+	}{
+		{"", true},                   // new
+		{"", true},                   // still pending: a retry may proceed
+		{news.StatusBriefed, false},  // done: a duplicate
+		{news.StatusRejected, false}, // done: a duplicate
+		{news.StatusFailed, true},    // failed: resubmitting retries
+	}
+	for i, s := range steps {
+		if s.set != "" {
+			if err := arts.Set(ctx, news.Status{ID: "c1", Status: s.set}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fresh, _, err := arts.Claim(ctx, "c1")
+		if err != nil || fresh != s.wantFresh {
+			t.Errorf("step %d (status %q): fresh=%v err=%v, want fresh=%v", i, s.set, fresh, err, s.wantFresh)
+		}
+	}
+	if _, err := arts.Get(ctx, "no-such"); !errors.Is(err, bus.ErrNotFound) {
+		t.Errorf("Get of a missing id: %v, want ErrNotFound", err)
+	}
+	if _, err := arts.Get(ctx, "bad key!"); !errors.Is(err, bus.ErrNotFound) {
+		t.Errorf("Get of an invalid key: %v, want ErrNotFound", err)
+	}
+}

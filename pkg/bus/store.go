@@ -1,0 +1,267 @@
+package bus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/stage"
+)
+
+// ErrNotFound is returned by the stores when no article or brief has the id.
+var ErrNotFound = errors.New("bus: not found")
+
+// Articles is the status of every article, in KV bucket news.BucketArticles.
+// It is also the long-horizon dedup: the stream's Msg-Id window lasts
+// minutes, an article's status lasts as long as the bucket.
+type Articles struct{ kv jetstream.KeyValue }
+
+// Articles opens the article status store.
+func (b *Bus) Articles(ctx context.Context) (*Articles, error) {
+	kv, err := b.JS.KeyValue(ctx, news.BucketArticles)
+	if err != nil {
+		return nil, fmt.Errorf("opening bucket %s: %w", news.BucketArticles, err)
+	}
+	return &Articles{kv}, nil
+}
+
+// Claim records id as pending unless it is already known. It reports
+// whether the article should be processed: true for a new article and for
+// one still pending or failed (a retry), false for one already briefed or
+// rejected (a duplicate), with its status.
+func (a *Articles) Claim(ctx context.Context, id string) (bool, news.Status, error) {
+	st := news.Status{ID: id, Status: news.StatusPending, UpdatedAt: time.Now().UTC()}
+	data, _ := json.Marshal(st)
+	_, err := a.kv.Create(ctx, id, data)
+	if err == nil {
+		return true, st, nil
+	}
+	if !errors.Is(err, jetstream.ErrKeyExists) {
+		return false, st, fmt.Errorf("claiming article %s: %w", id, err)
+	}
+	old, err := a.Get(ctx, id)
+	if err != nil {
+		return false, st, err
+	}
+	switch old.Status {
+	case news.StatusBriefed, news.StatusRejected:
+		return false, old, nil
+	case news.StatusFailed:
+		// A resubmission of a failed article is a deliberate retry.
+		return true, st, a.Set(ctx, st)
+	}
+	return true, old, nil
+}
+
+// Get returns an article's status, or ErrNotFound.
+func (a *Articles) Get(ctx context.Context, id string) (news.Status, error) {
+	var st news.Status
+	if !validKey(id) {
+		return st, ErrNotFound
+	}
+	e, err := a.kv.Get(ctx, id)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return st, ErrNotFound
+	}
+	if err != nil {
+		return st, fmt.Errorf("reading status of %s: %w", id, err)
+	}
+	if err := json.Unmarshal(e.Value(), &st); err != nil {
+		return st, fmt.Errorf("decoding status of %s: %w", id, err)
+	}
+	return st, nil
+}
+
+// Set writes an article's status.
+func (a *Articles) Set(ctx context.Context, st news.Status) error {
+	if st.UpdatedAt.IsZero() {
+		st.UpdatedAt = time.Now().UTC()
+	}
+	data, _ := json.Marshal(st)
+	if _, err := a.kv.Put(ctx, st.ID, data); err != nil {
+		return fmt.Errorf("writing status of %s: %w", st.ID, err)
+	}
+	return nil
+}
+
+// Briefs is the brief store, KV bucket news.BucketBriefs keyed by article id.
+type Briefs struct{ kv jetstream.KeyValue }
+
+// Briefs opens the brief store.
+func (b *Bus) Briefs(ctx context.Context) (*Briefs, error) {
+	kv, err := b.JS.KeyValue(ctx, news.BucketBriefs)
+	if err != nil {
+		return nil, fmt.Errorf("opening bucket %s: %w", news.BucketBriefs, err)
+	}
+	return &Briefs{kv}, nil
+}
+
+// Get returns a brief, or ErrNotFound.
+func (s *Briefs) Get(ctx context.Context, id string) (news.Brief, error) {
+	var br news.Brief
+	if !validKey(id) {
+		return br, ErrNotFound
+	}
+	e, err := s.kv.Get(ctx, id)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return br, ErrNotFound
+	}
+	if err != nil {
+		return br, fmt.Errorf("reading brief %s: %w", id, err)
+	}
+	if err := json.Unmarshal(e.Value(), &br); err != nil {
+		return br, fmt.Errorf("decoding brief %s: %w", id, err)
+	}
+	return br, nil
+}
+
+// Put stores a brief under its id, replacing any earlier one.
+func (s *Briefs) Put(ctx context.Context, br news.Brief) error {
+	data, err := json.Marshal(br)
+	if err != nil {
+		return fmt.Errorf("encoding brief %s: %w", br.ID, err)
+	}
+	if _, err := s.kv.Put(ctx, br.ID, data); err != nil {
+		return fmt.Errorf("storing brief %s: %w", br.ID, err)
+	}
+	return nil
+}
+
+// Watch calls fn for every stored brief, then for each new or replaced one,
+// until ctx is done. live is false during the initial replay.
+func (s *Briefs) Watch(ctx context.Context, fn func(br news.Brief, live bool)) error {
+	w, err := s.kv.WatchAll(ctx)
+	if err != nil {
+		return fmt.Errorf("watching briefs: %w", err)
+	}
+	defer w.Stop()
+	live := false
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case e, ok := <-w.Updates():
+			if !ok {
+				return errors.New("brief watch closed")
+			}
+			if e == nil {
+				live = true
+				continue
+			}
+			if e.Operation() != jetstream.KeyValuePut {
+				continue
+			}
+			var br news.Brief
+			if json.Unmarshal(e.Value(), &br) == nil {
+				fn(br, live)
+			}
+		}
+	}
+}
+
+// Submit publishes a submission on news.submitted. With an id (already
+// normalised by the caller) the Msg-Id makes a quick resubmission a no-op.
+func (b *Bus) Submit(ctx context.Context, id string, data []byte, contentType string) error {
+	h := nats.Header{}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	if id == "" {
+		id = news.RawID(data)
+	}
+	return b.publish(ctx, news.SubjectSubmitted, id, "submitted", data, h)
+}
+
+// validKey reports whether id can be a KV key; anything else cannot exist.
+func validKey(id string) bool {
+	if id == "" || len(id) > 128 || strings.HasPrefix(id, ".") || strings.HasSuffix(id, ".") {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Record runs the sinks that turn pipeline outcomes into what readers see:
+// briefs into the briefs bucket and a "briefed" status, rejections and dead
+// letters into a "rejected" or "failed" status. It returns when ctx is done.
+func Record(ctx context.Context, b *Bus, workers int, observe func(Outcome)) error {
+	arts, err := b.Articles(ctx)
+	if err != nil {
+		return err
+	}
+	briefs, err := b.Briefs(ctx)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 2)
+	go func() {
+		errc <- Run(ctx, b, Spec[record, struct{}]{
+			Name:     news.StageRecord,
+			Subjects: []string{news.SubjectBriefed + ".>", news.SubjectRejected + ".>"},
+			Workers:  workers,
+			Observe:  observe,
+			Decode: func(data []byte, h nats.Header) (record, error) {
+				return record{data: data, stage: h.Get(news.HeaderStage)}, nil
+			},
+			Func: func(ctx context.Context, r record) (struct{}, error) {
+				if strings.HasSuffix(r.stage, ".rejected") {
+					var rej news.Rejection
+					if err := json.Unmarshal(r.data, &rej); err != nil {
+						return struct{}{}, stage.Permanent(err)
+					}
+					return struct{}{}, arts.Set(ctx, news.Status{ID: rej.ID, Status: news.StatusRejected, Reason: rej.Reason, Stage: rej.Stage, UpdatedAt: rej.At})
+				}
+				var br news.Brief
+				if err := json.Unmarshal(r.data, &br); err != nil {
+					return struct{}{}, stage.Permanent(err)
+				}
+				if err := briefs.Put(ctx, br); err != nil {
+					return struct{}{}, err
+				}
+				return struct{}{}, arts.Set(ctx, news.Status{ID: br.ID, Status: news.StatusBriefed, Stage: news.StageSummarise, Language: br.Language.Code})
+			},
+		})
+	}()
+	go func() {
+		errc <- Run(ctx, b, Spec[record, struct{}]{
+			Name:     news.StageRecord + "-dlq",
+			Stream:   news.StreamDLQ,
+			Subjects: []string{news.SubjectDLQ + ".>"},
+			Workers:  1,
+			Observe:  observe,
+			Decode: func(data []byte, h nats.Header) (record, error) {
+				return record{stage: h.Get(news.HeaderStage), id: h.Get(news.HeaderID), reason: h.Get(news.HeaderReason)}, nil
+			},
+			Func: func(ctx context.Context, r record) (struct{}, error) {
+				if r.id == "" {
+					return struct{}{}, stage.ErrSkip
+				}
+				return struct{}{}, arts.Set(ctx, news.Status{ID: r.id, Status: news.StatusFailed, Reason: firstLine(r.reason), Stage: r.stage})
+			},
+		})
+	}()
+	return errors.Join(<-errc, <-errc)
+}
+
+type record struct {
+	data              []byte
+	stage, id, reason string
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

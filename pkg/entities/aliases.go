@@ -1,0 +1,157 @@
+package entities
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+//go:embed data/aliases.tsv
+var aliasTSV string
+
+type alias struct {
+	canonical, typ string
+}
+
+// aliasTable maps a normalised surface form to its canonical name and type.
+type aliasTable map[string]alias
+
+var (
+	aliasOnce  sync.Once
+	aliases    aliasTable
+	aliasGaz   *gazetteer
+	aliasError error
+)
+
+func loadAliases() (aliasTable, *gazetteer, error) {
+	aliasOnce.Do(func() {
+		aliases, aliasError = parseAliases(aliasTSV)
+		if aliasError == nil {
+			aliasGaz = newGazetteer(aliases)
+		}
+	})
+	return aliases, aliasGaz, aliasError
+}
+
+// normKey folds case, apostrophes and spacing so that "Stati  Uniti",
+// "stati uniti" and "STATI UNITI" find the same line.
+func normKey(s string) string {
+	s = strings.ReplaceAll(s, "’", "'")
+	s = strings.ReplaceAll(s, "`", "'")
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+var validTypes = map[string]bool{"PERSON": true, "ORG": true, "LOCATION": true, "PRODUCT": true, "EVENT": true}
+
+func parseAliases(data string) (aliasTable, error) {
+	t := aliasTable{}
+	sc := bufio.NewScanner(strings.NewReader(data))
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) < 2 || !validTypes[f[1]] || strings.TrimSpace(f[0]) == "" {
+			return nil, fmt.Errorf("alias line %d %q: %w", n, line, ErrAliases)
+		}
+		a := alias{canonical: strings.TrimSpace(f[0]), typ: f[1]}
+		names := []string{a.canonical}
+		if len(f) > 2 {
+			names = append(names, strings.Split(f[2], "|")...)
+		}
+		for _, s := range names {
+			if k := normKey(s); k != "" {
+				if _, dup := t[k]; !dup {
+					t[k] = a
+				}
+			}
+		}
+	}
+	return t, nil
+}
+
+// Canonical returns the canonical name and type of an entity name through the
+// alias file: Canonical("Aws", "ORG") is ("AWS", "ORG") and
+// Canonical("USA", "LOCATION") is ("Stati Uniti", "LOCATION"). Names that are
+// not in the file come back trimmed, with typ unchanged.
+func Canonical(name, typ string) (string, string) {
+	t, _, err := loadAliases()
+	clean := strings.Join(strings.Fields(name), " ")
+	if err != nil {
+		return clean, typ
+	}
+	if a, ok := t[normKey(clean)]; ok {
+		return a.canonical, a.typ
+	}
+	return clean, typ
+}
+
+// gazetteer finds alias names in lower-cased token sequences.
+type gazetteer struct {
+	byFirst map[string][][]string
+	types   map[string]string // joined tokens -> type
+}
+
+func newGazetteer(t aliasTable) *gazetteer {
+	g := &gazetteer{byFirst: map[string][][]string{}, types: map[string]string{}}
+	for k, a := range t {
+		var toks []string
+		for _, tk := range Tokenize(k) {
+			toks = append(toks, tk.Text)
+		}
+		if len(toks) == 0 {
+			continue
+		}
+		j := strings.Join(toks, " ")
+		if _, ok := g.types[j]; ok {
+			continue
+		}
+		g.types[j] = a.typ
+		g.byFirst[toks[0]] = append(g.byFirst[toks[0]], toks)
+	}
+	return g
+}
+
+// match labels each position with "B-TYPE"/"I-TYPE" for the longest alias
+// starting there, or "" when none does.
+func (g *gazetteer) match(lw []string) []string {
+	out := make([]string, len(lw))
+	if g == nil {
+		return out
+	}
+	for i := 0; i < len(lw); {
+		best := 0
+		var typ string
+		for _, cand := range g.byFirst[lw[i]] {
+			if len(cand) <= best || i+len(cand) > len(lw) {
+				continue
+			}
+			ok := true
+			for k, c := range cand {
+				if lw[i+k] != c {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				best = len(cand)
+				typ = g.types[strings.Join(cand, " ")]
+			}
+		}
+		if best == 0 {
+			i++
+			continue
+		}
+		out[i] = "B-" + typ
+		for k := 1; k < best; k++ {
+			out[i+k] = "I-" + typ
+		}
+		i += best
+	}
+	return out
+}

@@ -1,0 +1,240 @@
+package entities
+
+import (
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/newsbrief/newsbrief/internal/shared"
+	"github.com/newsbrief/newsbrief/pkg/news"
+)
+
+var (
+	engineOnce sync.Once
+	engine     *Offline
+	engineErr  error
+)
+
+func offline(t testing.TB) *Offline {
+	t.Helper()
+	engineOnce.Do(func() { engine, engineErr = NewOffline() })
+	if engineErr != nil {
+		t.Fatalf("NewOffline: %v", engineErr)
+	}
+	return engine
+}
+
+func find(es []news.Entity, name string) (news.Entity, bool) {
+	for _, e := range es {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return news.Entity{}, false
+}
+
+func checkOffsets(t *testing.T, body string, es []news.Entity) {
+	t.Helper()
+	for _, e := range es {
+		if e.Count != len(e.Mentions) || e.Count == 0 {
+			t.Errorf("%s: Count %d with %d mentions", e.Name, e.Count, len(e.Mentions))
+		}
+		for _, m := range e.Mentions {
+			if m.Start < 0 || m.End > len(body) || m.Start >= m.End {
+				t.Fatalf("%s: bad mention %+v", e.Name, m)
+			}
+		}
+	}
+}
+
+func seedBody(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(shared.Path(t, "seed", "it_amazon_openai_trainium.txt"))
+	if err != nil {
+		t.Skipf("seed article: %v", err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "date ") {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func TestExtractSeedArticle(t *testing.T) {
+	body := seedBody(t)
+	es := offline(t).Extract(body, "it")
+	checkOffsets(t, body, es)
+	want := []struct{ name, typ string }{
+		{"Amazon", news.Org}, {"OpenAI", news.Org}, {"Microsoft", news.Org}, {"AWS", news.Org},
+		{"Nvidia", news.Org}, {"Anthropic", news.Org}, {"Sam Altman", news.Person},
+		{"ChatGPT", news.Product}, {"Trainium", news.Product},
+	}
+	for _, w := range want {
+		t.Run(w.name, func(t *testing.T) {
+			e, ok := find(es, w.name)
+			if !ok {
+				t.Fatalf("entity %q missing; got %v", w.name, names(es))
+			}
+			if e.Type != w.typ {
+				t.Errorf("%s type = %s, want %s", w.name, e.Type, w.typ)
+			}
+		})
+	}
+	// "Aws" is written 8 times in the article and every one is AWS.
+	if e, _ := find(es, "AWS"); e.Count != strings.Count(body, "Aws") {
+		t.Errorf("AWS count = %d, want %d", e.Count, strings.Count(body, "Aws"))
+	}
+	for _, junk := range []string{"L’investimento", "Un", "Questa", "Aws", "ChatGpt", "Gpu", "Ai", "Amazon potrebbe"} {
+		if _, ok := find(es, junk); ok {
+			t.Errorf("junk entity %q in %v", junk, names(es))
+		}
+	}
+}
+
+func names(es []news.Entity) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name+"/"+e.Type)
+	}
+	return out
+}
+
+func TestExtractCases(t *testing.T) {
+	tests := []struct {
+		name, lang, body string
+		want             map[string]string // canonical name -> type
+		surfaces         map[string][]string
+		absent           []string
+	}{
+		{
+			name: "elision curly and straight", lang: "it",
+			body:     "Il ricorso dell’Amazon contro l'Antitrust è stato respinto dal tribunale di Roma.",
+			want:     map[string]string{"Amazon": news.Org, "Antitrust": news.Org},
+			surfaces: map[string][]string{"Amazon": {"Amazon"}, "Antitrust": {"Antitrust"}},
+			absent:   []string{"dell’Amazon", "l'Antitrust"},
+		},
+		{
+			name: "sentence-initial words", lang: "it",
+			body:   "Questa mattina Microsoft ha presentato i conti. Un analista li ha giudicati deboli. Secondo Google il mercato crescerà.",
+			want:   map[string]string{"Microsoft": news.Org, "Google": news.Org},
+			absent: []string{"Questa", "Un", "Secondo", "Secondo Google"},
+		},
+		{
+			name: "all caps acronyms", lang: "it",
+			body:   "Il CEO di Nvidia ha detto che l'AI e le GPU cambieranno tutto. La NATO osserva.",
+			want:   map[string]string{"Nvidia": news.Org, "NATO": news.Org},
+			absent: []string{"CEO", "AI", "GPU"},
+		},
+		{
+			name: "headline case", lang: "en",
+			body:   "Amazon Weighs Multibillion Investment In OpenAI\n\nAmazon is in talks to invest in OpenAI, people familiar with the matter said.",
+			want:   map[string]string{"Amazon": news.Org, "OpenAI": news.Org},
+			absent: []string{"Weighs", "Multibillion Investment", "Amazon Weighs Multibillion Investment"},
+		},
+		{
+			name: "aliases", lang: "it",
+			body:     "Gli Usa e gli Stati Uniti d’America sono la stessa cosa. Amazon Web Services, cioè Aws, usa chip propri. Anche la Ue e l'Unione Europea discutono.",
+			want:     map[string]string{"Stati Uniti": news.Location, "AWS": news.Org, "Unione Europea": news.Org},
+			surfaces: map[string][]string{"AWS": {"Amazon Web Services", "Aws"}, "Stati Uniti": {"Usa", "Stati Uniti d’America"}},
+		},
+		{
+			name: "surname after full name", lang: "en",
+			body:     "Sam Altman said on Tuesday that OpenAI will grow. Altman added that the company needs more chips.",
+			want:     map[string]string{"Sam Altman": news.Person, "OpenAI": news.Org},
+			surfaces: map[string][]string{"Sam Altman": {"Sam Altman", "Altman"}},
+			absent:   []string{"Altman"},
+		},
+		{
+			name: "product spellings", lang: "it",
+			body:     "ChatGpt e ChatGPT sono lo stesso prodotto di OpenAI.",
+			want:     map[string]string{"ChatGPT": news.Product},
+			surfaces: map[string][]string{"ChatGPT": {"ChatGpt", "ChatGPT"}},
+		},
+	}
+	o := offline(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			es := o.Extract(tc.body, tc.lang)
+			checkOffsets(t, tc.body, es)
+			for n, typ := range tc.want {
+				e, ok := find(es, n)
+				if !ok {
+					t.Errorf("missing %s; got %v", n, names(es))
+					continue
+				}
+				if e.Type != typ {
+					t.Errorf("%s type = %s, want %s", n, e.Type, typ)
+				}
+			}
+			for n, want := range tc.surfaces {
+				e, _ := find(es, n)
+				var got []string
+				for _, m := range e.Mentions {
+					got = append(got, tc.body[m.Start:m.End])
+				}
+				if strings.Join(got, "|") != strings.Join(want, "|") {
+					t.Errorf("%s mentions = %q, want %q", n, got, want)
+				}
+			}
+			for _, n := range tc.absent {
+				if _, ok := find(es, n); ok {
+					t.Errorf("unexpected entity %q in %v", n, names(es))
+				}
+			}
+		})
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	tests := []struct{ in, typ, wantName, wantType string }{
+		{"Aws", "ORG", "AWS", news.Org},
+		{"Amazon Web Services", "ORG", "AWS", news.Org},
+		{"USA", "LOCATION", "Stati Uniti", news.Location},
+		{"United States", "LOCATION", "Stati Uniti", news.Location},
+		{"ChatGpt", "ORG", "ChatGPT", news.Product},
+		{"  Banca d’Italia ", "ORG", "Banca d'Italia", news.Org},
+		{"Mario  Rossi", "PERSON", "Mario Rossi", news.Person},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			n, ty := Canonical(tc.in, tc.typ)
+			if n != tc.wantName || ty != tc.wantType {
+				t.Errorf("Canonical(%q, %q) = %q, %q; want %q, %q", tc.in, tc.typ, n, ty, tc.wantName, tc.wantType)
+			}
+		})
+	}
+}
+
+func TestParseAliasesRejectsBadLines(t *testing.T) {
+	for _, in := range []string{"NoType\n", "X\tTHING\ta|b\n", "\tORG\tx\n"} {
+		if _, err := parseAliases(in); err == nil {
+			t.Errorf("parseAliases(%q): want error", in)
+		}
+	}
+}
+
+func BenchmarkExtractSeed(b *testing.B) {
+	b.ReportAllocs()
+	o := offline(b)
+	data, err := os.ReadFile(shared.Path(b, "seed", "it_amazon_openai_trainium.txt"))
+	if err != nil {
+		b.Skip(err)
+	}
+	body := string(data)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		o.Extract(body, "it")
+	}
+}
+
+func BenchmarkNewOffline(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := NewOffline(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,517 @@
+package entities
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ErrModel is returned when an embedded or trained model file cannot be read.
+var ErrModel = errors.New("entities: bad model file")
+
+const modelMagic = "NBNER2"
+
+// Model is an averaged-perceptron IOB2 tagger. It is read-only once loaded
+// and safe for concurrent use.
+type Model struct {
+	Tags  []string
+	index map[uint64]int32 // feature hash -> row in w
+	w     []float32        // rows of len(Tags)
+	lower map[uint64]bool  // words seen mostly in lower case in training text
+	lex   map[uint64]uint8 // word -> bit set of entity types it was seen in (lexicon)
+	gaz   *gazetteer
+}
+
+// feature hashing (FNV-1a, 64 bit).
+const (
+	fnvOff   = 14695981039346656037
+	fnvPrime = 1099511628211
+)
+
+func hstr(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+func feat(name string, vals ...string) uint64 {
+	h := hstr(fnvOff, name)
+	for _, v := range vals {
+		h ^= 0xff
+		h *= fnvPrime
+		h = hstr(h, v)
+	}
+	return h
+}
+
+// shape maps a word to a coarse pattern: "Amazon" -> "Xx", "AWS" -> "X",
+// "ChatGPT" -> "XxX", "2025" -> "d", "U.S." -> "X.X.".
+func shape(w string) string {
+	var b strings.Builder
+	var last rune = -1
+	n := 0
+	for _, r := range w {
+		var c rune
+		switch {
+		case unicode.IsUpper(r):
+			c = 'X'
+		case unicode.IsLower(r):
+			c = 'x'
+		case unicode.IsDigit(r):
+			c = 'd'
+		default:
+			c = r
+		}
+		if c != last {
+			b.WriteRune(c)
+			n++
+			last = c
+		}
+		if n > 6 {
+			break
+		}
+	}
+	return b.String()
+}
+
+func isCap(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+func isAllCaps(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsUpper(r) {
+			n++
+		}
+	}
+	return n > 1
+}
+
+func prefix(s string, n int) string {
+	i := 0
+	for k := range s {
+		if i == n {
+			return s[:k]
+		}
+		i++
+	}
+	return s
+}
+
+func suffix(s string, n int) string {
+	i := len(s)
+	for c := 0; c < n && i > 0; c++ {
+		_, sz := utf8.DecodeLastRuneInString(s[:i])
+		i -= sz
+	}
+	return s[i:]
+}
+
+// stripElision drops a leading elided article glued to a word the tokeniser
+// did not split ("dell’Amazon" in pre-tokenised input).
+func stripElision(w string) string {
+	for i, r := range w {
+		if isApos(r) && i > 0 && elided[strings.ToLower(w[:i])] {
+			rest := w[i+utf8.RuneLen(r):]
+			if rest != "" {
+				return rest
+			}
+		}
+		if i > 8 {
+			break
+		}
+	}
+	return w
+}
+
+// staticFeatures computes the features of every token that do not depend on
+// earlier tags.
+func (m *Model) staticFeatures(toks []string) [][]uint64 {
+	n := len(toks)
+	lw := make([]string, n)
+	sh := make([]string, n)
+	caps := 0
+	words := 0
+	for i, t := range toks {
+		t = stripElision(t)
+		lw[i] = strings.ToLower(t)
+		sh[i] = shape(t)
+		r, _ := utf8.DecodeRuneInString(t)
+		if unicode.IsLetter(r) {
+			words++
+			if isCap(t) {
+				caps++
+			}
+		}
+	}
+	headline := words >= 3 && caps*10 >= words*7
+	gl := make([]string, n)
+	for i, l := range lw {
+		gl[i] = strings.ReplaceAll(l, "’", "'")
+	}
+	gz := m.gaz.match(gl)
+	at := func(i int) (string, string) {
+		if i < 0 {
+			return "<s>", "<s>"
+		}
+		if i >= n {
+			return "</s>", "</s>"
+		}
+		return lw[i], sh[i]
+	}
+	// first word of the sentence, skipping opening punctuation
+	first := 0
+	for first < n {
+		r, _ := utf8.DecodeRuneInString(toks[first])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			break
+		}
+		first++
+	}
+	out := make([][]uint64, n)
+	for i := range toks {
+		w := stripElision(toks[i])
+		l := lw[i]
+		f := make([]uint64, 0, 40)
+		add := func(name string, v ...string) { f = append(f, feat(name, v...)) }
+		add("b")
+		add("w", l)
+		add("sh", sh[i])
+		add("p2", prefix(l, 2))
+		add("p3", prefix(l, 3))
+		add("s2", suffix(l, 2))
+		add("s3", suffix(l, 3))
+		add("s4", suffix(l, 4))
+		cp := isCap(w)
+		ac := isAllCaps(w)
+		lowerKnown := m.lower[hstr(fnvOff, l)]
+		if cp {
+			add("cap")
+			if i == first {
+				add("cap-first")
+				add("cap-first-w", l)
+				if lowerKnown {
+					add("cap-first-lowerknown")
+				}
+			} else if lowerKnown {
+				add("cap-lowerknown")
+			}
+			if headline {
+				add("cap-headline")
+				if lowerKnown {
+					add("cap-headline-lowerknown")
+				}
+			}
+		}
+		if ac {
+			add("allcaps")
+			if headline {
+				add("allcaps-headline")
+			}
+		}
+		if i == first {
+			add("first")
+		}
+		if w != toks[i] {
+			add("elided-in-token")
+		}
+		pl, ps := at(i - 1)
+		nl, ns := at(i + 1)
+		pl2, _ := at(i - 2)
+		nl2, _ := at(i + 2)
+		add("w-1", pl)
+		add("w+1", nl)
+		add("w-2", pl2)
+		add("w+2", nl2)
+		add("sh-1", ps)
+		add("sh+1", ns)
+		add("sh-1,0", ps, sh[i])
+		add("sh0,+1", sh[i], ns)
+		add("w-1,0", pl, l)
+		add("w0,+1", l, nl)
+		add("sh-1,w0", ps, l)
+		add("w-1,sh0", pl, sh[i])
+		add("w-2,w-1,sh0", pl2, pl, sh[i])
+		add("sh0,w+1", sh[i], nl)
+		add("sh0,w+1,w+2", sh[i], nl, nl2)
+		add("p1", prefix(l, 1))
+		add("s1", suffix(l, 1))
+		if i > 0 {
+			add("w-1,s3", pl, suffix(l, 3))
+		}
+		if i > 0 {
+			if last, _ := utf8.DecodeLastRuneInString(toks[i-1]); isApos(last) {
+				add("after-elision")
+			}
+		}
+		if lx := m.lex[hstr(fnvOff, l)]; lx != 0 {
+			add("lexmask", string(rune('a'+lx)))
+			for b, name := range lexTypes {
+				if lx&(1<<b) != 0 {
+					add("lex", name)
+					add("lex-cap", name, sh[i])
+				}
+			}
+		}
+		if i > 0 {
+			if lx := m.lex[hstr(fnvOff, lw[i-1])]; lx != 0 {
+				add("lexmask-1", string(rune('a'+lx)))
+			}
+		}
+		if i+1 < n {
+			if lx := m.lex[hstr(fnvOff, lw[i+1])]; lx != 0 {
+				add("lexmask+1", string(rune('a'+lx)))
+			}
+		}
+		if g := gz[i]; g != "" {
+			add("gaz", g)
+			add("gaz-sh", g, sh[i])
+		}
+		if i+1 < n && gz[i+1] != "" {
+			add("gaz+1", gz[i+1])
+		}
+		if i > 0 && gz[i-1] != "" {
+			add("gaz-1", gz[i-1])
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// lexTypes are the bits of a lexicon entry.
+var lexTypes = []string{"PER", "ORG", "LOC", "MISC"}
+
+// LexiconFrom builds a word lexicon from labelled sentences: each lower-cased
+// word of an entity gets the bit of the entity's type.
+func LexiconFrom(tokens, tags [][]string) map[string]uint8 {
+	lex := map[string]uint8{}
+	for si, s := range tokens {
+		for i, w := range s {
+			t := tags[si][i]
+			if len(t) < 3 {
+				continue
+			}
+			for b, name := range lexTypes {
+				if t[2:] == name {
+					r, _ := utf8.DecodeRuneInString(w)
+					if unicode.IsUpper(r) {
+						lex[strings.ToLower(stripElision(w))] |= 1 << b
+					}
+				}
+			}
+		}
+	}
+	return lex
+}
+
+// dynamic features depend on the two previous tags.
+func dynFeatures(dst []uint64, p1, p2, lw string) []uint64 {
+	return append(dst, feat("t-1", p1), feat("t-2,-1", p2, p1), feat("t-1,w", p1, lw))
+}
+
+// allowed reports whether tag may follow prev in IOB2.
+func allowed(prev, tag string) bool {
+	if !strings.HasPrefix(tag, "I-") {
+		return true
+	}
+	return len(prev) > 2 && prev[2:] == tag[2:]
+}
+
+// Tag labels one sentence with IOB2 tags (greedy left-to-right decoding).
+func (m *Model) Tag(toks []string) []string {
+	st := m.staticFeatures(toks)
+	out := make([]string, len(toks))
+	scores := make([]float32, len(m.Tags))
+	var buf []uint64
+	for i := range toks {
+		p1, p2 := "<s>", "<s>"
+		if i > 0 {
+			p1 = out[i-1]
+		}
+		if i > 1 {
+			p2 = out[i-2]
+		}
+		buf = dynFeatures(append(buf[:0], st[i]...), p1, p2, strings.ToLower(toks[i]))
+		for k := range scores {
+			scores[k] = 0
+		}
+		for _, f := range buf {
+			if row, ok := m.index[f]; ok {
+				ws := m.w[int(row)*len(m.Tags) : int(row+1)*len(m.Tags)]
+				for k, v := range ws {
+					scores[k] += v
+				}
+			}
+		}
+		best, bs := 0, float32(math.Inf(-1))
+		for k, s := range scores {
+			if s > bs && allowed(p1, m.Tags[k]) {
+				best, bs = k, s
+			}
+		}
+		out[i] = m.Tags[best]
+	}
+	return out
+}
+
+// WriteTo stores the model as gzip-compressed binary: tags, lower-case
+// vocabulary hashes, then each feature hash with its weights quantised to
+// int16.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return 0, fmt.Errorf("compressing model: %w", err)
+	}
+	bw := bufio.NewWriter(zw)
+	put := func(v uint64) {
+		var b [binary.MaxVarintLen64]byte
+		bw.Write(b[:binary.PutUvarint(b[:], v)])
+	}
+	bw.WriteString(modelMagic)
+	put(uint64(len(m.Tags)))
+	for _, t := range m.Tags {
+		put(uint64(len(t)))
+		bw.WriteString(t)
+	}
+	put(uint64(len(m.lower)))
+	for h := range m.lower {
+		binary.Write(bw, binary.LittleEndian, h)
+	}
+	put(uint64(len(m.lex)))
+	for h, v := range m.lex {
+		binary.Write(bw, binary.LittleEndian, h)
+		bw.WriteByte(v)
+	}
+	var maxAbs float32
+	for _, v := range m.w {
+		if a := float32(math.Abs(float64(v))); a > maxAbs {
+			maxAbs = a
+		}
+	}
+	scale := maxAbs / 32767
+	if scale == 0 {
+		scale = 1
+	}
+	binary.Write(bw, binary.LittleEndian, scale)
+	put(uint64(len(m.index)))
+	nt := len(m.Tags)
+	for h, row := range m.index {
+		binary.Write(bw, binary.LittleEndian, h)
+		for _, v := range m.w[int(row)*nt : int(row+1)*nt] {
+			binary.Write(bw, binary.LittleEndian, int16(math.Round(float64(v/scale))))
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return 0, fmt.Errorf("writing model: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return 0, fmt.Errorf("writing model: %w", err)
+	}
+	return 0, nil
+}
+
+// ReadModel loads a model written by WriteTo.
+func ReadModel(r io.Reader, gaz *gazetteer) (*Model, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("opening model: %w: %w", ErrModel, err)
+	}
+	br := bufio.NewReaderSize(zr, 1<<16)
+	magic := make([]byte, len(modelMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
+		return nil, fmt.Errorf("reading model header: %w", ErrModel)
+	}
+	fail := func(what string, err error) (*Model, error) {
+		return nil, fmt.Errorf("reading model %s: %w: %w", what, ErrModel, err)
+	}
+	nt, err := binary.ReadUvarint(br)
+	if err != nil || nt == 0 || nt > 64 {
+		return fail("tags", fmt.Errorf("count %d: %v", nt, err))
+	}
+	m := &Model{gaz: gaz}
+	for range nt {
+		l, err := binary.ReadUvarint(br)
+		if err != nil || l > 32 {
+			return fail("tag", fmt.Errorf("length %d: %v", l, err))
+		}
+		b := make([]byte, l)
+		if _, err := io.ReadFull(br, b); err != nil {
+			return fail("tag", err)
+		}
+		m.Tags = append(m.Tags, string(b))
+	}
+	nl, err := binary.ReadUvarint(br)
+	if err != nil || nl > 1<<24 {
+		return fail("vocabulary", fmt.Errorf("count %d: %v", nl, err))
+	}
+	m.lower = make(map[uint64]bool, nl)
+	var b8 [8]byte
+	for range nl {
+		if _, err := io.ReadFull(br, b8[:]); err != nil {
+			return fail("vocabulary", err)
+		}
+		m.lower[binary.LittleEndian.Uint64(b8[:])] = true
+	}
+	nx, err := binary.ReadUvarint(br)
+	if err != nil || nx > 1<<24 {
+		return fail("lexicon", fmt.Errorf("count %d: %v", nx, err))
+	}
+	m.lex = make(map[uint64]uint8, nx)
+	var b9 [9]byte
+	for range nx {
+		if _, err := io.ReadFull(br, b9[:]); err != nil {
+			return fail("lexicon", err)
+		}
+		m.lex[binary.LittleEndian.Uint64(b9[:])] = b9[8]
+	}
+	var scale float32
+	if err := binary.Read(br, binary.LittleEndian, &scale); err != nil {
+		return fail("scale", err)
+	}
+	nf, err := binary.ReadUvarint(br)
+	if err != nil || nf > 1<<24 {
+		return fail("features", fmt.Errorf("count %d: %v", nf, err))
+	}
+	m.index = make(map[uint64]int32, nf)
+	m.w = make([]float32, int(nf)*int(nt))
+	row := make([]byte, 8+2*nt)
+	for i := range int(nf) {
+		if _, err := io.ReadFull(br, row); err != nil {
+			return fail("weights", err)
+		}
+		m.index[binary.LittleEndian.Uint64(row)] = int32(i)
+		for k := range int(nt) {
+			q := int16(binary.LittleEndian.Uint16(row[8+2*k:]))
+			m.w[i*int(nt)+k] = float32(q) * scale
+		}
+	}
+	return m, nil
+}
+
+// MapMISC turns tags of types other than PER, ORG and LOC into O, in place.
+func MapMISC(tags []string) []string {
+	for i, t := range tags {
+		if len(t) > 2 {
+			switch t[2:] {
+			case "PER", "ORG", "LOC":
+			default:
+				tags[i] = "O"
+			}
+		}
+	}
+	return tags
+}

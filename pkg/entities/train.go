@@ -1,0 +1,226 @@
+package entities
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// TrainOptions controls Train.
+type TrainOptions struct {
+	Epochs int
+	// Prune drops features whose largest absolute averaged weight is below
+	// this value, to keep the embedded model small.
+	Prune float64
+	// MinLower is how often a word must be seen in lower case (and more often
+	// than capitalised) to count as a common word.
+	MinLower int
+	Seed     uint64
+	// Lexicon maps lower-cased words to entity-type bits (see LexiconFrom).
+	// Build it from data other than the training sentences, so the tagger
+	// learns how far to trust it on unseen names.
+	Lexicon map[string]uint8
+	// Folds > 1 adds the training sentences' own entity words to the
+	// lexicon, jackknifed: each fold is featurised with a lexicon built from
+	// the other folds, so the feature behaves on training data as it will
+	// on unseen text.
+	Folds int
+	Log   io.Writer
+}
+
+// Train fits an averaged perceptron on IOB2-labelled sentences. Tags outside
+// the sentences' own set are never predicted.
+func Train(tokens, tags [][]string, opt TrainOptions) (*Model, error) {
+	if len(tokens) != len(tags) {
+		return nil, fmt.Errorf("training: %d token sentences but %d tag sentences", len(tokens), len(tags))
+	}
+	if opt.Epochs <= 0 {
+		opt.Epochs = 8
+	}
+	if opt.MinLower <= 0 {
+		opt.MinLower = 2
+	}
+	_, gaz, err := loadAliases()
+	if err != nil {
+		return nil, err
+	}
+	// tag set, O first
+	seen := map[string]bool{}
+	for _, s := range tags {
+		for _, t := range s {
+			seen[t] = true
+		}
+	}
+	tagList := []string{"O"}
+	for t := range seen {
+		if t != "O" {
+			tagList = append(tagList, t)
+		}
+	}
+	sort.Strings(tagList[1:])
+	tagIdx := map[string]int{}
+	for i, t := range tagList {
+		tagIdx[t] = i
+	}
+	// common lower-case words
+	lc, uc := map[string]int{}, map[string]int{}
+	for _, s := range tokens {
+		for i, w := range s {
+			l := strings.ToLower(w)
+			if w == l {
+				lc[l]++
+			} else if i > 0 {
+				uc[l]++
+			}
+		}
+	}
+	m := &Model{Tags: tagList, gaz: gaz, lower: map[uint64]bool{}, index: map[uint64]int32{}}
+	for w, n := range lc {
+		hasLetter := strings.IndexFunc(w, unicode.IsLetter) >= 0
+		if n >= opt.MinLower && n > uc[w] && hasLetter {
+			m.lower[hstr(fnvOff, w)] = true
+		}
+	}
+	toLex := func(words ...map[string]uint8) map[uint64]uint8 {
+		out := map[uint64]uint8{}
+		for _, ws := range words {
+			for w, b := range ws {
+				out[hstr(fnvOff, w)] |= b
+			}
+		}
+		return out
+	}
+	nt := len(tagList)
+	static := make([][][]uint64, len(tokens))
+	if opt.Folds > 1 {
+		for k := range opt.Folds {
+			var ot, og [][]string
+			for i := range tokens {
+				if i*opt.Folds/len(tokens) != k {
+					ot, og = append(ot, tokens[i]), append(og, tags[i])
+				}
+			}
+			m.lex = toLex(opt.Lexicon, LexiconFrom(ot, og))
+			for i, s := range tokens {
+				if i*opt.Folds/len(tokens) == k {
+					static[i] = m.staticFeatures(s)
+				}
+			}
+		}
+		m.lex = toLex(opt.Lexicon, LexiconFrom(tokens, tags))
+	} else {
+		m.lex = toLex(opt.Lexicon)
+		for i, s := range tokens {
+			static[i] = m.staticFeatures(s)
+		}
+	}
+	// weights, running totals and last-update stamps for averaging
+	var w, tot []float64
+	var stamp []int
+	row := func(f uint64, create bool) int {
+		r, ok := m.index[f]
+		if !ok {
+			if !create {
+				return -1
+			}
+			r = int32(len(m.index))
+			m.index[f] = r
+			w = append(w, make([]float64, nt)...)
+			tot = append(tot, make([]float64, nt)...)
+			stamp = append(stamp, make([]int, nt)...)
+		}
+		return int(r)
+	}
+	clock := 0
+	upd := func(r, k int, d float64) {
+		i := r*nt + k
+		tot[i] += float64(clock-stamp[i]) * w[i]
+		stamp[i] = clock
+		w[i] += d
+	}
+	order := make([]int, len(tokens))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(opt.Seed, 1))
+	scores := make([]float64, nt)
+	var buf []uint64
+	for ep := 0; ep < opt.Epochs; ep++ {
+		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		errs, n := 0, 0
+		for _, si := range order {
+			toks, gold := tokens[si], tags[si]
+			pred := make([]string, len(toks))
+			for i := range toks {
+				clock++
+				p1, p2 := "<s>", "<s>"
+				if i > 0 {
+					p1 = pred[i-1]
+				}
+				if i > 1 {
+					p2 = pred[i-2]
+				}
+				buf = dynFeatures(append(buf[:0], static[si][i]...), p1, p2, strings.ToLower(toks[i]))
+				for k := range scores {
+					scores[k] = 0
+				}
+				for _, f := range buf {
+					if r := row(f, false); r >= 0 {
+						for k := range nt {
+							scores[k] += w[r*nt+k]
+						}
+					}
+				}
+				best, bs := 0, math.Inf(-1)
+				for k, s := range scores {
+					if s > bs && allowed(p1, tagList[k]) {
+						best, bs = k, s
+					}
+				}
+				g := tagIdx[gold[i]]
+				if best != g {
+					errs++
+					for _, f := range buf {
+						r := row(f, true)
+						upd(r, g, 1)
+						upd(r, best, -1)
+					}
+				}
+				n++
+				// Teacher forcing half the time keeps early mistakes from
+				// drowning the history features.
+				pred[i] = tagList[best]
+			}
+		}
+		if opt.Log != nil {
+			fmt.Fprintf(opt.Log, "epoch %d: token error %.4f, features %d\n", ep+1, float64(errs)/float64(n), len(m.index))
+		}
+	}
+	// average and prune
+	old := m.index
+	m.index = make(map[uint64]int32)
+	for f, r := range old {
+		avg := make([]float32, nt)
+		var mx float64
+		for k := range nt {
+			i := int(r)*nt + k
+			t := tot[i] + float64(clock-stamp[i])*w[i]
+			a := t / float64(clock)
+			avg[k] = float32(a)
+			mx = math.Max(mx, math.Abs(a))
+		}
+		if mx < opt.Prune || mx == 0 {
+			continue
+		}
+		m.index[f] = int32(len(m.index))
+		m.w = append(m.w, avg...)
+	}
+	if opt.Log != nil {
+		fmt.Fprintf(opt.Log, "kept %d of %d features, %d common words\n", len(m.index), len(old), len(m.lower))
+	}
+	return m, nil
+}

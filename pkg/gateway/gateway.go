@@ -1,0 +1,271 @@
+// Package gateway serves newsbrief over HTTP: submitting articles, reading
+// their status and briefs. It knows nothing of NATS; the services wire it to
+// package bus through Backend.
+package gateway
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsbrief/newsbrief/pkg/ingest"
+	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/pipeline"
+)
+
+// ErrNotFound is what a Backend returns for an unknown id.
+var ErrNotFound = errors.New("gateway: not found")
+
+// Backend is what the gateway needs from the rest of the system.
+type Backend interface {
+	// Prepare decodes and normalises a submission (pipeline.Pipeline).
+	Prepare(ctx context.Context, r pipeline.Raw) (news.Article, error)
+	// Claim records a new article as pending (see bus.Articles.Claim).
+	Claim(ctx context.Context, id string) (fresh bool, st news.Status, err error)
+	// Submit hands a prepared article to the pipeline.
+	Submit(ctx context.Context, a news.Article) error
+	Status(ctx context.Context, id string) (news.Status, error)
+	Brief(ctx context.Context, id string) (news.Brief, error)
+	// Ready reports whether the backend can serve (NATS reachable).
+	Ready(ctx context.Context) error
+}
+
+// Config configures the HTTP API.
+type Config struct {
+	// MaxBytes bounds a submission's body (default ingest.DefaultMaxBytes).
+	MaxBytes int
+	// APIToken, if set, is required as "Authorization: Bearer <token>" on
+	// write endpoints.
+	APIToken string
+	Log      *slog.Logger
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg     Config
+	backend Backend
+	index   *Index
+	mux     *http.ServeMux
+}
+
+// New returns the API over backend and index.
+func New(cfg Config, backend Backend, index *Index) *Server {
+	if cfg.MaxBytes <= 0 {
+		cfg.MaxBytes = ingest.DefaultMaxBytes
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Server{cfg: cfg, backend: backend, index: index, mux: http.NewServeMux()}
+	s.mux.HandleFunc("POST /v1/articles", s.auth(s.postArticle))
+	s.mux.HandleFunc("GET /v1/articles/{id}", s.getArticle)
+	s.mux.HandleFunc("GET /v1/briefs/{id}", s.getBrief)
+	s.mux.HandleFunc("GET /v1/briefs", s.listBriefs)
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
+	s.mux.HandleFunc("GET /readyz", s.ready)
+	return s
+}
+
+// Handle adds a route (web page, feeds, metrics) to the server's mux.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.cfg.Log.Error("panic serving request", "path", r.URL.Path, "panic", p)
+			writeError(w, http.StatusInternalServerError, "internal error")
+		}
+	}()
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
+	if s.cfg.APIToken == "" {
+		return h
+	}
+	want := []byte("Bearer " + s.cfg.APIToken)
+	return func(w http.ResponseWriter, r *http.Request) {
+		got := []byte(r.Header.Get("Authorization"))
+		if subtle.ConstantTimeCompare(got, want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="newsbrief"`)
+			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
+			return
+		}
+		h(w, r)
+	}
+}
+
+// Submitted is the answer to POST /v1/articles.
+type Submitted struct {
+	ID        string `json:"id"`
+	StatusURL string `json:"status_url"`
+	BriefURL  string `json:"brief_url"`
+	// Status is set for a duplicate: the article is already known.
+	Status    string `json:"status,omitempty"`
+	Duplicate bool   `json:"duplicate,omitempty"`
+}
+
+func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) {
+	// Read one byte past the limit (and some slack for JSON escaping) so an
+	// oversized body is told apart from one exactly at the limit.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, int64(s.cfg.MaxBytes)*2+1024))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", s.cfg.MaxBytes))
+			return
+		}
+		writeError(w, http.StatusBadRequest, "reading body: "+err.Error())
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	a, err := s.backend.Prepare(ctx, pipeline.Raw{Data: body, ContentType: r.Header.Get("Content-Type")})
+	if err != nil {
+		code := http.StatusBadRequest
+		switch {
+		case errors.Is(err, ingest.ErrTooLarge):
+			code = http.StatusRequestEntityTooLarge
+		case errors.Is(err, ingest.ErrFetch):
+			code = http.StatusUnprocessableEntity
+		}
+		writeError(w, code, err.Error())
+		return
+	}
+	fresh, st, err := s.backend.Claim(ctx, a.ID)
+	if err != nil {
+		s.unavailable(w, "recording article", err)
+		return
+	}
+	resp := Submitted{ID: a.ID, StatusURL: "/v1/articles/" + a.ID, BriefURL: "/v1/briefs/" + a.ID}
+	if !fresh {
+		resp.Status, resp.Duplicate = st.Status, true
+		writeJSON(w, http.StatusOK, resp)
+		return
+	}
+	if err := s.backend.Submit(ctx, a); err != nil {
+		s.unavailable(w, "queueing article", err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, resp)
+}
+
+func (s *Server) unavailable(w http.ResponseWriter, what string, err error) {
+	s.cfg.Log.Error(what, "err", err)
+	w.Header().Set("Retry-After", "5")
+	writeError(w, http.StatusServiceUnavailable, what+": the queue is unavailable, retry later")
+}
+
+func (s *Server) getArticle(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	st, err := s.backend.Status(r.Context(), id)
+	if errors.Is(err, ErrNotFound) {
+		writeError(w, http.StatusNotFound, "no article with id "+strconv.Quote(id))
+		return
+	}
+	if err != nil {
+		s.unavailable(w, "reading status", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) getBrief(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	br, err := s.backend.Brief(r.Context(), id)
+	if errors.Is(err, ErrNotFound) {
+		msg := "no brief with id " + strconv.Quote(id)
+		if st, err := s.backend.Status(r.Context(), id); err == nil {
+			msg += " (article is " + st.Status + ")"
+		}
+		writeError(w, http.StatusNotFound, msg)
+		return
+	}
+	if err != nil {
+		s.unavailable(w, "reading brief", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, br)
+}
+
+// BriefList is the answer to GET /v1/briefs.
+type BriefList struct {
+	Briefs     []news.Brief `json:"briefs"`
+	NextCursor string       `json:"next_cursor,omitempty"`
+}
+
+// FilterFromQuery reads lang, topic, entity, q and since (a duration like
+// 24h, or RFC 3339) from a query string.
+func FilterFromQuery(q map[string][]string) (Filter, error) {
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return strings.TrimSpace(v[0])
+		}
+		return ""
+	}
+	f := Filter{Lang: get("lang"), Topic: get("topic"), Entity: get("entity"), Query: get("q")}
+	if s := get("since"); s != "" {
+		if d, err := time.ParseDuration(s); err == nil {
+			f.Since = time.Now().Add(-d)
+		} else if t, err := time.Parse(time.RFC3339, s); err == nil {
+			f.Since = t
+		} else {
+			return f, fmt.Errorf("since must be a duration (24h) or an RFC 3339 time, not %q", s)
+		}
+	}
+	return f, nil
+}
+
+func (s *Server) listBriefs(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, err := FilterFromQuery(q)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	limit := 20
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			writeError(w, http.StatusBadRequest, "limit must be a number from 1 to 500")
+			return
+		}
+		limit = n
+	}
+	briefs, next, err := s.index.List(f, limit, q.Get("cursor"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, BriefList{Briefs: briefs, NextCursor: next})
+}
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	if err := s.backend.Ready(r.Context()); err != nil {
+		writeError(w, http.StatusServiceUnavailable, "not ready: "+err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "briefs_indexed": s.index.Len()})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}

@@ -1,0 +1,322 @@
+// Package langdetect decides which language an article is written in, so the
+// pipeline can brief the languages it supports and reject every other one
+// with a reason instead of forcing it into Italian or English.
+//
+// It is the only package that imports lingua-go: lingua embeds ≈130 MB of
+// models in any binary that links it, and its models live in process-wide
+// maps, so only the language worker (or the all-in-one server) should pay
+// for it. See README.md in this directory for the measured memory, speed and
+// accuracy behind the defaults.
+package langdetect
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/pemistahl/lingua-go"
+)
+
+// Sentinel errors returned by Detect, always wrapped with a message that can
+// be shown to the submitter as the rejection reason.
+var (
+	// ErrUnsupported is returned when the text is confidently in a language
+	// the pipeline does not brief (or in a script none of them use).
+	ErrUnsupported = errors.New("unsupported language")
+	// ErrTooShort is returned when the text has fewer letters than the
+	// minimum (see WithMinLetters) to tell the language.
+	ErrTooShort = errors.New("text too short to detect its language")
+	// ErrUncertain is returned when the best language's confidence is below
+	// the threshold (see WithMinConfidence).
+	ErrUncertain = errors.New("language uncertain")
+)
+
+// Defaults, chosen from the measurements in README.md.
+const (
+	// DefaultMinConfidence is the confidence (0..1, from lingua's
+	// ComputeLanguageConfidenceValues over all known languages) below which
+	// Detect answers ErrUncertain.
+	DefaultMinConfidence = 0.35
+	// DefaultMinLetters is the fewest letters Detect will judge. It is low on
+	// purpose: on 5-letter words lingua is still right more often than wrong
+	// and a doubtful guess ends as ErrUncertain anyway (see README.md).
+	DefaultMinLetters = 5
+	// DefaultSampleChars bounds the body text looked at: the lede and what
+	// follows, cut at a word boundary. Detection cost grows linearly with
+	// length and ~1000 characters are plenty for trigrams.
+	DefaultSampleChars = 1000
+	// HintMargin is how close (in confidence) the submitter's language hint
+	// must be to the top language to win a near-tie.
+	HintMargin = 0.2
+)
+
+// DefaultOthers are the languages known besides the supported ones, so that
+// text in them is recognised and rejected rather than forced into a
+// supported language: the Romance and Germanic neighbours of Italian and
+// English, and other major Latin-script European languages.
+//
+// More languages cost ≈1.3 MB each in low-accuracy mode and slightly lower
+// it/en accuracy on short texts (README.md); pass WithOthers to change them.
+var DefaultOthers = []string{"es", "fr", "de", "pt", "ro", "ca", "nl", "pl"}
+
+// Detector detects the language of articles. It is safe for concurrent use.
+type Detector struct {
+	det       lingua.LanguageDetector
+	supported []lingua.Language
+	cfg       config
+}
+
+type config struct {
+	others        []string
+	minConfidence float64
+	minLetters    int
+	sampleChars   int
+	highAccuracy  bool
+	preload       bool
+}
+
+// Option configures New.
+type Option func(*config)
+
+// WithOthers replaces DefaultOthers: the languages (ISO 639-1 codes) that
+// are recognised in order to be rejected.
+func WithOthers(codes ...string) Option { return func(c *config) { c.others = codes } }
+
+// WithMinConfidence sets the confidence below which Detect answers
+// ErrUncertain (default DefaultMinConfidence).
+func WithMinConfidence(v float64) Option { return func(c *config) { c.minConfidence = v } }
+
+// WithMinLetters sets the fewest letters Detect will judge (default
+// DefaultMinLetters).
+func WithMinLetters(n int) Option { return func(c *config) { c.minLetters = n } }
+
+// WithSampleChars sets how much of the body is looked at (default
+// DefaultSampleChars).
+func WithSampleChars(n int) Option { return func(c *config) { c.sampleChars = n } }
+
+// WithHighAccuracy switches lingua to high-accuracy mode (1- to 5-gram
+// models). It only changes results on texts under 120 letters and costs far
+// more memory (≈20 MB per language); the default is low-accuracy mode
+// (trigrams only).
+func WithHighAccuracy(on bool) Option { return func(c *config) { c.highAccuracy = on } }
+
+// WithPreload controls whether New loads the models (default true), so that
+// the first Detect is not slow. Turn it off only in tools that detect once.
+func WithPreload(on bool) Option { return func(c *config) { c.preload = on } }
+
+// New returns a Detector that accepts the supported languages (ISO 639-1
+// codes such as "it", "en") and recognises the others (DefaultOthers unless
+// WithOthers) in order to reject them. An unknown code is an error.
+func New(supported []string, opts ...Option) (*Detector, error) {
+	cfg := config{
+		others:        DefaultOthers,
+		minConfidence: DefaultMinConfidence,
+		minLetters:    DefaultMinLetters,
+		sampleChars:   DefaultSampleChars,
+		preload:       true,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if len(supported) == 0 {
+		return nil, errors.New("langdetect: no supported language given")
+	}
+	sup, err := languages(supported)
+	if err != nil {
+		return nil, fmt.Errorf("langdetect: supported languages: %w", err)
+	}
+	others, err := languages(cfg.others)
+	if err != nil {
+		return nil, fmt.Errorf("langdetect: other languages: %w", err)
+	}
+	all := slices.Clone(sup)
+	for _, l := range others {
+		if !slices.Contains(all, l) {
+			all = append(all, l)
+		}
+	}
+	if len(all) < 2 {
+		// lingua needs two languages to compare.
+		all = append(all, lingua.English)
+		if all[0] == lingua.English {
+			all[1] = lingua.Italian
+		}
+	}
+	b := lingua.NewLanguageDetectorBuilder().FromLanguages(all...)
+	if !cfg.highAccuracy {
+		b = b.WithLowAccuracyMode()
+	}
+	if cfg.preload {
+		b = b.WithPreloadedLanguageModels()
+	}
+	return &Detector{det: b.Build(), supported: sup, cfg: cfg}, nil
+}
+
+// languages maps ISO 639-1 codes to lingua languages.
+func languages(codes []string) ([]lingua.Language, error) {
+	var out []lingua.Language
+	var bad []string
+	for _, c := range codes {
+		if strings.TrimSpace(c) == "" {
+			continue
+		}
+		l := lingua.GetLanguageFromIsoCode639_1(lingua.GetIsoCode639_1FromValue(strings.TrimSpace(c)))
+		if l == lingua.Unknown {
+			bad = append(bad, fmt.Sprintf("%q", c))
+			continue
+		}
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("unknown language code %s (want ISO 639-1, e.g. \"it\")", strings.Join(bad, ", "))
+	}
+	return out, nil
+}
+
+// Supported returns the supported language codes, in the order given to New.
+func (d *Detector) Supported() []string {
+	out := make([]string, len(d.supported))
+	for i, l := range d.supported {
+		out[i] = code(l)
+	}
+	return out
+}
+
+func code(l lingua.Language) string { return strings.ToLower(l.IsoCode639_1().String()) }
+
+// Detect returns the language of an article from its title, its lede and a
+// bounded sample of the body (see WithSampleChars) — never the headline
+// alone, which misleads on loanword-heavy tech headlines.
+//
+// hint is the submitter's claim (a code such as "it" or "it-IT", or ""). It
+// is a tie-breaker, not an override: it wins only when it names a supported
+// language whose confidence is within HintMargin of the top language and at
+// least half of the minimum confidence. A confident detection of another
+// language is not overridden, because a wrong hint would then bypass the
+// language gate.
+//
+// Errors wrap ErrTooShort, ErrUncertain or ErrUnsupported.
+func (d *Detector) Detect(title, body, hint string) (news.Language, error) {
+	text := Sample(title, body, d.cfg.sampleChars)
+	letters, latin := 0, 0
+	for _, r := range text {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.Is(unicode.Latin, r) {
+				latin++
+			}
+		}
+	}
+	if letters < d.cfg.minLetters {
+		return news.Language{}, fmt.Errorf("%w: %d letters, at least %d are needed", ErrTooShort, letters, d.cfg.minLetters)
+	}
+	if latin*2 < letters {
+		return news.Language{}, fmt.Errorf("%w: the text is not in the Latin script (%s); supported: %s", ErrUnsupported, mainScript(text), strings.Join(d.Supported(), ", "))
+	}
+
+	values := d.det.ComputeLanguageConfidenceValues(text)
+	if len(values) == 0 || values[0].Value() == 0 {
+		return news.Language{}, fmt.Errorf("%w: the text matches none of the known languages; supported: %s", ErrUncertain, strings.Join(d.Supported(), ", "))
+	}
+	best, byHint := values[0], false
+	if h := d.hinted(hint, values); h != nil && h.Language() != best.Language() {
+		best, byHint = h, true
+	}
+	lang := news.Language{Code: code(best.Language()), Confidence: round(best.Value())}
+	supported := slices.Contains(d.supported, best.Language())
+	if best.Value() < d.cfg.minConfidence && !byHint {
+		return news.Language{}, fmt.Errorf("%w: best guess %s (%s) with confidence %.2f, below %.2f; supported: %s",
+			ErrUncertain, lang.Code, best.Language(), lang.Confidence, d.cfg.minConfidence, strings.Join(d.Supported(), ", "))
+	}
+	if !supported {
+		return news.Language{}, fmt.Errorf("%w: language %s (%s, confidence %.2f) is not supported; supported: %s",
+			ErrUnsupported, lang.Code, best.Language(), lang.Confidence, strings.Join(d.Supported(), ", "))
+	}
+	return lang, nil
+}
+
+// hinted returns the confidence value of the hinted language when the hint
+// may break a near-tie, or nil.
+func (d *Detector) hinted(hint string, values []lingua.ConfidenceValue) lingua.ConfidenceValue {
+	hint = strings.ToLower(strings.TrimSpace(hint))
+	if i := strings.IndexAny(hint, "-_"); i >= 0 {
+		hint = hint[:i]
+	}
+	if hint == "" {
+		return nil
+	}
+	top := values[0].Value()
+	for _, v := range values {
+		if code(v.Language()) == hint && slices.Contains(d.supported, v.Language()) &&
+			v.Value() >= top-HintMargin && v.Value() >= d.cfg.minConfidence/2 {
+			return v
+		}
+	}
+	return nil
+}
+
+func round(v float64) float64 { return float64(int(v*1000+0.5)) / 1000 }
+
+// Sample is the text Detect looks at: the title, then the body up to
+// maxChars bytes cut at a word boundary (maxChars <= 0 means
+// DefaultSampleChars).
+func Sample(title, body string, maxChars int) string {
+	if maxChars <= 0 {
+		maxChars = DefaultSampleChars
+	}
+	body = strings.TrimSpace(body)
+	if len(body) > maxChars {
+		cut := maxChars
+		for cut > 0 && !utf8.RuneStart(body[cut]) {
+			cut--
+		}
+		if i := strings.LastIndexFunc(body[:cut], unicode.IsSpace); i > maxChars/2 {
+			cut = i
+		}
+		body = body[:cut]
+	}
+	title = strings.TrimSpace(title)
+	switch {
+	case title == "":
+		return body
+	case body == "":
+		return title
+	}
+	return title + "\n" + body
+}
+
+// mainScript names the most frequent script among the letters of text.
+func mainScript(text string) string {
+	counts := map[string]int{}
+	for _, r := range text {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		for name, table := range scripts {
+			if unicode.Is(table, r) {
+				counts[name]++
+				break
+			}
+		}
+	}
+	best, n := "another script", 0
+	for name, c := range counts {
+		if c > n || (c == n && name < best) {
+			best, n = name, c
+		}
+	}
+	return best
+}
+
+var scripts = map[string]*unicode.RangeTable{
+	"Arabic": unicode.Arabic, "Cyrillic": unicode.Cyrillic, "Greek": unicode.Greek,
+	"Han": unicode.Han, "Hangul": unicode.Hangul, "Hebrew": unicode.Hebrew,
+	"Hiragana": unicode.Hiragana, "Katakana": unicode.Katakana, "Devanagari": unicode.Devanagari,
+	"Thai": unicode.Thai, "Armenian": unicode.Armenian, "Georgian": unicode.Georgian,
+}

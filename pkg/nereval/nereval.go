@@ -1,0 +1,250 @@
+// Package nereval scores a named-entity tagger against CoNLL-style labelled
+// files, so that every change to the offline entity engine can be measured on
+// the same data with the same exact-match rules.
+//
+// Files hold one `token<TAB>tag` per line with IOB2 tags and a blank line
+// between sentences; `-DOCSTART-` lines are treated as sentence breaks. Only
+// PER, ORG and LOC are scored: MISC (and any other type) is mapped to O in both
+// gold and prediction, because the gold sets disagree about it.
+package nereval
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// ErrFormat is returned when a line of a labelled file is not `token<TAB>tag`.
+var ErrFormat = errors.New("nereval: malformed line")
+
+// Sentence is one labelled sentence.
+type Sentence struct {
+	Tokens []string
+	Tags   []string
+}
+
+// Types are the entity types that are scored.
+var Types = []string{"PER", "ORG", "LOC"}
+
+// TagFunc tags pre-tokenised text with IOB2 tags, one per token.
+type TagFunc func(tokens []string, lang string) []string
+
+// Read parses a CoNLL file from r.
+func Read(r io.Reader) ([]Sentence, error) {
+	var out []Sentence
+	var cur Sentence
+	flush := func() {
+		if len(cur.Tokens) > 0 {
+			out = append(out, cur)
+		}
+		cur = Sentence{}
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "-DOCSTART-") {
+			flush()
+			continue
+		}
+		i := strings.LastIndexByte(line, '\t')
+		if i <= 0 {
+			f := strings.Fields(line)
+			if len(f) < 2 {
+				return nil, fmt.Errorf("line %d %q: %w", n, line, ErrFormat)
+			}
+			cur.Tokens = append(cur.Tokens, f[0])
+			cur.Tags = append(cur.Tags, f[len(f)-1])
+			continue
+		}
+		tok := line[:i]
+		if j := strings.IndexByte(tok, '\t'); j >= 0 { // extra columns: token is first
+			tok = tok[:j]
+		}
+		cur.Tokens = append(cur.Tokens, tok)
+		cur.Tags = append(cur.Tags, line[i+1:])
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading labelled file: %w", err)
+	}
+	flush()
+	return out, nil
+}
+
+// ReadFile parses a CoNLL file.
+func ReadFile(path string) ([]Sentence, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening labelled file: %w", err)
+	}
+	defer f.Close()
+	s, err := Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Span is one entity: tokens [Start, End) of a sentence.
+type Span struct {
+	Start, End int
+	Type       string
+}
+
+// Spans reads entity spans out of IOB2 tags. Types outside Types become O; an
+// I- tag that does not continue an entity of its type starts a new one.
+func Spans(tags []string) []Span {
+	var out []Span
+	cur := -1
+	for i, t := range tags {
+		typ, begin := "", false
+		if len(t) > 2 && (t[0] == 'B' || t[0] == 'I') && t[1] == '-' {
+			typ, begin = t[2:], t[0] == 'B'
+		}
+		if !scored(typ) {
+			typ = ""
+		}
+		if cur >= 0 && (typ == "" || begin || out[cur].Type != typ) {
+			out[cur].End = i
+			cur = -1
+		}
+		if typ != "" && cur < 0 {
+			out = append(out, Span{Start: i, End: len(tags), Type: typ})
+			cur = len(out) - 1
+		}
+	}
+	return out
+}
+
+func scored(t string) bool {
+	for _, s := range Types {
+		if s == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Counts are exact-match tallies for one type.
+type Counts struct{ TP, FP, FN int }
+
+// P is the precision.
+func (c Counts) P() float64 { return ratio(c.TP, c.TP+c.FP) }
+
+// R is the recall.
+func (c Counts) R() float64 { return ratio(c.TP, c.TP+c.FN) }
+
+// F1 is the harmonic mean of P and R.
+func (c Counts) F1() float64 {
+	p, r := c.P(), c.R()
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Report is the score of a tagger on one file.
+type Report struct {
+	Name      string
+	Sentences int
+	Tokens    int
+	ByType    map[string]Counts
+	Overall   Counts
+}
+
+// Score compares predicted tag sequences with gold ones.
+func Score(name string, gold []Sentence, pred [][]string) Report {
+	r := Report{Name: name, ByType: map[string]Counts{}}
+	for i, s := range gold {
+		r.Sentences++
+		r.Tokens += len(s.Tokens)
+		g := Spans(s.Tags)
+		var p []Span
+		if i < len(pred) {
+			p = Spans(pred[i])
+		}
+		gs := map[Span]bool{}
+		for _, x := range g {
+			gs[x] = true
+		}
+		ps := map[Span]bool{}
+		for _, x := range p {
+			ps[x] = true
+			c := r.ByType[x.Type]
+			if gs[x] {
+				c.TP++
+			} else {
+				c.FP++
+			}
+			r.ByType[x.Type] = c
+		}
+		for _, x := range g {
+			if !ps[x] {
+				c := r.ByType[x.Type]
+				c.FN++
+				r.ByType[x.Type] = c
+			}
+		}
+	}
+	for _, c := range r.ByType {
+		r.Overall.TP += c.TP
+		r.Overall.FP += c.FP
+		r.Overall.FN += c.FN
+	}
+	return r
+}
+
+// Evaluate tags every sentence with tag and scores the result.
+func Evaluate(name string, gold []Sentence, lang string, tag TagFunc) Report {
+	pred := make([][]string, len(gold))
+	for i, s := range gold {
+		pred[i] = tag(s.Tokens, lang)
+	}
+	return Score(name, gold, pred)
+}
+
+// Run reads the labelled file at path, tags it and scores it.
+func Run(path, lang string, tag TagFunc) (Report, error) {
+	gold, err := ReadFile(path)
+	if err != nil {
+		return Report{}, err
+	}
+	return Evaluate(path, gold, lang, tag), nil
+}
+
+// Write prints the report as a plain-text table.
+func (r Report) Write(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  (%d sentences, %d tokens)\n", r.Name, r.Sentences, r.Tokens)
+	fmt.Fprintf(&b, "%-8s %6s %6s %6s %7s %7s %7s\n", "type", "tp", "fp", "fn", "P", "R", "F1")
+	types := make([]string, 0, len(r.ByType))
+	for t := range r.ByType {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	row := func(name string, c Counts) {
+		fmt.Fprintf(&b, "%-8s %6d %6d %6d %7.3f %7.3f %7.3f\n", name, c.TP, c.FP, c.FN, c.P(), c.R(), c.F1())
+	}
+	for _, t := range types {
+		row(t, r.ByType[t])
+	}
+	row("overall", r.Overall)
+	_, err := io.WriteString(w, b.String())
+	if err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+// Package render writes briefs for people: Markdown, plain text, or JSON.
+// The CLI, the digest and the feeds share it so a brief reads the same
+// everywhere.
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/newsbrief/newsbrief/pkg/news"
+)
+
+// Formats are the accepted --format values.
+var Formats = []string{"json", "md", "text"}
+
+// Brief writes br in format.
+func Brief(w io.Writer, br news.Brief, format string) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(br)
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(br)
+	case "md":
+		_, err := io.WriteString(w, Markdown(br))
+		return err
+	case "text":
+		_, err := io.WriteString(w, Text(br))
+		return err
+	}
+	return fmt.Errorf("unknown format %q (want json, md or text)", format)
+}
+
+// Markdown renders a brief as a Markdown section.
+func Markdown(br news.Brief) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s\n\n", oneLine(br.Headline))
+	meta := []string{"`" + br.Language.Code + "`"}
+	if br.Source.Name != "" {
+		meta = append(meta, br.Source.Name)
+	}
+	if br.Source.PublishedAt != nil {
+		meta = append(meta, br.Source.PublishedAt.Format("2006-01-02"))
+	}
+	if len(br.Topics) > 0 {
+		meta = append(meta, "topics: "+strings.Join(br.Topics, ", "))
+	}
+	meta = append(meta, "id "+br.ID)
+	fmt.Fprintf(&b, "*%s*\n\n%s\n\n", strings.Join(meta, " · "), br.Summary)
+	if len(br.KeyPoints) > 0 {
+		for _, k := range br.KeyPoints {
+			fmt.Fprintf(&b, "- %s\n", oneLine(k))
+		}
+		b.WriteString("\n")
+	}
+	if groups := Groups(br.Entities); len(groups) > 0 {
+		for _, g := range groups {
+			fmt.Fprintf(&b, "**%s**: %s  \n", g.Type, strings.Join(g.Names, ", "))
+		}
+		b.WriteString("\n")
+	}
+	if br.Source.URL != "" {
+		fmt.Fprintf(&b, "<%s>\n\n", br.Source.URL)
+	}
+	return b.String()
+}
+
+// Text renders a brief for a terminal.
+func Text(br news.Brief) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", oneLine(br.Headline))
+	fmt.Fprintf(&b, "[%s %.2f] %s  id=%s  method=%s/%s\n\n", br.Language.Code, br.Language.Confidence, strings.Join(br.Topics, ","), br.ID, br.Method.Entities, br.Method.Summary)
+	fmt.Fprintf(&b, "%s\n\n", br.Summary)
+	for _, k := range br.KeyPoints {
+		fmt.Fprintf(&b, "  * %s\n", oneLine(k))
+	}
+	if len(br.KeyPoints) > 0 {
+		b.WriteString("\n")
+	}
+	for _, g := range Groups(br.Entities) {
+		fmt.Fprintf(&b, "  %-9s %s\n", g.Type, strings.Join(g.Names, ", "))
+	}
+	return b.String()
+}
+
+// Group is the entities of one type, most mentioned first.
+type Group struct {
+	Type  string
+	Names []string
+}
+
+var typeOrder = []string{news.Person, news.Org, news.Location, news.Product, news.Event, news.Money, news.Percent, news.Quantity, news.Date}
+
+// Groups groups entities by type in a fixed order; numeric entities show
+// their normalised value.
+func Groups(ents []news.Entity) []Group {
+	byType := map[string][]news.Entity{}
+	for _, e := range ents {
+		byType[e.Type] = append(byType[e.Type], e)
+	}
+	var out []Group
+	for _, t := range typeOrder {
+		es := byType[t]
+		if len(es) == 0 {
+			continue
+		}
+		sort.SliceStable(es, func(i, j int) bool { return es[i].Count > es[j].Count })
+		g := Group{Type: t}
+		for _, e := range es {
+			g.Names = append(g.Names, Label(e))
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// Label is an entity's name with its normalised value when it has one.
+func Label(e news.Entity) string {
+	switch {
+	case e.Value != nil && e.Currency != "":
+		return fmt.Sprintf("%s (%s %s)", e.Name, e.Currency, strconv.FormatFloat(*e.Value, 'g', -1, 64))
+	case e.Value != nil && e.Type == news.Percent:
+		return fmt.Sprintf("%s (%s%%)", e.Name, strconv.FormatFloat(*e.Value, 'g', -1, 64))
+	case e.ISO != "":
+		return fmt.Sprintf("%s (%s)", e.Name, e.ISO)
+	}
+	return e.Name
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,163 @@
+// Package service is the wiring shared by the worker binaries and the
+// all-in-one server: configuration from flags and environment, logging,
+// running a stage on the bus, HTTP serving with health and shutdown.
+// It holds no stage logic of its own.
+package service
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting, read by Load from flags with environment
+// defaults. Shared settings are unprefixed (NATS_URL), the rest NEWSBRIEF_.
+type Config struct {
+	NATSURL      string
+	NATSUser     string
+	NATSPassword string
+	NATSCreds    string
+	NATSCA       string
+	NATSCert     string
+	NATSKey      string
+	Replicas     int
+
+	DataDir   string // embedded server's store (all-in-one)
+	NATSAddr  string // embedded server's listen address
+	HTTPAddr  string
+	Languages []string
+	Workers   int
+	MaxBytes  int
+	APIToken  string
+	LogLevel  string
+	LogFormat string
+
+	EntitiesEngine string // auto, offline, llm
+	SummaryEngine  string // auto, offline, llm
+	FetchTimeout   time.Duration
+}
+
+// Env lists every environment variable Load reads, with its default and
+// meaning: the README's configuration table is this list.
+var Env = []struct{ Name, Default, Help string }{
+	{"NATS_URL", "", "NATS server URL(s), comma-separated; empty in `newsbrief serve` = embedded server"},
+	{"NATS_USER", "", "NATS user name"},
+	{"NATS_PASSWORD", "", "NATS password (never logged)"},
+	{"NATS_CREDS", "", "path to a NATS .creds file (JWT + nkey)"},
+	{"NATS_CA", "", "PEM CA file to verify the NATS server's TLS certificate"},
+	{"NATS_CERT", "", "client certificate for mutual TLS"},
+	{"NATS_KEY", "", "client key for mutual TLS"},
+	{"NEWSBRIEF_REPLICAS", "1", "replicas of each stream and KV bucket (3 on a 3-node cluster)"},
+	{"NEWSBRIEF_DATA", "./data", "embedded NATS server's JetStream store"},
+	{"NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222", "embedded NATS server's listen address"},
+	{"NEWSBRIEF_HTTP_ADDR", ":8080", "HTTP address (gateway API; workers serve /healthz and /metrics on it, default :9090)"},
+	{"NEWSBRIEF_LANGUAGES", "it,en", "languages briefed; others are rejected"},
+	{"NEWSBRIEF_WORKERS", "4", "messages processed at once by each stage"},
+	{"NEWSBRIEF_MAX_BYTES", "1048576", "largest article body accepted, in bytes"},
+	{"NEWSBRIEF_API_TOKEN", "", "bearer token required on write endpoints (empty: none)"},
+	{"NEWSBRIEF_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"NEWSBRIEF_LOG_FORMAT", "json", "json or text"},
+	{"NEWSBRIEF_ENTITIES_ENGINE", "auto", "auto (LLM when configured), offline or llm"},
+	{"NEWSBRIEF_SUMMARY_ENGINE", "auto", "auto (LLM when configured), offline or llm"},
+	{"NEWSBRIEF_FETCH_TIMEOUT", "15s", "timeout for fetching a submitted URL"},
+}
+
+// Load reads flags from args with defaults from getenv. Every problem is
+// reported at once. httpDefault is the HTTP address when none is set.
+func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefault string) (Config, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var c Config
+	var langs, workers, maxBytes, replicas, fetchTimeout string
+	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS server URL(s) [NATS_URL]")
+	fs.StringVar(&c.NATSUser, "nats-user", env("NATS_USER", ""), "NATS user [NATS_USER]")
+	fs.StringVar(&c.NATSCreds, "nats-creds", env("NATS_CREDS", ""), "NATS .creds file [NATS_CREDS]")
+	fs.StringVar(&c.NATSCA, "nats-ca", env("NATS_CA", ""), "NATS TLS CA [NATS_CA]")
+	fs.StringVar(&c.NATSCert, "nats-cert", env("NATS_CERT", ""), "NATS TLS client cert [NATS_CERT]")
+	fs.StringVar(&c.NATSKey, "nats-key", env("NATS_KEY", ""), "NATS TLS client key [NATS_KEY]")
+	fs.StringVar(&replicas, "replicas", env("NEWSBRIEF_REPLICAS", "1"), "stream replicas [NEWSBRIEF_REPLICAS]")
+	fs.StringVar(&c.DataDir, "data", env("NEWSBRIEF_DATA", "./data"), "embedded NATS store directory [NEWSBRIEF_DATA]")
+	fs.StringVar(&c.NATSAddr, "nats-addr", env("NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222"), "embedded NATS listen address [NEWSBRIEF_NATS_ADDR]")
+	fs.StringVar(&c.HTTPAddr, "http-addr", env("NEWSBRIEF_HTTP_ADDR", httpDefault), "HTTP listen address [NEWSBRIEF_HTTP_ADDR]")
+	fs.StringVar(&langs, "languages", env("NEWSBRIEF_LANGUAGES", "it,en"), "supported languages [NEWSBRIEF_LANGUAGES]")
+	fs.StringVar(&workers, "workers", env("NEWSBRIEF_WORKERS", "4"), "concurrent messages per stage [NEWSBRIEF_WORKERS]")
+	fs.StringVar(&maxBytes, "max-bytes", env("NEWSBRIEF_MAX_BYTES", "1048576"), "largest body accepted [NEWSBRIEF_MAX_BYTES]")
+	fs.StringVar(&c.LogLevel, "log-level", env("NEWSBRIEF_LOG_LEVEL", "info"), "log level [NEWSBRIEF_LOG_LEVEL]")
+	fs.StringVar(&c.LogFormat, "log-format", env("NEWSBRIEF_LOG_FORMAT", "json"), "log format: json or text [NEWSBRIEF_LOG_FORMAT]")
+	fs.StringVar(&c.EntitiesEngine, "entities-engine", env("NEWSBRIEF_ENTITIES_ENGINE", "auto"), "auto, offline or llm [NEWSBRIEF_ENTITIES_ENGINE]")
+	fs.StringVar(&c.SummaryEngine, "summary-engine", env("NEWSBRIEF_SUMMARY_ENGINE", "auto"), "auto, offline or llm [NEWSBRIEF_SUMMARY_ENGINE]")
+	fs.StringVar(&fetchTimeout, "fetch-timeout", env("NEWSBRIEF_FETCH_TIMEOUT", "15s"), "URL fetch timeout [NEWSBRIEF_FETCH_TIMEOUT]")
+	// Secrets only from the environment, so they never show in ps.
+	c.NATSPassword = getenv("NATS_PASSWORD")
+	c.APIToken = getenv("NEWSBRIEF_API_TOKEN")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	var errs []error
+	num := func(name, v string, min int) int {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < min {
+			errs = append(errs, fmt.Errorf("%s must be a whole number ≥ %d, not %q", name, min, v))
+		}
+		return n
+	}
+	c.Workers = num("NEWSBRIEF_WORKERS", workers, 1)
+	c.MaxBytes = num("NEWSBRIEF_MAX_BYTES", maxBytes, 1024)
+	c.Replicas = num("NEWSBRIEF_REPLICAS", replicas, 1)
+	d, err := time.ParseDuration(fetchTimeout)
+	if err != nil || d <= 0 {
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_FETCH_TIMEOUT must be a duration like 15s, not %q", fetchTimeout))
+	}
+	c.FetchTimeout = d
+	for _, l := range strings.Split(langs, ",") {
+		if l = strings.TrimSpace(strings.ToLower(l)); l != "" {
+			c.Languages = append(c.Languages, l)
+		}
+	}
+	if len(c.Languages) == 0 {
+		errs = append(errs, errors.New("NEWSBRIEF_LANGUAGES names no language"))
+	}
+	for _, e := range []struct{ name, v string }{{"NEWSBRIEF_ENTITIES_ENGINE", c.EntitiesEngine}, {"NEWSBRIEF_SUMMARY_ENGINE", c.SummaryEngine}} {
+		if e.v != "auto" && e.v != "offline" && e.v != "llm" {
+			errs = append(errs, fmt.Errorf("%s must be auto, offline or llm, not %q", e.name, e.v))
+		}
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_LOG_FORMAT must be json or text, not %q", c.LogFormat))
+	}
+	return c, errors.Join(errs...)
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("NEWSBRIEF_LOG_LEVEL must be debug, info, warn or error, not %q", s)
+	}
+	return l, nil
+}
+
+// Logger returns the structured logger the config asks for, writing to w.
+func (c Config) Logger(w io.Writer) *slog.Logger {
+	if w == nil {
+		w = os.Stderr
+	}
+	lvl, _ := parseLevel(c.LogLevel)
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

@@ -1,0 +1,109 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/pipeline"
+)
+
+// Build makes the part of the pipeline a worker needs.
+type Build func(c Config, log *slog.Logger) (*pipeline.Pipeline, error)
+
+// Main is the whole main of a worker binary: `<name> healthcheck` for
+// container health checks, otherwise run the stage until SIGINT/SIGTERM,
+// with /healthz, /readyz and /metrics on NEWSBRIEF_HTTP_ADDR (default
+// :9090). The gateway runs the HTTP API and the recorder instead of a stage.
+func Main(name string, build Build) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := runWorker(ctx, name, os.Args[1:], os.Getenv, build); err != nil {
+		if errors.Is(err, errHealth) {
+			return 1
+		}
+		fmt.Fprintf(os.Stderr, "newsbrief-%s: %v\n", name, err)
+		return 1
+	}
+	return 0
+}
+
+var errHealth = errors.New("unhealthy")
+
+func runWorker(ctx context.Context, name string, args []string, getenv func(string) string, build Build) error {
+	httpDefault := ":9090"
+	if name == "gateway" {
+		httpDefault = ":8080"
+	}
+	if len(args) > 0 && args[0] == "healthcheck" {
+		addr := getenv("NEWSBRIEF_HTTP_ADDR")
+		if addr == "" {
+			addr = httpDefault
+		}
+		if Healthcheck(addr) != 0 {
+			return errHealth
+		}
+		return nil
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	c, err := Load(fs, args, getenv, httpDefault)
+	if err != nil {
+		return err
+	}
+	log := c.Logger(os.Stderr).With("service", name)
+	p, err := build(c, log)
+	if err != nil {
+		return err
+	}
+	b, err := Connect(ctx, c, name, log)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	if p.Claimer == nil {
+		arts, err := b.Articles(ctx)
+		if err != nil {
+			return err
+		}
+		p.Claimer = arts
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 2)
+	if name == "gateway" {
+		gw, err := NewGateway(ctx, c, b, p, log)
+		if err != nil {
+			return err
+		}
+		go func() { errc <- gw.Run(cctx, c.HTTPAddr, nil) }()
+		go func() { errc <- bus.Record(cctx, b, c.Workers, nil) }()
+	} else {
+		go func() { errc <- Serve(cctx, c.HTTPAddr, Mux(b, nil), log, nil) }()
+		go func() { errc <- RunStage(cctx, b, p, name, c.Workers, nil) }()
+	}
+	var first error
+	select {
+	case <-ctx.Done():
+	case first = <-errc:
+	}
+	cancel()
+	for range 2 - boolInt(first != nil) {
+		if err := <-errc; err != nil {
+			first = errors.Join(first, err)
+		}
+	}
+	return first
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,84 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/gateway"
+	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/pipeline"
+)
+
+// Gateway is the HTTP gateway with its index kept current from the briefs
+// bucket. Routes can be added with Handle before Run.
+type Gateway struct {
+	*gateway.Server
+	Index   *gateway.Index
+	backend *Backend
+	log     *slog.Logger
+}
+
+// NewGateway opens the stores and builds the API.
+func NewGateway(ctx context.Context, c Config, b *bus.Bus, p *pipeline.Pipeline, log *slog.Logger) (*Gateway, error) {
+	be, err := NewBackend(ctx, b, p)
+	if err != nil {
+		return nil, err
+	}
+	idx := gateway.NewIndex(0)
+	srv := gateway.New(gateway.Config{MaxBytes: c.MaxBytes, APIToken: c.APIToken, Log: log}, be, idx)
+	return &Gateway{Server: srv, Index: idx, backend: be, log: log}, nil
+}
+
+// Run serves HTTP on addr and keeps the index current until ctx is done.
+func (g *Gateway) Run(ctx context.Context, addr string, ready chan<- string) error {
+	go func() {
+		for ctx.Err() == nil {
+			err := g.backend.Briefs.Watch(ctx, g.Index.Add)
+			if err != nil && ctx.Err() == nil {
+				g.log.Warn("brief watch stopped; restarting", "err", err)
+				select {
+				case <-ctx.Done():
+				case <-time.After(time.Second):
+				}
+			}
+		}
+	}()
+	return Serve(ctx, addr, g, g.log, ready)
+}
+
+// RunStages runs the named stages (and the recorder when record is true)
+// until ctx is done; each drains before RunStages returns.
+func RunStages(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, names []string, workers int, record bool, observe func(bus.Outcome)) error {
+	if record {
+		names = append(names[:len(names):len(names)], news.StageRecord)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(names))
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if errs[i] = RunStage(cctx, b, p, name, workers, observe); errs[i] != nil {
+				cancel() // one stage failing to start stops the rest
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Mux returns an http.Handler serving health endpoints plus extra routes.
+func Mux(b *bus.Bus, extra map[string]http.Handler) http.Handler {
+	mux := HealthHandler(b)
+	for p, h := range extra {
+		mux.Handle(p, h)
+	}
+	return mux
+}

@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/newsbrief/newsbrief/pkg/gateway"
+	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/render"
+)
+
+// client talks to a running newsbrief over its HTTP API.
+type client struct {
+	base  string
+	token string
+	http  *http.Client
+}
+
+func clientFlags(fs *flag.FlagSet, getenv func(string) string) *client {
+	c := &client{http: &http.Client{Timeout: 60 * time.Second}, token: getenv("NEWSBRIEF_API_TOKEN")}
+	def := getenv("NEWSBRIEF_URL")
+	if def == "" {
+		def = "http://127.0.0.1:8080"
+	}
+	fs.StringVar(&c.base, "server", def, "newsbrief HTTP API [NEWSBRIEF_URL]")
+	return c
+}
+
+// apiError is a non-2xx answer with the API's JSON error message.
+type apiError struct {
+	Code int
+	Msg  string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d: %s", e.Code, e.Msg) }
+
+func (c *client) do(ctx context.Context, method, path, contentType string, body io.Reader, out any) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.base, "/")+path, body)
+	if err != nil {
+		return 0, err
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("is newsbrief running at %s? %w", c.base, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if resp.StatusCode >= 300 {
+		var e struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(data, &e) != nil || e.Error == "" {
+			e.Error = strings.TrimSpace(string(data))
+		}
+		return resp.StatusCode, &apiError{resp.StatusCode, e.Error}
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return resp.StatusCode, fmt.Errorf("decoding answer from %s: %w", path, err)
+		}
+	}
+	return resp.StatusCode, nil
+}
+
+func submit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := clientFlags(fs, getenv)
+	wait := fs.Bool("wait", false, "wait for each brief and print it")
+	format := fs.String("format", "text", "with --wait: json, md or text")
+	timeout := fs.Duration("timeout", 2*time.Minute, "with --wait: how long to wait for each brief")
+	lang := fs.String("lang", "", "language hint sent with each article")
+	quiet := fs.Bool("q", false, "no progress on stderr")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: newsbrief submit [flags] FILE|URL|- ...\n\nQueues articles: text, HTML or JSON files, http(s) URLs, or - for standard input.\nPrints one line per article: its id and what happened.\n\nExamples:\n  newsbrief submit article.txt\n  newsbrief submit --wait --format md https://example.com/news/1\n  cat a.txt | newsbrief submit -")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return usageError{"nothing to submit: give files, URLs or -"}
+	}
+	inputs := fs.Args()
+	var ok, dup, failed int
+	start := time.Now()
+	for i, in := range inputs {
+		data, ct, err := readInput(in, stdin, *lang)
+		if err == nil {
+			var res gateway.Submitted
+			_, err = c.do(ctx, "POST", "/v1/articles", ct, strings.NewReader(string(data)), &res)
+			if err == nil {
+				note := "queued"
+				if res.Duplicate {
+					note, dup = "duplicate ("+res.Status+")", dup+1
+				} else {
+					ok++
+				}
+				fmt.Fprintf(stdout, "%s\t%s\t%s\n", res.ID, in, note)
+				if *wait {
+					if werr := waitBrief(ctx, c, res.ID, *timeout, *format, stdout); werr != nil {
+						fmt.Fprintf(stderr, "%s: %v\n", in, werr)
+						failed++
+					}
+				}
+			}
+		}
+		if err != nil {
+			failed++
+			fmt.Fprintf(stderr, "%s: %v\n", in, err)
+		}
+		if len(inputs) > 1 && !*quiet {
+			progress(stderr, i+1, len(inputs), start)
+		}
+	}
+	if len(inputs) > 1 && !*quiet {
+		fmt.Fprintf(stderr, "\nsubmitted %d, duplicates %d, failed %d in %s\n", ok, dup, failed, time.Since(start).Round(time.Millisecond))
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d failed", failed, len(inputs))
+	}
+	return nil
+}
+
+func progress(w io.Writer, done, total int, start time.Time) {
+	const width = 30
+	n := done * width / total
+	rate := float64(done) / time.Since(start).Seconds()
+	fmt.Fprintf(w, "\r[%s%s] %d/%d %.1f/s", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, rate)
+}
+
+// readInput returns the body and content type to POST for one argument.
+func readInput(in string, stdin io.Reader, lang string) ([]byte, string, error) {
+	if strings.HasPrefix(in, "http://") || strings.HasPrefix(in, "https://") {
+		data, err := json.Marshal(news.Submission{URL: in, Language: lang})
+		return data, "application/json", err
+	}
+	var data []byte
+	var err error
+	if in == "-" {
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(in)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	switch strings.ToLower(filepath.Ext(in)) {
+	case ".json":
+		return data, "application/json", nil
+	case ".html", ".htm":
+		return data, "text/html", nil
+	}
+	if lang != "" {
+		data, err = json.Marshal(news.Submission{Body: string(data), Language: lang})
+		return data, "application/json", err
+	}
+	return data, "text/plain; charset=utf-8", nil
+}
+
+// waitBrief polls an article's status until it settles, then prints the brief.
+func waitBrief(ctx context.Context, c *client, id string, timeout time.Duration, format string, w io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for delay := 50 * time.Millisecond; ; delay = min(delay*2, time.Second) {
+		var st news.Status
+		_, err := c.do(ctx, "GET", "/v1/articles/"+id, "", nil, &st)
+		if err != nil {
+			return err
+		}
+		switch st.Status {
+		case news.StatusBriefed:
+			var br news.Brief
+			if _, err := c.do(ctx, "GET", "/v1/briefs/"+id, "", nil, &br); err != nil {
+				return err
+			}
+			return render.Brief(w, br, format)
+		case news.StatusRejected, news.StatusFailed:
+			return fmt.Errorf("article %s %s at %s: %s", id, st.Status, st.Stage, st.Reason)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("article %s still %s after %s", id, st.Status, timeout)
+		case <-time.After(delay):
+		}
+	}
+}
+
+func briefs(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("briefs", flag.ContinueOnError)
+	c := clientFlags(fs, getenv)
+	format := fs.String("format", "text", "json, md or text")
+	lang := fs.String("lang", "", "only this language")
+	topic := fs.String("topic", "", "only this topic")
+	entity := fs.String("entity", "", "only briefs naming this entity")
+	query := fs.String("q", "", "text search")
+	limit := fs.Int("limit", 20, "how many")
+	follow := fs.Bool("follow", false, "keep printing new briefs as they arrive")
+	// Accept flags after the ID too.
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+	if len(pos) > 0 {
+		var br news.Brief
+		if _, err := c.do(ctx, "GET", "/v1/briefs/"+url.PathEscape(pos[0]), "", nil, &br); err != nil {
+			return err
+		}
+		return render.Brief(stdout, br, *format)
+	}
+	q := url.Values{"lang": {*lang}, "topic": {*topic}, "entity": {*entity}, "q": {*query}, "limit": {fmt.Sprint(*limit)}}
+	var list gateway.BriefList
+	if _, err := c.do(ctx, "GET", "/v1/briefs?"+q.Encode(), "", nil, &list); err != nil {
+		return err
+	}
+	printList(stdout, list.Briefs, *format)
+	if !*follow {
+		return nil
+	}
+	return followBriefs(ctx, c, q, *format, stdout)
+}
+
+func printList(w io.Writer, list []news.Brief, format string) {
+	for _, br := range list {
+		switch format {
+		case "text":
+			fmt.Fprintf(w, "%s  %s  %-5s %s\n", br.ID, br.CreatedAt.Local().Format("2006-01-02 15:04"), br.Language.Code, br.Headline)
+		default:
+			_ = render.Brief(w, br, format)
+		}
+	}
+}
+
+// followBriefs reads the server-sent event stream of new briefs.
+func followBriefs(ctx context.Context, c *client, q url.Values, format string, w io.Writer) error {
+	q.Del("limit")
+	req, err := http.NewRequestWithContext(ctx, "GET", strings.TrimRight(c.base, "/")+"/v1/briefs/stream?"+q.Encode(), nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := (&http.Client{}).Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("stream: %s", resp.Status)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), "data: ")
+		if !ok {
+			continue
+		}
+		var br news.Brief
+		if json.Unmarshal([]byte(line), &br) == nil {
+			printList(w, []news.Brief{br}, format)
+		}
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err := sc.Err(); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}

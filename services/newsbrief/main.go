@@ -1,0 +1,88 @@
+// Command newsbrief is the product binary: `newsbrief serve` runs the whole
+// pipeline with an embedded NATS server (or against NATS_URL), and the other
+// subcommands are its command-line client and tools.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `newsbrief turns Italian and English tech news into structured briefs.
+
+Usage:
+  newsbrief [serve] [flags]              run the pipeline: embedded NATS (or NATS_URL), all stages, HTTP on :8080
+  newsbrief submit FILE|URL|- ...        queue articles through the HTTP API; prints each id (--wait prints briefs)
+  newsbrief briefs [ID]                  list briefs or show one (--format json|md|text, --lang, --follow)
+  newsbrief brief FILE|-                 brief an article in-process, no NATS (--lang, --jsonl, --format)
+  newsbrief eval entities|summaries      measure entity F1 or summary ROUGE on labelled data
+  newsbrief dlq list | retry SEQ|--all   inspect and re-inject dead letters
+  newsbrief healthcheck                  exit 0 if the local server's /healthz answers (for containers)
+  newsbrief version
+
+Run 'newsbrief COMMAND -h' for a command's flags. Settings come from flags or
+environment variables; see the README's configuration table.
+
+Examples:
+  newsbrief                                          # serve on :8080 with data in ./data
+  newsbrief submit article.txt --wait --format md    # queue an article and print its brief
+  curl -s localhost:8080/v1/briefs?lang=it | jq .
+  newsbrief brief --lang it < article.txt            # one-off brief, no server
+`
+
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// run is main with its dependencies passed in, for tests.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cmd, rest := "serve", args
+	if len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-') {
+		cmd, rest = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, rest, stderr, getenv, nil)
+	case "submit":
+		err = submit(ctx, rest, stdin, stdout, stderr, getenv)
+	case "briefs":
+		err = briefs(ctx, rest, stdout, getenv)
+	case "brief":
+		err = briefCmd(ctx, rest, stdin, stdout, stderr, getenv)
+	case "eval":
+		err = evalCmd(rest, stdout)
+	case "dlq":
+		err = dlq(ctx, rest, stdout, stderr, getenv)
+	case "healthcheck":
+		return healthcheck(getenv)
+	case "version":
+		fmt.Fprintln(stdout, "newsbrief", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "newsbrief: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "newsbrief %s: %v\n", cmd, err)
+		if _, ok := err.(usageError); ok {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/langdetect"
+	"github.com/newsbrief/newsbrief/pkg/pipeline"
+	"github.com/newsbrief/newsbrief/pkg/service"
+)
+
+// serve runs the all-in-one server until ctx is done. ready, if not nil,
+// receives the HTTP address once everything runs (tests).
+func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string, ready chan<- string) error {
+	start := time.Now()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c, err := service.Load(fs, args, getenv, ":8080")
+	if err != nil {
+		return err
+	}
+	log := c.Logger(stderr).With("service", "newsbrief")
+
+	natsURL := c.NATSURL
+	var srvShutdown func()
+	if natsURL == "" {
+		if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+			return fmt.Errorf("creating data directory: %w", err)
+		}
+		dir, _ := filepath.Abs(c.DataDir)
+		s, err := bus.StartServer(bus.ServerConfig{Addr: c.NATSAddr, StoreDir: dir, Debug: c.LogLevel == "debug"})
+		if err != nil {
+			return err
+		}
+		srvShutdown = func() { s.Shutdown(); s.WaitForShutdown() }
+		natsURL = s.ClientURL()
+		log.Info("embedded NATS server started", "url", natsURL, "store", dir)
+	}
+	c.NATSURL = natsURL
+	defer func() {
+		if srvShutdown != nil {
+			srvShutdown()
+		}
+	}()
+
+	p, err := buildPipeline(c, getenv, log)
+	if err != nil {
+		return err
+	}
+	b, err := service.Connect(ctx, c, "serve", log)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	arts, err := b.Articles(ctx)
+	if err != nil {
+		return err
+	}
+	p.Claimer = arts
+	gw, err := service.NewGateway(ctx, c, b, p, log)
+	if err != nil {
+		return err
+	}
+
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 2)
+	go func() { errc <- service.RunStages(cctx, b, p, service.Stages, c.Workers, true, nil) }()
+	httpReady := make(chan string, 1)
+	go func() { errc <- gw.Run(cctx, c.HTTPAddr, httpReady) }()
+	select {
+	case addr := <-httpReady:
+		log.Info("newsbrief ready", "http", addr, "nats", natsURL, "startup_ms", time.Since(start).Milliseconds())
+		if ready != nil {
+			ready <- addr
+		}
+	case err := <-errc:
+		return err
+	}
+	var first error
+	select {
+	case <-ctx.Done():
+	case first = <-errc:
+	}
+	cancel()
+	log.Info("shutting down: draining stages")
+	for range 2 - boolInt(first != nil) {
+		if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
+			first = errors.Join(first, err)
+		}
+	}
+	return first
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// buildPipeline makes every engine: ingest, the language detector (lingua),
+// entities and summary.
+func buildPipeline(c service.Config, getenv func(string) string, log *slog.Logger) (*pipeline.Pipeline, error) {
+	det, err := langdetect.New(c.Languages)
+	if err != nil {
+		return nil, fmt.Errorf("language detector: %w", err)
+	}
+	ents, sum, err := service.Engines(c, getenv, log)
+	if err != nil {
+		return nil, err
+	}
+	return &pipeline.Pipeline{Ingest: service.NewIngester(c), Detector: det, Entities: ents, Summariser: sum}, nil
+}
+
+func healthcheck(getenv func(string) string) int {
+	addr := getenv("NEWSBRIEF_HTTP_ADDR")
+	if addr == "" {
+		addr = ":8080"
+	}
+	return service.Healthcheck(addr)
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/newsbrief/newsbrief/pkg/entities"
+	"github.com/newsbrief/newsbrief/pkg/nereval"
+	"github.com/newsbrief/newsbrief/pkg/service"
+	"github.com/newsbrief/newsbrief/pkg/summarise/sumeval"
+)
+
+func evalCmd(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageError{"usage: newsbrief eval entities --data FILE.conll --lang it|en | newsbrief eval summaries --data FILE.jsonl"}
+	}
+	fs := flag.NewFlagSet("eval "+args[0], flag.ContinueOnError)
+	data := fs.String("data", "", "labelled data file")
+	lang := fs.String("lang", "it", "with entities: the language of the file")
+	if err := fs.Parse(args[1:]); err != nil {
+		return usageError{err.Error()}
+	}
+	if *data == "" {
+		return usageError{"--data is required"}
+	}
+	switch args[0] {
+	case "entities":
+		off, err := entities.NewOffline()
+		if err != nil {
+			return err
+		}
+		rep, err := nereval.Run(*data, *lang, off.Tag)
+		if err != nil {
+			return err
+		}
+		return rep.Write(stdout)
+	case "summaries":
+		rep, err := sumeval.EvalFile(*data)
+		if err != nil {
+			return err
+		}
+		return rep.Write(stdout)
+	}
+	return usageError{fmt.Sprintf("unknown evaluation %q: want entities or summaries", args[0])}
+}
+
+// dlq lists and re-injects dead letters; it talks to NATS directly.
+func dlq(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
+		return usageError{"usage: newsbrief dlq list [--json] | newsbrief dlq retry SEQ...|--all   (NATS_URL, default the local embedded server)"}
+	}
+	fs := flag.NewFlagSet("dlq", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "list as JSON")
+	all := fs.Bool("all", false, "retry every dead letter")
+	c, err := service.Load(fs, args[1:], getenv, "")
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if c.NATSURL == "" {
+		c.NATSURL = "nats://" + c.NATSAddr
+	}
+	c.LogLevel = "error"
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	b, err := service.Connect(ctx, c, "dlq", c.Logger(stderr))
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	dls, err := b.DeadLetters(ctx, 0)
+	if err != nil {
+		return err
+	}
+	if args[0] == "list" {
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(dls)
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SEQ\tSTAGE\tARTICLE\tDELIVERIES\tFAILED AT\tREASON")
+		for _, d := range dls {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%.100s\n", d.Seq, d.Stage, d.ID, d.Deliveries, d.FailedAt.Format(time.RFC3339), firstLine(d.Reason))
+		}
+		return tw.Flush()
+	}
+	var seqs []uint64
+	if *all {
+		for _, d := range dls {
+			seqs = append(seqs, d.Seq)
+		}
+	}
+	for _, a := range fs.Args() {
+		n, err := strconv.ParseUint(a, 10, 64)
+		if err != nil {
+			return usageError{fmt.Sprintf("not a sequence number: %q", a)}
+		}
+		seqs = append(seqs, n)
+	}
+	if len(seqs) == 0 {
+		return usageError{"nothing to retry: give SEQ numbers (from `dlq list`) or --all"}
+	}
+	for _, s := range seqs {
+		d, err := b.RetryDeadLetter(ctx, s)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "retried %d: article %s back on %s\n", s, d.ID, d.FailedSubject)
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	for i, r := range s {
+		if r == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
