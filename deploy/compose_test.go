@@ -12,33 +12,30 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/newsbrief/newsbrief/pkg/service"
 )
 
-// configEnv is every environment variable the services read (the lead's
-// config contract). A compose file that sets anything else is passing a typo
-// or a setting nobody reads.
-var configEnv = map[string]string{
-	"NATS_URL":                   "NATS server URL(s), comma-separated for a cluster",
-	"NATS_USER":                  "NATS user name (with NATS_PASSWORD)",
-	"NATS_PASSWORD":              "NATS password",
-	"NATS_CREDS":                 "path of a NATS .creds file (JWT + nkey)",
-	"NATS_CA":                    "path of the CA that signs the NATS server certificate",
-	"NATS_CERT":                  "client certificate for mutual TLS",
-	"NATS_KEY":                   "client key for mutual TLS",
-	"NEWSBRIEF_HTTP_ADDR":        "health/metrics (workers, :9090) or API (gateway, :8080) address",
-	"NEWSBRIEF_LANGUAGES":        "languages the pipeline accepts (it,en)",
-	"NEWSBRIEF_WORKERS":          "messages processed concurrently by one instance",
-	"NEWSBRIEF_REPLICAS":         "JetStream replicas for the streams and buckets the workers create (1, or 3 on a cluster)",
-	"OPENAI_BASE_URL":            "OpenAI-compatible endpoint; empty means offline engines",
-	"OPENAI_API_KEY":             "key for OPENAI_BASE_URL (may be empty for local servers)",
-	"NEWSBRIEF_LLM_MODEL":        "model name for the LLM engines",
-	"NEWSBRIEF_ENTITIES_ENGINE":  "auto|offline|llm",
-	"NEWSBRIEF_SUMMARY_ENGINE":   "auto|offline|llm",
-	"NEWSBRIEF_BRIEF_LANGUAGES":  "languages every brief is also written in",
-	"NEWSBRIEF_LLM_DAILY_TOKENS": "LLM token budget per day",
-	"NEWSBRIEF_API_TOKEN":        "bearer token the gateway requires for POST (empty: none)",
-	"NEWSBRIEF_LOG_LEVEL":        "debug|info|warn|error",
-}
+// configEnv is every environment variable the services read: service.Env
+// (the config contract the README table is made from) plus the LLM settings
+// that llm.ConfigFromEnv reads. A compose file or manifest that sets
+// anything else is passing a typo or a setting nobody reads.
+var configEnv = func() map[string]string {
+	m := map[string]string{}
+	for _, e := range service.Env {
+		m[e.Name] = e.Help
+	}
+	// From the doc comment of llm.ConfigFromEnv (pkg/llm/config.go).
+	for _, name := range []string{
+		"OPENAI_BASE_URL", "OPENAI_API_KEY", "NEWSBRIEF_LLM_MODEL",
+		"NEWSBRIEF_LLM_TIMEOUT", "NEWSBRIEF_LLM_RETRIES", "NEWSBRIEF_LLM_CONCURRENCY",
+		"NEWSBRIEF_LLM_DAILY_TOKENS", "NEWSBRIEF_LLM_BUDGET_MODE",
+		"NEWSBRIEF_BRIEF_LANGUAGES", "NEWSBRIEF_LLM_PRICES",
+	} {
+		m[name] = "LLM setting (llm.ConfigFromEnv)"
+	}
+	return m
+}()
 
 // workers are the pipeline containers, each built from deploy/Dockerfile
 // with SERVICE set to its own name.

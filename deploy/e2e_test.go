@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/newsbrief/newsbrief/internal/shared"
+	"github.com/newsbrief/newsbrief/pkg/gateway"
 )
 
 // TestComposeEndToEnd runs the real stack in containers: it builds the
@@ -366,36 +368,30 @@ func (c *client) waitBriefed(ids []string, within time.Duration) {
 	}
 }
 
-// listBriefIDs reads GET /v1/briefs (a JSON array, or an object holding one
-// under "briefs" or "items") and returns the ids in it.
+// listBriefIDs pages through GET /v1/briefs and returns every id listed.
 func (c *client) listBriefIDs() []string {
 	c.t.Helper()
-	var raw json.RawMessage
-	if code := c.getJSON("/v1/briefs?limit=1000", &raw); code != http.StatusOK {
-		c.t.Fatalf("GET /v1/briefs = %d, want 200", code)
-	}
-	type item struct {
-		ID string `json:"id"`
-	}
-	var items []item
-	if err := json.Unmarshal(raw, &items); err != nil {
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &obj); err != nil {
-			c.t.Fatalf("GET /v1/briefs: neither array nor object: %s", firstLine(raw))
-		}
-		for _, k := range []string{"briefs", "items"} {
-			if v, ok := obj[k]; ok {
-				if err := json.Unmarshal(v, &items); err != nil {
-					c.t.Fatalf("GET /v1/briefs: %s: %v", k, err)
-				}
-			}
-		}
-	}
 	var ids []string
-	for _, it := range items {
-		ids = append(ids, it.ID)
+	cursor := ""
+	for page := 0; page < 100; page++ {
+		var l gateway.BriefList
+		path := "/v1/briefs?limit=100"
+		if cursor != "" {
+			path += "&cursor=" + url.QueryEscape(cursor)
+		}
+		if code := c.getJSON(path, &l); code != http.StatusOK {
+			c.t.Fatalf("GET %s = %d, want 200", path, code)
+		}
+		for _, b := range l.Briefs {
+			ids = append(ids, b.ID)
+		}
+		if l.NextCursor == "" {
+			return ids
+		}
+		cursor = l.NextCursor
 	}
-	return ids
+	c.t.Fatalf("GET /v1/briefs: more than 100 pages")
+	return nil
 }
 
 func waitHTTP(t testing.TB, url string, within time.Duration) {
