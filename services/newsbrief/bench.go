@@ -185,4 +185,3 @@ func meanSize(subs [][]byte) int {
 	}
 	return t / max(1, len(subs))
 }
-
