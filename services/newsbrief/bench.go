@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -58,6 +59,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long")
 	submitters := fs.Int("submitters", 4, "goroutines submitting in closed loop")
 	verbose := fs.Bool("v", false, "show the pipeline's warnings")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -145,6 +147,17 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	fmt.Fprintf(stdout, "bench: %d articles from %d documents, mean size %d bytes, workers=%d, load average %s\n",
 		*n, len(docs), meanSize(o.Submissions), c.Workers, bench.LoadAvg())
 
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return fmt.Errorf("creating the CPU profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("starting the CPU profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var main bench.Result
 	var ip float64
 	if !*inproc {
