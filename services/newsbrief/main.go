@@ -21,6 +21,7 @@ Usage:
   newsbrief brief FILE|-                 brief an article in-process, no NATS (--lang, --jsonl, --format)
   newsbrief eval entities|summaries      measure entity F1 or summary ROUGE on labelled data
   newsbrief dlq list | retry SEQ|--all   inspect and re-inject dead letters
+  newsbrief bench [--n N] [--rate R]     measure throughput, latency and memory on an embedded server (--inproc, --llm-latency)
   newsbrief healthcheck                  exit 0 if the local server's /healthz answers (for containers)
   newsbrief version
 
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = evalCmd(rest, stdout)
 	case "dlq":
 		err = dlq(ctx, rest, stdout, stderr, getenv)
+	case "bench":
+		err = benchCmd(ctx, rest, stdout, stderr, getenv)
 	case "healthcheck":
 		return healthcheck(getenv)
 	case "version":
