@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/feeds"
 	"github.com/newsbrief/newsbrief/pkg/gateway"
 	"github.com/newsbrief/newsbrief/pkg/metrics"
 	"github.com/newsbrief/newsbrief/pkg/news"
@@ -27,6 +28,9 @@ type Gateway struct {
 	// Web is the HTML pages, feeds and the live event stream.
 	Web *web.Web
 	log *slog.Logger
+
+	poller *feeds.Poller
+	inbox  *feeds.Inbox
 }
 
 // NewGateway opens the stores and builds the API.
@@ -44,7 +48,9 @@ func NewGateway(ctx context.Context, c Config, b *bus.Bus, p *pipeline.Pipeline,
 	}
 	wb.Register(srv)
 	srv.Handle("GET /metrics", m.Handler())
-	return &Gateway{Server: srv, Index: idx, Backend: be, Metrics: m, Web: wb, log: log}, nil
+	g := &Gateway{Server: srv, Index: idx, Backend: be, Metrics: m, Web: wb, log: log}
+	g.inputs(c)
+	return g, nil
 }
 
 // Run serves HTTP on addr and keeps the index current until ctx is done.
@@ -61,6 +67,7 @@ func (g *Gateway) Run(ctx context.Context, addr string, ready chan<- string) err
 			}
 		}
 	}()
+	g.runInputs(ctx)
 	go func() {
 		<-ctx.Done()
 		g.Web.Shutdown() // end the event streams so that Shutdown need not wait for them
