@@ -63,7 +63,7 @@ func TestBrowser(t *testing.T) {
 	defer cancel()
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	count := func(sel string) int {
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(` + "`" + sel + "`" + `).length`))
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+"`"+sel+"`"+`).length`))
 		if err != nil {
 			t.Fatalf("counting %s: %v", sel, err)
 		}
