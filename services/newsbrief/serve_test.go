@@ -140,3 +140,45 @@ func TestStreamLatency(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestAndFeeds runs the digest command and reads the feeds and the
+// inbox against a live server.
+func TestDigestAndFeeds(t *testing.T) {
+	inbox := t.TempDir()
+	base := startServer(t, map[string]string{"NEWSBRIEF_INBOX": inbox})
+	if err := os.WriteFile(inbox+"/it.txt", []byte(itArticle), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Minute)
+	_ = os.Chtimes(inbox+"/it.txt", old, old)
+	id := postText(t, base, enArticle)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var sb strings.Builder
+		code := run(context.Background(), []string{"digest", "--server", base}, nil, &sb, io.Discard, func(string) string { return "" })
+		if code == 0 && strings.Contains(sb.String(), "2 briefs") {
+			if !strings.Contains(sb.String(), "## ai") || !strings.Contains(sb.String(), id) {
+				t.Errorf("digest:\n%s", sb.String())
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("digest never showed both briefs (exit %d):\n%s", code, sb.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, err := os.Stat(inbox + "/done/it.txt"); err != nil {
+		t.Errorf("inbox file not moved to done/: %v", err)
+	}
+	for path, want := range map[string]string{"/feed.xml?lang=en": "<feed xmlns=\"http://www.w3.org/2005/Atom\"", "/feed.json": `"version": "https://jsonfeed.org/version/1.1"`, "/v1/feeds": `"feeds"`} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), want) {
+			t.Errorf("GET %s lacks %s:\n%.300s", path, want, b)
+		}
+	}
+}
