@@ -2,6 +2,7 @@ package service
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,16 +49,39 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	}
 }
 
-// The README's configuration table must list every setting.
+var update = flag.Bool("update", false, "rewrite the README's configuration table from Env")
+
+// The README's configuration table is generated from Env; -update rewrites it.
 func TestREADMEListsEverySetting(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	const path = "../../README.md"
+	readme, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	begin := strings.Index(string(readme), "<!-- env:begin")
+	end := strings.Index(string(readme), "<!-- env:end -->")
+	if begin < 0 || end < begin {
+		t.Fatal("README lacks the <!-- env:begin --> … <!-- env:end --> markers")
+	}
+	begin += strings.Index(string(readme[begin:]), "\n") + 1
+	var b strings.Builder
+	b.WriteString("| variable | default | meaning |\n|---|---|---|\n")
 	for _, e := range Env {
-		if !strings.Contains(string(readme), "| `"+e.Name+"` |") {
-			t.Errorf("README configuration table lacks %s", e.Name)
+		def := ""
+		if e.Default != "" {
+			def = "`" + e.Default + "`"
 		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", e.Name, def, strings.ReplaceAll(e.Help, "|", "\\|"))
+	}
+	if *update {
+		out := string(readme[:begin]) + b.String() + string(readme[end:])
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if got := string(readme[begin:end]); got != b.String() {
+		t.Errorf("README configuration table is out of date: run go test ./pkg/service -run TestREADME -update")
 	}
 }
 
