@@ -48,8 +48,10 @@ package amount
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -95,11 +97,26 @@ type Amount struct {
 // Find returns the amounts and dates in text, sorted by Start and not
 // overlapping. lang is "it" or "en"; any other value reads numbers by their
 // shape (see ParseNumber).
+//
+// Texts of 2 GiB or more are not read (offsets are kept in 32 bits).
 func Find(text, lang string) []Amount {
+	if len(text) >= math.MaxInt32 {
+		return nil
+	}
+	bp := tokPool.Get().(*[]tok)
 	m := matcher{text: text, lang: lang}
-	m.toks = tokenize(text, make([]tok, 0, len(text)/5+8))
-	return m.run(nil)
+	m.toks = tokenize(text, (*bp)[:0])
+	out := m.run(nil)
+	if cap(m.toks) <= 1<<16 {
+		*bp = m.toks
+		tokPool.Put(bp)
+	}
+	return out
 }
+
+// tokPool keeps token slices between calls: Find is called once per article
+// by every entities worker.
+var tokPool = sync.Pool{New: func() any { s := make([]tok, 0, 1024); return &s }}
 
 // Normalise reads one expression given as a span, for instance a span an LLM
 // pointed at. It reports false unless the span holds exactly one expression.
@@ -107,6 +124,9 @@ func Find(text, lang string) []Amount {
 // caller has already decided the span is an amount. Offsets are into span.
 func Normalise(span, lang string) (Amount, bool) {
 	m := matcher{text: span, lang: lang, loose: true}
+	if len(span) >= math.MaxInt32 {
+		return Amount{}, false
+	}
 	var buf [16]tok
 	m.toks = tokenize(span, buf[:0])
 	var out [2]Amount
@@ -292,11 +312,14 @@ const (
 )
 
 // tok is one word, number or sign of the text.
+//
+// It holds no pointers and int32 offsets, so a slice of them is small and the
+// garbage collector never scans it.
 type tok struct {
-	s, e  int
-	ne    int // numbers: end of the digits, start of a glued suffix
-	lx    *lexeme
+	s, e  int32
+	ne    int32 // numbers: end of the digits, start of a glued suffix
 	r     rune
+	li    int16 // words: lexeme index plus one, 0 when the word is unknown
 	k     kind
 	sp    bool // whitespace before
 	nl    bool // line break before: expressions never cross lines
@@ -326,14 +349,14 @@ func tokenize(text string, toks []tok) []tok {
 			i += size
 			continue
 		}
-		t := tok{s: i, sp: sp, nl: nl}
+		t := tok{s: int32(i), sp: sp, nl: nl}
 		sp, nl = false, false
 		switch {
 		case isDigit(c):
 			t.k = tNum
 			t.ident = identBefore(text, i)
 			if e := numDateEnd(text, i); e > 0 {
-				t.k, t.e, t.ne = tNumDate, e, e
+				t.k, t.e, t.ne = tNumDate, int32(e), int32(e)
 				break
 			}
 			j := i + 1
@@ -348,7 +371,7 @@ func tokenize(text string, toks []tok) []tok {
 				}
 				break
 			}
-			t.ne = j
+			t.ne = int32(j)
 			for j < len(text) {
 				r, n := utf8.DecodeRuneInString(text[j:])
 				if !unicode.IsLetter(r) {
@@ -356,7 +379,7 @@ func tokenize(text string, toks []tok) []tok {
 				}
 				j += n
 			}
-			if j < len(text) && isDigit(text[j]) && j > t.ne {
+			if j < len(text) && isDigit(text[j]) && j > int(t.ne) {
 				// "4o1", "3x4": digits, letters, digits is a code
 				t.ident = true
 				for j < len(text) {
@@ -367,33 +390,53 @@ func tokenize(text string, toks []tok) []tok {
 					j += n
 				}
 			}
-			t.e = j
-		case unicode.IsLetter(r):
+			t.e = int32(j)
+		case (c < utf8.RuneSelf && asciiWord[c]) || (c >= utf8.RuneSelf && unicode.IsLetter(r)):
 			t.k = tWord
 			t.upper = unicode.IsUpper(r)
 			j := i + size
 			for j < len(text) {
-				r, n := rune(text[j]), 1
-				if r >= utf8.RuneSelf {
-					r, n = utf8.DecodeRuneInString(text[j:])
+				if c := text[j]; c < utf8.RuneSelf {
+					if asciiWord[c] {
+						j++
+						continue
+					}
+					break
 				}
+				r, n := utf8.DecodeRuneInString(text[j:])
 				if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
 					break
 				}
 				j += n
 			}
-			t.e = j
-			t.lx = lookup(text[i:j])
+			t.e = int32(j)
+			if j-i <= maxLexLen {
+				if l := lookup(text[i:j]); l != nil {
+					t.li = l.idx
+				}
+			}
 		default:
 			t.k = tSym
 			t.r = r
-			t.e = i + size
+			t.e = int32(i + size)
 		}
 		toks = append(toks, t)
-		i = t.e
+		i = int(t.e)
 	}
 	return toks
 }
+
+// asciiWord marks the ASCII letters and digits; words start with a letter
+// (digits were taken by the number case before).
+var asciiWord = func() (a [utf8.RuneSelf]bool) {
+	for c := '0'; c <= '9'; c++ {
+		a[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		a[c], a[c-'a'+'A'] = true, true
+	}
+	return a
+}()
 
 // lookup lower-cases w into a stack buffer and finds it in the lexicon
 // without allocating.

@@ -184,6 +184,16 @@ func TestFind(t *testing.T) {
 		{"date leap", "en", "February 29, 2024", []w{{D, "February 29, 2024", 0, "iso=2024-02-29"}}},
 		{"year with unit", "it", "2000 dipendenti", []w{{Q, "2000 dipendenti", 2000, "unit=dipendenti"}}},
 		{"year range", "it", "nel 2024-2025", []w{{D, "2024", 0, "iso=2024"}, {D, "2025", 0, "iso=2025"}}},
+		{"date old year prep", "it", "scritto nel 1497 e restaurato dall’1800", []w{{D, "1497", 0, "iso=1497"}, {D, "1800", 0, "iso=1800"}}},
+		{"old number no prep", "it", "sono 1497 i casi", []w{{Q, "1497", 1497, ""}}},
+		{"hyphen compound", "en", "a billion-year contract and a $5-a-month plan", nil},
+		{"corone svedesi", "it", "dieci milioni di corone svedesi", []w{{M, "dieci milioni di corone svedesi", 1e7, "cur=SEK"}}},
+		{"corone alone", "it", "dieci milioni di corone", []w{{Q, "dieci milioni di corone", 1e7, "unit=corone"}}},
+		{"capitalised after plain", "en", "over 28,000 Andy Warhol photographs", []w{{Q, "28,000", 28000, "q=over"}}},
+		{"it apostrophe pct", "it", "l’8% e dell’80 per cento", []w{{P, "8%", 8, ""}, {P, "80 per cento", 80, ""}}},
+		{"en k", "en", "a $50k salary and 5k steps", []w{{M, "$50k", 5e4, "cur=USD"}}},
+		{"negative money", "it", "saldo di -5 euro", []w{{M, "-5 euro", -5, "cur=EUR"}}},
+		{"other lang", "fr", "1.400 milliards et 2,5 %", []w{{Q, "1.400 milliards", 1400, "unit=milliards"}, {P, "2,5 %", 2.5, ""}}},
 		// mixed sentence
 		{"mixed en", "en", "On Friday, July 21, 2017, Acme said revenue rose 12% to $3.2 billion, with 2 million users.", []w{
 			{D, "Friday, July 21, 2017", 0, "iso=2017-07-21"}, {P, "12%", 12, ""}, {M, "$3.2 billion", 3.2e9, "cur=USD"},

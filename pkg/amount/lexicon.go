@@ -10,6 +10,7 @@ import (
 // Italian preposition before a month), so the fields are independent.
 type lexeme struct {
 	key string
+	idx int16 // position in lexemes, plus one
 
 	scale   float64 // multiplier after a number: mila, milioni, bn, million
 	curOnly bool    // scale only next to a currency ("£2.3m"), never bare ("10m" may be metres)
@@ -33,18 +34,25 @@ type lexeme struct {
 	stop      bool // function word: never a unit
 	of        bool // di, of: links a scale to its currency or unit
 	art       bool // article that may sit between a qualifier and the number
+	yearPrep  bool // word that makes an older four-digit number a year ("nel 1497", "since 1800")
 	monthPrep bool // preposition that makes a bare month name a date ("a dicembre", "in May")
 	pct       int  // 1: percent on its own (percento, percent); 2: "per" waiting for cento/cent
 }
 
-var lexicon = map[string]*lexeme{}
+var (
+	maxLexLen int // longest key in bytes: longer words are not looked up
+	lexicon   = map[string]*lexeme{}
+	lexemes   []*lexeme // by idx-1, so tokens can refer to a lexeme without a pointer
+)
 
 func lx(word string) *lexeme {
 	if l, ok := lexicon[word]; ok {
 		return l
 	}
-	l := &lexeme{key: word}
+	lexemes = append(lexemes, &lexeme{key: word, idx: int16(len(lexemes) + 1)})
+	l := lexemes[len(lexemes)-1]
 	lexicon[word] = l
+	maxLexLen = max(maxLexLen, len(word))
 	return l
 }
 
@@ -141,11 +149,16 @@ func init() {
 	cur("CNY", "yuan renminbi")
 	cur("CHF", "franco franchi franc francs")
 	cur("INR", "rupia rupie rupee rupees")
+	cur("SEK", "corona corone krona kronor")
 	cur("RUB", "rublo rubli rouble roubles ruble rubles")
 	lx("us").preAdj = "USD"
 	lx("canadian").preAdj = "CAD"
 	lx("australian").preAdj = "AUD"
 	lx("swiss").preAdj = "CHF"
+	lx("svedesi").postAd = "SEK"
+	lx("norvegesi").postAd = "NOK"
+	lx("danesi").postAd = "DKK"
+	lx("ceche").postAd = "CZK"
 	lx("statunitensi").postAd = "USD"
 	lx("americani").postAd = "USD"
 	lx("canadesi").postAd = "CAD"
@@ -199,6 +212,8 @@ func init() {
 	each("il lo la l i gli le the", func(l *lexeme) { l.art = true })
 	each(`a ad in di da entro dal nel fino tra fra inizio fine metà since by until till during early late mid last next this from before after`,
 		func(l *lexeme) { l.monthPrep = true })
+	each(`nel del dal al nell dell dall all entro anno year in since by until from before after early late mid`,
+		func(l *lexeme) { l.yearPrep = true })
 	each("percento percent pct", func(l *lexeme) { l.pct = 1 })
 	lx("per").pct = 2
 	each("cento cent punti punto percentuali percentuale percentage points point", func(*lexeme) {})

@@ -16,6 +16,10 @@ type matcher struct {
 
 func (m *matcher) run(out []Amount) []Amount {
 	for i := 0; i < len(m.toks); {
+		if !m.canStart(i) {
+			i++
+			continue
+		}
 		if a, next, ok := m.date(i); ok {
 			out = append(out, a)
 			i = next
@@ -31,6 +35,30 @@ func (m *matcher) run(out []Amount) []Amount {
 	return out
 }
 
+// canStart is a cheap test that token i may begin a date or an amount.
+func (m *matcher) canStart(i int) bool {
+	t := &m.toks[i]
+	switch t.k {
+	case tNum, tNumDate:
+		return true
+	case tSym:
+		_, ok := currencySymbols[t.r]
+		return ok || t.r == '+' || t.r == '-' || t.r == '−'
+	}
+	if l := t.lex(); l != nil && (l.weekday || l.month > 0 || l.num > 0 || l.vague > 0) {
+		return true
+	}
+	return t.upper && t.e-t.s <= 3 // US$, EUR
+}
+
+// lex returns the lexeme of a word token, or nil.
+func (t *tok) lex() *lexeme {
+	if t.li == 0 {
+		return nil
+	}
+	return lexemes[t.li-1]
+}
+
 // on reports whether token j exists and continues the line of token j-1.
 func (m *matcher) on(j int) bool { return j < len(m.toks) && !m.toks[j].nl }
 
@@ -39,7 +67,7 @@ func (m *matcher) lex(j int) *lexeme {
 	if !m.on(j) || m.toks[j].k != tWord {
 		return nil
 	}
-	return m.toks[j].lx
+	return m.toks[j].lex()
 }
 
 func (m *matcher) sym(j int, r rune) bool {
@@ -52,7 +80,7 @@ func (m *matcher) glued(j int) bool { return m.on(j) && !m.toks[j].sp }
 func (m *matcher) word(j int) string { return m.text[m.toks[j].s:m.toks[j].e] }
 
 func (m *matcher) span(kind string, i, j int) Amount {
-	s, e := m.toks[i].s, m.toks[j-1].e
+	s, e := int(m.toks[i].s), int(m.toks[j-1].e)
 	return Amount{Kind: kind, Start: s, End: e, Text: m.text[s:e]}
 }
 
@@ -104,16 +132,16 @@ func (m *matcher) amount(i int) (Amount, int, bool) {
 				return Amount{}, 0, false
 			}
 		}
-	case t.k == tWord && t.lx != nil && t.lx.num > 0:
+	case t.k == tWord && t.lex() != nil && t.lex().num > 0:
 		l := m.lex(j + 1)
 		if l == nil || l.scale == 0 || l.curOnly ||
-			(t.lx.num <= 1 && l.itPl) || (t.lx.num > 1 && l.itSing) {
+			(t.lex().num <= 1 && l.itPl) || (t.lex().num > 1 && l.itSing) {
 			return Amount{}, 0, false
 		}
-		v, numWord = t.lx.num, true
+		v, numWord = t.lex().num, true
 		j++
-	case t.k == tWord && t.lx != nil && t.lx.vague > 0 && cur == "" && !t.nl:
-		v, approx = t.lx.vague, true
+	case t.k == tWord && t.lex() != nil && t.lex().vague > 0 && cur == "" && !t.nl:
+		v, approx = t.lex().vague, true
 		j++
 		// decine di milioni, centinaia di migliaia, tens of millions
 		for {
@@ -158,6 +186,9 @@ func (m *matcher) amount(i int) (Amount, int, bool) {
 	} else if c, e := m.curSuffix(j); c == cur {
 		j = e // "$38 billion dollars"
 	}
+	if m.sym(j, '-') && m.glued(j) && m.glued(j+1) && toks[j+1].k == tWord {
+		return Amount{}, 0, false // "a billion-year contract", "$5-a-month"
+	}
 	if cur != "" {
 		a := m.span(news.Money, i, j)
 		a.Value, a.Currency, a.Approximate, a.Qualifier = sign(v, neg), cur, approx, m.qualifier(i)
@@ -170,7 +201,12 @@ func (m *matcher) amount(i int) (Amount, int, bool) {
 		k++
 	}
 	if m.unitWord(k) {
-		unit, unitKnown = m.word(k), toks[k].lx != nil && toks[k].lx.unit
+		unit, unitKnown = m.word(k), toks[k].lex() != nil && toks[k].lex().unit
+		// "28,000 Andy Warhol photographs": a capitalised word after a plain
+		// number is a name; after a scale it is a unit ("milioni di Cpu").
+		if !unitKnown && toks[k].upper && !scaled && !approx && !numWord {
+			unit = ""
+		}
 	}
 	q := m.qualifier(i)
 	plain := !scaled && !approx && !numWord
@@ -216,7 +252,7 @@ func (m *matcher) modelNumber(i, j int) bool {
 		}
 	}
 	prev := m.toks[i-1]
-	return prev.k == tWord && prev.upper && (prev.lx == nil || !prev.lx.stop)
+	return prev.k == tWord && prev.upper && (prev.lex() == nil || !prev.lex().stop)
 }
 
 // unitWord reports whether token k can name what a quantity counts.
@@ -224,14 +260,15 @@ func (m *matcher) unitWord(k int) bool {
 	if !m.on(k) || m.toks[k].k != tWord {
 		return false
 	}
-	l := m.toks[k].lx
+	l := m.toks[k].lex()
 	if l == nil {
 		return true
 	}
 	if l.unit {
 		return true
 	}
-	return !l.stop && l.month == 0 && !l.weekday && l.cur == "" && l.scale == 0 &&
+	crown := l.key == "corona" || l.key == "corone" // a currency only with a nationality
+	return !l.stop && l.month == 0 && !l.weekday && (l.cur == "" || crown) && l.scale == 0 &&
 		l.vague == 0 && l.pct == 0 && l.num == 0 && l.preAdj == ""
 }
 
@@ -285,7 +322,7 @@ func (m *matcher) numberAt(j int) bool {
 		return false
 	}
 	t := m.toks[j]
-	return (t.k == tNum && !t.ident) || (t.k == tWord && t.lx != nil && t.lx.num > 0)
+	return (t.k == tNum && !t.ident) || (t.k == tWord && t.lex() != nil && t.lex().num > 0)
 }
 
 // curSuffix reads a currency written after the number: €, euro, dollari,
@@ -305,7 +342,7 @@ func (m *matcher) curSuffix(j int) (string, int) {
 		if currencyCodes[w] {
 			return w, j + 1
 		}
-		l := t.lx
+		l := t.lex()
 		if l == nil {
 			return "", j
 		}
@@ -321,10 +358,16 @@ func (m *matcher) curSuffix(j int) (string, int) {
 		if l.cur != "" {
 			c := l.cur
 			if n := m.lex(j + 1); n != nil && n.postAd != "" {
-				if c == "USD" || n.postAd == "CHF" && c == "CHF" {
+				switch {
+				case c == "USD", c == "CHF" && n.postAd == "CHF":
+					c = n.postAd
+				case c == "SEK" && (n.postAd == "SEK" || n.postAd == "NOK" || n.postAd == "DKK" || n.postAd == "CZK"):
 					c = n.postAd
 				}
 				return c, j + 2
+			}
+			if c == "SEK" && (l.key == "corona" || l.key == "corone") {
+				return "", j // a crown, unless a nationality says which one
 			}
 			if m.on(j+1) && m.word(j+1) == "USA" && c == "USD" {
 				return c, j + 2
@@ -348,7 +391,7 @@ func (m *matcher) qualifier(i int) string {
 	if q := m.phraseEndingAt(j); q != "" {
 		return q
 	}
-	if l := m.toks[j].lx; l != nil && l.art && j > 0 && !m.toks[j].nl {
+	if l := m.toks[j].lex(); l != nil && l.art && j > 0 && !m.toks[j].nl {
 		return m.phraseEndingAt(j - 1)
 	}
 	return ""
@@ -363,7 +406,7 @@ func (m *matcher) phraseEndingAt(j int) string {
 		ok := true
 		for k := 0; k < n && ok; k++ {
 			t := m.toks[j-n+1+k]
-			ok = t.k == tWord && t.lx != nil && t.lx.key == p.words[k] && (k == 0 || !t.nl)
+			ok = t.k == tWord && t.lex() != nil && t.lex().key == p.words[k] && (k == 0 || !t.nl)
 		}
 		if ok && !m.toks[j+1].nl {
 			return p.q
@@ -386,7 +429,7 @@ func (m *matcher) date(i int) (Amount, int, bool) {
 	}
 	j := i
 	wd := false
-	if l := t.lx; t.k == tWord && l != nil && l.weekday && (!l.en || t.upper) {
+	if l := t.lex(); t.k == tWord && l != nil && l.weekday && (!l.en || t.upper) {
 		wd = true
 		j++
 		if m.sym(j, ',') {
@@ -406,19 +449,36 @@ func (m *matcher) date(i int) (Amount, int, bool) {
 	if wd {
 		return m.span(news.Date, i, i+1), i + 1, true
 	}
-	if y, ok := m.year(i, 1900, 2100); ok && !m.amountFollows(i+1) && !m.modelNumber(i, i+1) {
+	lo := 1900
+	if m.yearPrepBefore(i) {
+		lo = 1000
+	}
+	if y, ok := m.year(i, lo, 2100); ok && !m.amountFollows(i+1) && !m.modelNumber(i, i+1) {
 		a := m.span(news.Date, i, i+1)
 		a.ISO = strconv.Itoa(y)
 		return a, i + 1, true
 	}
 	// a month alone after a preposition: "a dicembre", "in May"
-	if l := t.lx; t.k == tWord && l != nil && l.month > 0 && !l.abbr && (!l.en || t.upper) &&
+	if l := t.lex(); t.k == tWord && l != nil && l.month > 0 && !l.abbr && (!l.en || t.upper) &&
 		i > 0 && !t.nl {
-		if p := m.toks[i-1].lx; p != nil && p.monthPrep && m.toks[i-1].k == tWord {
+		if p := m.toks[i-1].lex(); p != nil && p.monthPrep && m.toks[i-1].k == tWord {
 			return m.span(news.Date, i, i+1), i + 1, true
 		}
 	}
 	return Amount{}, 0, false
+}
+
+// yearPrepBefore reports "nel", "dall’", "since" right before token i.
+func (m *matcher) yearPrepBefore(i int) bool {
+	if i == 0 || m.toks[i].nl {
+		return false
+	}
+	j := i - 1
+	if t := m.toks[j]; t.k == tSym && (t.r == '\'' || t.r == '’') && j > 0 && !t.nl {
+		j--
+	}
+	l := m.toks[j].lex()
+	return m.toks[j].k == tWord && l != nil && l.yearPrep
 }
 
 // amountFollows reports whether token j makes the number before it an amount
@@ -438,7 +498,7 @@ func (m *matcher) amountFollows(j int) bool {
 	if currencyCodes[m.word(j)] {
 		return true
 	}
-	l := t.lx
+	l := t.lex()
 	return l != nil && (l.scale > 0 || l.cur != "" || l.unit || l.pct == 1 ||
 		(l.pct == 2 && m.lex(j+1) != nil && (m.lex(j+1).key == "cento" || m.lex(j+1).key == "cent")))
 }

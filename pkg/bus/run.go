@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -206,7 +207,8 @@ func (r *runner[In, Out]) process(msg jetstream.Msg) {
 		lvl = slog.LevelWarn
 	}
 	r.log.Log(context.Background(), lvl, "settled", "id", id, "subject", msg.Subject(), "seq", seq,
-		"delivered", delivered, "outcome", d.Action.String(), "reason", d.Reason, "ms", time.Since(start).Milliseconds())
+		"delivered", delivered, "outcome", d.Action.String(), "reason", d.Reason, "ms", time.Since(start).Milliseconds(),
+		"trace_id", traceID(msg.Headers()))
 	if r.s.Observe != nil {
 		r.s.Observe(Outcome{Stage: r.s.Name, ID: id, Action: d.Action, Reason: d.Reason, Duration: time.Since(start), Delivered: delivered})
 	}
@@ -322,6 +324,20 @@ func carry(in nats.Header) nats.Header {
 		out[k] = append([]string(nil), v...)
 	}
 	return out
+}
+
+// traceID returns the trace id of a W3C traceparent header, looked up
+// case-insensitively (publishers differ in how they spell it).
+func traceID(h nats.Header) string {
+	for k, v := range h {
+		if len(v) > 0 && strings.EqualFold(k, "traceparent") {
+			// version-traceid-spanid-flags
+			if parts := strings.Split(v[0], "-"); len(parts) == 4 && len(parts[1]) == 32 {
+				return parts[1]
+			}
+		}
+	}
+	return ""
 }
 
 func truncate(s string, n int) string {

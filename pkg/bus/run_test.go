@@ -45,6 +45,12 @@ func start(t *testing.T, b *bus.Bus, name string, fn stage.Func[item, item], obs
 			Route: func(o item) (string, string) { return outSubj, o.ID },
 		})
 	}()
+	// The consumer exists once Run has created it; tests ask the server
+	// about it, so wait for that.
+	bustest.Eventually(t, 10*time.Second, "consumer "+name, func() bool {
+		_, err := b.JS.Consumer(context.Background(), news.StreamNews, name)
+		return err == nil
+	})
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {

@@ -33,6 +33,9 @@ func NewOffline() (*Offline, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading aliases: %w", err)
 	}
+	if _, err := wordClusters(); err != nil {
+		return nil, fmt.Errorf("loading word clusters: %w", err)
+	}
 	o := &Offline{models: map[string]*Model{}, aliases: t, gaz: g}
 	for lang, data := range map[string][]byte{"it": modelIT, "en": modelEN} {
 		m, err := ReadModel(bytes.NewReader(data), g)
@@ -107,8 +110,16 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 		}
 		spans := tagSpans(MapMISC(m.Tag(words)))
 		spans = o.mergeAliases(spans, sent, lw)
+		headline := isHeadline(words)
+		var gz []string
+		if headline {
+			gz = o.gaz.match(lw)
+		}
 		for _, sp := range spans {
 			sp, ok := trimSpan(sp, sent)
+			if ok && headline && !sp.fromAlias {
+				sp = cutHeadline(sp, sent, m, gz)
+			}
 			if !ok || o.junk(sp, sent, m) {
 				continue
 			}
@@ -205,6 +216,47 @@ func (o *Offline) aliasCaseOK(toks []Token) bool {
 	return true
 }
 
+// isHeadline reports a title-case sentence: most of its words capitalised.
+func isHeadline(words []string) bool {
+	caps, n := 0, 0
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLetter(r) {
+			n++
+			if unicode.IsUpper(r) {
+				caps++
+			}
+		}
+	}
+	return n >= 3 && caps*10 >= n*7
+}
+
+// cutHeadline ends a span of a title-case headline after a known alias it
+// starts with, or before its first capitalised common word:
+// "Amazon Weighs Multibillion Investment" -> "Amazon". gz holds the alias
+// gazetteer's IOB2 matches for the sentence.
+func cutHeadline(sp span, sent []Token, m *Model, gz []string) span {
+	if strings.HasPrefix(gz[sp.start], "B-") {
+		j := sp.start + 1
+		for j < sp.end && strings.HasPrefix(gz[j], "I-") {
+			j++
+		}
+		if j < sp.end {
+			sp.end = j
+			return sp
+		}
+	}
+	for j := sp.start + 1; j < sp.end; j++ {
+		w := sent[j].Text
+		l := strings.ToLower(w)
+		if isCap(w) && (m.lower[hstr(fnvOff, l)] || commonLower(l)) {
+			sp.end = j
+			break
+		}
+	}
+	return sp
+}
+
 // trimSpan drops punctuation and English "'s" at the edges of a span.
 func trimSpan(sp span, sent []Token) (span, bool) {
 	edge := func(s string) bool {
@@ -263,7 +315,7 @@ func (o *Offline) junk(sp span, sent []Token, m *Model) bool {
 			r, _ := utf8.DecodeRuneInString(sent[sp.start-1].Text)
 			first = !unicode.IsLetter(r) && !unicode.IsDigit(r) && sp.start == 1
 		}
-		if first && m.lower[hstr(fnvOff, w)] {
+		if first && (m.lower[hstr(fnvOff, w)] || commonLower(w)) {
 			return true
 		}
 	}

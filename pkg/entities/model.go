@@ -16,7 +16,7 @@ import (
 // ErrModel is returned when an embedded or trained model file cannot be read.
 var ErrModel = errors.New("entities: bad model file")
 
-const modelMagic = "NBNER2"
+const modelMagic = "NBNER3"
 
 // Model is an averaged-perceptron IOB2 tagger. It is read-only once loaded
 // and safe for concurrent use.
@@ -182,6 +182,7 @@ func (m *Model) staticFeatures(toks []string) [][]uint64 {
 		}
 		first++
 	}
+	clus, _ := wordClusters() // a bad file is reported by NewOffline
 	out := make([][]uint64, n)
 	for i := range toks {
 		w := stripElision(toks[i])
@@ -198,7 +199,7 @@ func (m *Model) staticFeatures(toks []string) [][]uint64 {
 		add("s4", suffix(l, 4))
 		cp := isCap(w)
 		ac := isAllCaps(w)
-		lowerKnown := m.lower[hstr(fnvOff, l)]
+		lowerKnown := m.lower[hstr(fnvOff, l)] || commonLower(l)
 		if cp {
 			add("cap")
 			if i == first {
@@ -277,6 +278,26 @@ func (m *Model) staticFeatures(toks []string) [][]uint64 {
 				add("lexmask+1", string(rune('a'+lx)))
 			}
 		}
+		if cl := clus[l]; cl != nil {
+			for k, p := range cl {
+				add("c"+string(rune('0'+k)), p)
+			}
+			add("c-sh", cl[len(cl)-1], sh[i])
+		} else {
+			add("c-none", sh[i])
+		}
+		if i > 0 {
+			if cl := clus[lw[i-1]]; cl != nil {
+				add("c-1", cl[min(1, len(cl)-1)])
+				add("c-1,w", cl[len(cl)-1], sh[i])
+			}
+		}
+		if i+1 < n {
+			if cl := clus[lw[i+1]]; cl != nil {
+				add("c+1", cl[min(1, len(cl)-1)])
+				add("c+1,w", cl[len(cl)-1], sh[i])
+			}
+		}
 		if g := gz[i]; g != "" {
 			add("gaz", g)
 			add("gaz-sh", g, sh[i])
@@ -318,9 +339,11 @@ func LexiconFrom(tokens, tags [][]string) map[string]uint8 {
 	return lex
 }
 
-// dynamic features depend on the two previous tags.
-func dynFeatures(dst []uint64, p1, p2, lw string) []uint64 {
-	return append(dst, feat("t-1", p1), feat("t-2,-1", p2, p1), feat("t-1,w", p1, lw))
+// transFeatures are the features that depend on the previous tag p: the
+// tag bigram and the previous tag with the current word. They are scored by
+// first-order Viterbi decoding.
+func transFeatures(p, lw string) [2]uint64 {
+	return [2]uint64{feat("t-1", p), feat("t-1,w", p, lw)}
 }
 
 // allowed reports whether tag may follow prev in IOB2.
@@ -331,39 +354,106 @@ func allowed(prev, tag string) bool {
 	return len(prev) > 2 && prev[2:] == tag[2:]
 }
 
-// Tag labels one sentence with IOB2 tags (greedy left-to-right decoding).
-func (m *Model) Tag(toks []string) []string {
-	st := m.staticFeatures(toks)
-	out := make([]string, len(toks))
-	scores := make([]float32, len(m.Tags))
-	var buf []uint64
-	for i := range toks {
-		p1, p2 := "<s>", "<s>"
-		if i > 0 {
-			p1 = out[i-1]
+// viterbi finds the best IOB2-valid tag sequence of n tokens. emit(i, dst)
+// adds the static scores of token i for every tag to dst; trans(i, p, dst)
+// adds the scores that depend on the previous tag p (p == len(tags) is the
+// sentence start). Training and tagging share it, so the perceptron is
+// trained with the decoder it is used with.
+func viterbi(n int, tags []string, emit func(i int, dst []float64), trans func(i, p int, dst []float64)) []int {
+	nt := len(tags)
+	if n == 0 {
+		return nil
+	}
+	negInf := math.Inf(-1)
+	score := make([]float64, n*nt)
+	back := make([]int32, n*nt)
+	em := make([]float64, nt)
+	tr := make([]float64, nt)
+	for i := range n {
+		clear(em)
+		emit(i, em)
+		row := score[i*nt : (i+1)*nt]
+		for k := range row {
+			row[k] = negInf
 		}
-		if i > 1 {
-			p2 = out[i-2]
+		if i == 0 {
+			clear(tr)
+			trans(0, nt, tr)
+			for k := range nt {
+				if allowed("<s>", tags[k]) {
+					row[k] = em[k] + tr[k]
+					back[k] = int32(nt)
+				}
+			}
+			continue
 		}
-		buf = dynFeatures(append(buf[:0], st[i]...), p1, p2, strings.ToLower(toks[i]))
-		for k := range scores {
-			scores[k] = 0
-		}
-		for _, f := range buf {
-			if row, ok := m.index[f]; ok {
-				ws := m.w[int(row)*len(m.Tags) : int(row+1)*len(m.Tags)]
-				for k, v := range ws {
-					scores[k] += v
+		prev := score[(i-1)*nt : i*nt]
+		for p := range nt {
+			if prev[p] == negInf {
+				continue
+			}
+			clear(tr)
+			trans(i, p, tr)
+			for k := range nt {
+				if !allowed(tags[p], tags[k]) {
+					continue
+				}
+				if s := prev[p] + em[k] + tr[k]; s > row[k] {
+					row[k] = s
+					back[i*nt+k] = int32(p)
 				}
 			}
 		}
-		best, bs := 0, float32(math.Inf(-1))
-		for k, s := range scores {
-			if s > bs && allowed(p1, m.Tags[k]) {
-				best, bs = k, s
+	}
+	out := make([]int, n)
+	best, bs := 0, negInf
+	for k, s := range score[(n-1)*nt:] {
+		if s > bs {
+			best, bs = k, s
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		out[i] = best
+		best = int(back[i*nt+best])
+	}
+	return out
+}
+
+// Tag labels one sentence with IOB2 tags (first-order Viterbi decoding).
+func (m *Model) Tag(toks []string) []string {
+	st := m.staticFeatures(toks)
+	nt := len(m.Tags)
+	lw := make([]string, len(toks))
+	for i, t := range toks {
+		lw[i] = strings.ToLower(t)
+	}
+	prevName := func(p int) string {
+		if p == nt {
+			return "<s>"
+		}
+		return m.Tags[p]
+	}
+	add := func(f uint64, dst []float64) {
+		if row, ok := m.index[f]; ok {
+			for k, v := range m.w[int(row)*nt : int(row+1)*nt] {
+				dst[k] += float64(v)
 			}
 		}
-		out[i] = m.Tags[best]
+	}
+	path := viterbi(len(toks), m.Tags,
+		func(i int, dst []float64) {
+			for _, f := range st[i] {
+				add(f, dst)
+			}
+		},
+		func(i, p int, dst []float64) {
+			for _, f := range transFeatures(prevName(p), lw[i]) {
+				add(f, dst)
+			}
+		})
+	out := make([]string, len(toks))
+	for i, k := range path {
+		out[i] = m.Tags[k]
 	}
 	return out
 }

@@ -147,53 +147,64 @@ func Train(tokens, tags [][]string, opt TrainOptions) (*Model, error) {
 		order[i] = i
 	}
 	rng := rand.New(rand.NewPCG(opt.Seed, 1))
-	scores := make([]float64, nt)
-	var buf []uint64
+	lws := make([][]string, len(tokens))
+	for si, s := range tokens {
+		lws[si] = make([]string, len(s))
+		for i, w := range s {
+			lws[si][i] = strings.ToLower(w)
+		}
+	}
+	prevName := func(p int) string {
+		if p == nt {
+			return "<s>"
+		}
+		return tagList[p]
+	}
+	add := func(f uint64, dst []float64) {
+		if r, ok := m.index[f]; ok {
+			for k, v := range w[int(r)*nt : int(r+1)*nt] {
+				dst[k] += v
+			}
+		}
+	}
 	for ep := 0; ep < opt.Epochs; ep++ {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		errs, n := 0, 0
 		for _, si := range order {
-			toks, gold := tokens[si], tags[si]
-			pred := make([]string, len(toks))
+			clock++
+			toks, gold, lw, st := tokens[si], tags[si], lws[si], static[si]
+			pred := viterbi(len(toks), tagList,
+				func(i int, dst []float64) {
+					for _, f := range st[i] {
+						add(f, dst)
+					}
+				},
+				func(i, p int, dst []float64) {
+					for _, f := range transFeatures(prevName(p), lw[i]) {
+						add(f, dst)
+					}
+				})
+			gp, pp := nt, nt
 			for i := range toks {
-				clock++
-				p1, p2 := "<s>", "<s>"
-				if i > 0 {
-					p1 = pred[i-1]
-				}
-				if i > 1 {
-					p2 = pred[i-2]
-				}
-				buf = dynFeatures(append(buf[:0], static[si][i]...), p1, p2, strings.ToLower(toks[i]))
-				for k := range scores {
-					scores[k] = 0
-				}
-				for _, f := range buf {
-					if r := row(f, false); r >= 0 {
-						for k := range nt {
-							scores[k] += w[r*nt+k]
-						}
-					}
-				}
-				best, bs := 0, math.Inf(-1)
-				for k, s := range scores {
-					if s > bs && allowed(p1, tagList[k]) {
-						best, bs = k, s
-					}
-				}
-				g := tagIdx[gold[i]]
-				if best != g {
+				g, p := tagIdx[gold[i]], pred[i]
+				n++
+				if g != p {
 					errs++
-					for _, f := range buf {
+					for _, f := range st[i] {
 						r := row(f, true)
 						upd(r, g, 1)
-						upd(r, best, -1)
+						upd(r, p, -1)
 					}
 				}
-				n++
-				// Teacher forcing half the time keeps early mistakes from
-				// drowning the history features.
-				pred[i] = tagList[best]
+				if g != p || gp != pp {
+					for _, f := range transFeatures(prevName(gp), lw[i]) {
+						upd(row(f, true), g, 1)
+					}
+					for _, f := range transFeatures(prevName(pp), lw[i]) {
+						upd(row(f, true), p, -1)
+					}
+				}
+				gp, pp = g, p
 			}
 		}
 		if opt.Log != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/ingest"
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
+	"github.com/newsbrief/newsbrief/pkg/tracing"
 )
 
 // ErrNotFound is what a Backend returns for an unknown id.
@@ -71,6 +72,10 @@ func New(cfg Config, backend Backend, index *Index) *Server {
 	s.mux.HandleFunc("GET /v1/briefs", s.listBriefs)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
 	s.mux.HandleFunc("GET /readyz", s.ready)
+	s.mux.HandleFunc("GET /v1/schema/brief", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/schema+json")
+		_, _ = w.Write(news.BriefSchema)
+	})
 	return s
 }
 
@@ -127,9 +132,14 @@ func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "reading body: "+err.Error())
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	// The submitter's trace context, if any, travels with the article.
+	ctx, cancel := context.WithTimeout(tracing.FromRequest(r), 30*time.Second)
 	defer cancel()
-	a, err := s.backend.Prepare(ctx, pipeline.Raw{Data: body, ContentType: r.Header.Get("Content-Type")})
+	resp, err := Submit(ctx, s.backend, pipeline.Raw{Data: body, ContentType: r.Header.Get("Content-Type")})
+	if errors.Is(err, ErrUnavailable) {
+		s.unavailable(w, "queueing article", err)
+		return
+	}
 	if err != nil {
 		code := http.StatusBadRequest
 		switch {
@@ -141,22 +151,40 @@ func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) {
 		writeError(w, code, err.Error())
 		return
 	}
-	fresh, st, err := s.backend.Claim(ctx, a.ID)
-	if err != nil {
-		s.unavailable(w, "recording article", err)
-		return
-	}
-	resp := Submitted{ID: a.ID, StatusURL: "/v1/articles/" + a.ID, BriefURL: "/v1/briefs/" + a.ID}
-	if !fresh {
-		resp.Status, resp.Duplicate = st.Status, true
+	if resp.Duplicate {
 		writeJSON(w, http.StatusOK, resp)
 		return
 	}
-	if err := s.backend.Submit(ctx, a); err != nil {
-		s.unavailable(w, "queueing article", err)
-		return
-	}
 	writeJSON(w, http.StatusAccepted, resp)
+}
+
+// ErrUnavailable is wrapped by Submit's errors when the article could not be
+// recorded or queued: the submission was fine, retry it later.
+var ErrUnavailable = errors.New("gateway: queue unavailable")
+
+// Submit prepares, claims and queues one raw submission: what POST
+// /v1/articles does, shared with the feed poller and the inbox. A duplicate
+// of a briefed or rejected article is not queued again (Duplicate is set).
+// Errors from preparing wrap package ingest's sentinels and are the
+// submitter's to fix; failures to record or queue wrap ErrUnavailable.
+func Submit(ctx context.Context, be Backend, r pipeline.Raw) (Submitted, error) {
+	a, err := be.Prepare(ctx, r)
+	if err != nil {
+		return Submitted{}, err
+	}
+	resp := Submitted{ID: a.ID, StatusURL: "/v1/articles/" + a.ID, BriefURL: "/v1/briefs/" + a.ID}
+	fresh, st, err := be.Claim(ctx, a.ID)
+	if err != nil {
+		return resp, fmt.Errorf("%w: recording article %s: %w", ErrUnavailable, a.ID, err)
+	}
+	if !fresh {
+		resp.Status, resp.Duplicate = st.Status, true
+		return resp, nil
+	}
+	if err := be.Submit(ctx, a); err != nil {
+		return resp, fmt.Errorf("%w: queueing article %s: %w", ErrUnavailable, a.ID, err)
+	}
+	return resp, nil
 }
 
 func (s *Server) unavailable(w http.ResponseWriter, what string, err error) {

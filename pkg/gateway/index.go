@@ -90,7 +90,8 @@ type Filter struct {
 	Since  time.Time
 }
 
-func (f Filter) match(br news.Brief) bool {
+// Match reports whether br passes the filter.
+func (f Filter) Match(br news.Brief) bool {
 	if f.Lang != "" && br.Language.Code != f.Lang {
 		return false
 	}
@@ -135,7 +136,7 @@ func (x *Index) List(f Filter, limit int, cursor string) ([]news.Brief, string, 
 	}
 	out := []news.Brief{}
 	for i := start; i >= 0; i-- {
-		if !f.match(x.items[i]) {
+		if !f.Match(x.items[i]) {
 			continue
 		}
 		if len(out) == limit {

@@ -124,15 +124,34 @@ func Groups(ents []news.Entity) []Group {
 
 // Label is an entity's name with its normalised value when it has one.
 func Label(e news.Entity) string {
+	q := map[string]string{"over": "> ", "under": "< ", "about": "~", "up_to": "≤ ", "at_least": "≥ "}[e.Qualifier]
+	if e.Approximate && q == "" {
+		q = "~"
+	}
 	switch {
 	case e.Value != nil && e.Currency != "":
-		return fmt.Sprintf("%s (%s %s)", e.Name, e.Currency, strconv.FormatFloat(*e.Value, 'g', -1, 64))
+		return fmt.Sprintf("%s (%s%s %s)", e.Name, q, Number(*e.Value), e.Currency)
 	case e.Value != nil && e.Type == news.Percent:
-		return fmt.Sprintf("%s (%s%%)", e.Name, strconv.FormatFloat(*e.Value, 'g', -1, 64))
+		return fmt.Sprintf("%s (%s%s%%)", e.Name, q, strconv.FormatFloat(*e.Value, 'g', -1, 64))
+	case e.Value != nil && e.Type == news.Quantity:
+		return fmt.Sprintf("%s (%s%s)", e.Name, q, Number(*e.Value))
 	case e.ISO != "":
 		return fmt.Sprintf("%s (%s)", e.Name, e.ISO)
 	}
 	return e.Name
+}
+
+// Number writes a large number the way news does: 10bn, 1.4tn, 5m, 500k.
+func Number(v float64) string {
+	for _, s := range []struct {
+		div  float64
+		unit string
+	}{{1e12, "tn"}, {1e9, "bn"}, {1e6, "m"}, {1e3, "k"}} {
+		if v >= s.div {
+			return strconv.FormatFloat(v/s.div, 'f', -1, 64) + s.unit
+		}
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -41,6 +41,11 @@ type Config struct {
 	EntitiesEngine string // auto, offline, llm
 	SummaryEngine  string // auto, offline, llm
 	FetchTimeout   time.Duration
+
+	PublicURL     string        // absolute base URL for feed links
+	Feeds         []string      // RSS/Atom feeds to poll
+	FeedsInterval time.Duration // how often
+	Inbox         string        // directory watched for article files
 }
 
 // Env lists every environment variable Load reads, with its default and
@@ -66,6 +71,22 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_ENTITIES_ENGINE", "auto", "auto (LLM when configured), offline or llm"},
 	{"NEWSBRIEF_SUMMARY_ENGINE", "auto", "auto (LLM when configured), offline or llm"},
 	{"NEWSBRIEF_FETCH_TIMEOUT", "15s", "timeout for fetching a submitted URL"},
+	{"NEWSBRIEF_URL", "http://127.0.0.1:8080", "where the CLI client commands find the HTTP API"},
+	// Read by package llm (see pkg/llm/config.go).
+	{"OPENAI_BASE_URL", "", "OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (Ollama); /v1 is added to a bare host"},
+	{"OPENAI_API_KEY", "", "API key; empty sends no Authorization header (local servers)"},
+	{"NEWSBRIEF_LLM_MODEL", "", "model name; the LLM path is on when a model and an endpoint or key are set"},
+	{"NEWSBRIEF_LLM_TIMEOUT", "60s", "timeout of one LLM request"},
+	{"NEWSBRIEF_LLM_RETRIES", "2", "retries of one LLM request (408/409/429/5xx, network)"},
+	{"NEWSBRIEF_LLM_CONCURRENCY", "4", "LLM requests in flight per process"},
+	{"NEWSBRIEF_LLM_DAILY_TOKENS", "0", "token budget per UTC day, 0 = unlimited"},
+	{"NEWSBRIEF_LLM_BUDGET_MODE", "wait", "when the budget is spent: wait (articles wait for the next day) or offline (fall back)"},
+	{"NEWSBRIEF_LLM_PRICES", "", `JSON price override {"model":{"prompt":usd_per_1M,"completion":usd_per_1M}}`},
+	{"NEWSBRIEF_BRIEF_LANGUAGES", "", "extra brief languages written by the LLM, e.g. it,en (translations)"},
+	{"NEWSBRIEF_PUBLIC_URL", "", "absolute base URL of the web pages, for links in /feed.xml and /feed.json (empty: from the request's Host)"},
+	{"NEWSBRIEF_FEEDS", "", "RSS/Atom feeds to poll: comma-separated URLs, or @FILE with one URL per line (gateway and serve)"},
+	{"NEWSBRIEF_FEEDS_INTERVAL", "10m", "how often each feed is polled (conditional GET)"},
+	{"NEWSBRIEF_INBOX", "", "directory watched for article files (.txt, .html, .json); submitted ones move to done/, bad ones to failed/"},
 }
 
 // Load reads flags from args with defaults from getenv. Every problem is
@@ -78,7 +99,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		return def
 	}
 	var c Config
-	var langs, workers, maxBytes, replicas, fetchTimeout string
+	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval string
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS server URL(s) [NATS_URL]")
 	fs.StringVar(&c.NATSUser, "nats-user", env("NATS_USER", ""), "NATS user [NATS_USER]")
 	fs.StringVar(&c.NATSCreds, "nats-creds", env("NATS_CREDS", ""), "NATS .creds file [NATS_CREDS]")
@@ -97,6 +118,10 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&c.EntitiesEngine, "entities-engine", env("NEWSBRIEF_ENTITIES_ENGINE", "auto"), "auto, offline or llm [NEWSBRIEF_ENTITIES_ENGINE]")
 	fs.StringVar(&c.SummaryEngine, "summary-engine", env("NEWSBRIEF_SUMMARY_ENGINE", "auto"), "auto, offline or llm [NEWSBRIEF_SUMMARY_ENGINE]")
 	fs.StringVar(&fetchTimeout, "fetch-timeout", env("NEWSBRIEF_FETCH_TIMEOUT", "15s"), "URL fetch timeout [NEWSBRIEF_FETCH_TIMEOUT]")
+	fs.StringVar(&c.PublicURL, "public-url", env("NEWSBRIEF_PUBLIC_URL", ""), "absolute base URL for feed links [NEWSBRIEF_PUBLIC_URL]")
+	fs.StringVar(&feeds, "feeds", env("NEWSBRIEF_FEEDS", ""), "feeds to poll: URLs, comma-separated, or @FILE [NEWSBRIEF_FEEDS]")
+	fs.StringVar(&feedsInterval, "feeds-interval", env("NEWSBRIEF_FEEDS_INTERVAL", "10m"), "feed poll interval [NEWSBRIEF_FEEDS_INTERVAL]")
+	fs.StringVar(&c.Inbox, "inbox", env("NEWSBRIEF_INBOX", ""), "directory watched for article files [NEWSBRIEF_INBOX]")
 	// Secrets only from the environment, so they never show in ps.
 	c.NATSPassword = getenv("NATS_PASSWORD")
 	c.APIToken = getenv("NEWSBRIEF_API_TOKEN")
@@ -119,6 +144,16 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		errs = append(errs, fmt.Errorf("NEWSBRIEF_FETCH_TIMEOUT must be a duration like 15s, not %q", fetchTimeout))
 	}
 	c.FetchTimeout = d
+	if fi, err := time.ParseDuration(feedsInterval); err != nil || fi < time.Second {
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_FEEDS_INTERVAL must be a duration of at least 1s, like 10m, not %q", feedsInterval))
+	} else {
+		c.FeedsInterval = fi
+	}
+	if list, err := feedList(feeds); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.Feeds = list
+	}
 	for _, l := range strings.Split(langs, ",") {
 		if l = strings.TrimSpace(strings.ToLower(l)); l != "" {
 			c.Languages = append(c.Languages, l)
@@ -160,4 +195,40 @@ func (c Config) Logger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// feedList reads NEWSBRIEF_FEEDS: comma-separated URLs, or @FILE with one
+// URL per line (blank lines and # comments ignored).
+func feedList(v string) ([]string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	var items []string
+	if name, ok := strings.CutPrefix(v, "@"); ok {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("NEWSBRIEF_FEEDS: reading the feed list: %w", err)
+		}
+		items = strings.Split(string(data), "\n")
+	} else {
+		items = strings.Split(v, ",")
+	}
+	var out []string
+	var bad []string
+	for _, it := range items {
+		it = strings.TrimSpace(it)
+		if it == "" || strings.HasPrefix(it, "#") {
+			continue
+		}
+		if !strings.HasPrefix(it, "http://") && !strings.HasPrefix(it, "https://") {
+			bad = append(bad, it)
+			continue
+		}
+		out = append(out, it)
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("NEWSBRIEF_FEEDS: not http(s) URLs: %s", strings.Join(bad, ", "))
+	}
+	return out, nil
 }

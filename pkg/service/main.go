@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -82,10 +83,14 @@ func runWorker(ctx context.Context, name string, args []string, getenv func(stri
 			return err
 		}
 		go func() { errc <- gw.Run(cctx, c.HTTPAddr, nil) }()
-		go func() { errc <- bus.Record(cctx, b, c.Workers, nil) }()
+		go func() { errc <- bus.Record(cctx, b, c.Workers, Observer(gw.Metrics)) }()
 	} else {
-		go func() { errc <- Serve(cctx, c.HTTPAddr, Mux(b, nil), log, nil) }()
-		go func() { errc <- RunStage(cctx, b, p, name, c.Workers, nil) }()
+		m := NewMetrics(b)
+		p.Summariser = Metered(p.Summariser, m)
+		go func() {
+			errc <- Serve(cctx, c.HTTPAddr, Mux(b, map[string]http.Handler{"GET /metrics": m.Handler()}), log, nil)
+		}()
+		go func() { errc <- RunStage(cctx, b, p, name, c.Workers, Observer(m)) }()
 	}
 	var first error
 	select {

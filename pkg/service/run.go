@@ -17,6 +17,7 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/ingest"
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
+	"github.com/newsbrief/newsbrief/pkg/tracing"
 )
 
 // Connect connects to the configured NATS and declares the topology.
@@ -130,7 +131,9 @@ func (g *Backend) Submit(ctx context.Context, a news.Article) error {
 	if err != nil {
 		return err
 	}
-	return g.B.Submit(ctx, a.ID, data, "application/json")
+	h := map[string][]string{}
+	tracing.Inject(ctx, h)
+	return g.B.SubmitWithHeaders(ctx, a.ID, data, "application/json", h)
 }
 
 func (g *Backend) Status(ctx context.Context, id string) (news.Status, error) {

@@ -9,9 +9,12 @@ import (
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/feeds"
 	"github.com/newsbrief/newsbrief/pkg/gateway"
+	"github.com/newsbrief/newsbrief/pkg/metrics"
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
+	"github.com/newsbrief/newsbrief/pkg/web"
 )
 
 // Gateway is the HTTP gateway with its index kept current from the briefs
@@ -19,8 +22,15 @@ import (
 type Gateway struct {
 	*gateway.Server
 	Index   *gateway.Index
-	backend *Backend
-	log     *slog.Logger
+	Backend *Backend
+	// Metrics is served on /metrics; stages in the same process count into it.
+	Metrics *metrics.Metrics
+	// Web is the HTML pages, feeds and the live event stream.
+	Web *web.Web
+	log *slog.Logger
+
+	poller *feeds.Poller
+	inbox  *feeds.Inbox
 }
 
 // NewGateway opens the stores and builds the API.
@@ -31,14 +41,23 @@ func NewGateway(ctx context.Context, c Config, b *bus.Bus, p *pipeline.Pipeline,
 	}
 	idx := gateway.NewIndex(0)
 	srv := gateway.New(gateway.Config{MaxBytes: c.MaxBytes, APIToken: c.APIToken, Log: log}, be, idx)
-	return &Gateway{Server: srv, Index: idx, backend: be, log: log}, nil
+	m := NewMetrics(b)
+	wb, err := web.New(web.Config{Index: idx, Store: be, PublicURL: c.PublicURL, Languages: c.Languages, Log: log, OnStream: m.StreamClients})
+	if err != nil {
+		return nil, err
+	}
+	wb.Register(srv)
+	srv.Handle("GET /metrics", m.Handler())
+	g := &Gateway{Server: srv, Index: idx, Backend: be, Metrics: m, Web: wb, log: log}
+	g.inputs(c)
+	return g, nil
 }
 
 // Run serves HTTP on addr and keeps the index current until ctx is done.
 func (g *Gateway) Run(ctx context.Context, addr string, ready chan<- string) error {
 	go func() {
 		for ctx.Err() == nil {
-			err := g.backend.Briefs.Watch(ctx, g.Index.Add)
+			err := g.Backend.Briefs.Watch(ctx, g.Index.Add)
 			if err != nil && ctx.Err() == nil {
 				g.log.Warn("brief watch stopped; restarting", "err", err)
 				select {
@@ -47,6 +66,11 @@ func (g *Gateway) Run(ctx context.Context, addr string, ready chan<- string) err
 				}
 			}
 		}
+	}()
+	g.runInputs(ctx)
+	go func() {
+		<-ctx.Done()
+		g.Web.Shutdown() // end the event streams so that Shutdown need not wait for them
 	}()
 	return Serve(ctx, addr, g, g.log, ready)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/gateway"
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/render"
+	"github.com/newsbrief/newsbrief/pkg/tracing"
 )
 
 // client talks to a running newsbrief over its HTTP API.
@@ -55,6 +56,10 @@ func (c *client) do(ctx context.Context, method, path, contentType string, body 
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if method == "POST" {
+		// A new trace per submission, carried through every stage.
+		tracing.Inject(ctx, req.Header)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -213,7 +218,24 @@ func briefs(ctx context.Context, args []string, stdout io.Writer, getenv func(st
 	entity := fs.String("entity", "", "only briefs naming this entity")
 	query := fs.String("q", "", "text search")
 	limit := fs.Int("limit", 20, "how many")
-	follow := fs.Bool("follow", false, "keep printing new briefs as they arrive")
+	follow := fs.Bool("follow", false, "keep printing new briefs as they arrive (Server-Sent Events)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: newsbrief briefs [flags] [ID]
+
+Lists the latest briefs, newest first, or shows the brief with ID.
+With --follow it keeps running and prints each new brief as it is made.
+
+Examples:
+  newsbrief briefs                               # the 20 latest, one line each
+  newsbrief briefs --lang it --topic ai --limit 5
+  newsbrief briefs --entity OpenAI --format md
+  newsbrief briefs --follow --format json        # a stream of JSON briefs
+  newsbrief briefs 0f3c...e1 --format md         # one brief as Markdown
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
 	// Accept flags after the ID too.
 	var pos []string
 	for len(args) > 0 {

@@ -18,9 +18,11 @@ Usage:
   newsbrief [serve] [flags]              run the pipeline: embedded NATS (or NATS_URL), all stages, HTTP on :8080
   newsbrief submit FILE|URL|- ...        queue articles through the HTTP API; prints each id (--wait prints briefs)
   newsbrief briefs [ID]                  list briefs or show one (--format json|md|text, --lang, --follow)
+  newsbrief digest [--since 24h]         Markdown digest of recent briefs grouped by topic
   newsbrief brief FILE|-                 brief an article in-process, no NATS (--lang, --jsonl, --format)
   newsbrief eval entities|summaries      measure entity F1 or summary ROUGE on labelled data
   newsbrief dlq list | retry SEQ|--all   inspect and re-inject dead letters
+  newsbrief bench [--n N] [--rate R]     measure throughput, latency and memory on an embedded server (--inproc, --llm-latency)
   newsbrief healthcheck                  exit 0 if the local server's /healthz answers (for containers)
   newsbrief version
 
@@ -32,6 +34,11 @@ Examples:
   newsbrief submit article.txt --wait --format md    # queue an article and print its brief
   curl -s localhost:8080/v1/briefs?lang=it | jq .
   newsbrief brief --lang it < article.txt            # one-off brief, no server
+  newsbrief briefs --follow --lang it                # print new Italian briefs as they arrive
+  newsbrief digest --since 24h > today.md            # yesterday's news by topic
+
+Web pages are on / (briefs, filters, a submit form, live updates), feeds on
+/feed.xml and /feed.json, metrics on /metrics.
 `
 
 var version = "dev"
@@ -56,12 +63,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = submit(ctx, rest, stdin, stdout, stderr, getenv)
 	case "briefs":
 		err = briefs(ctx, rest, stdout, getenv)
+	case "digest":
+		err = digest(ctx, rest, stdout, stderr, getenv)
 	case "brief":
 		err = briefCmd(ctx, rest, stdin, stdout, stderr, getenv)
 	case "eval":
 		err = evalCmd(rest, stdout)
 	case "dlq":
 		err = dlq(ctx, rest, stdout, stderr, getenv)
+	case "bench":
+		err = benchCmd(ctx, rest, stdout, stderr, getenv)
 	case "healthcheck":
 		return healthcheck(getenv)
 	case "version":

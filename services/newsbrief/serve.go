@@ -73,7 +73,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 2)
-	go func() { errc <- service.RunStages(cctx, b, p, service.Stages, c.Workers, true, nil) }()
+	p.Summariser = service.Metered(p.Summariser, gw.Metrics)
+	go func() {
+		errc <- service.RunStages(cctx, b, p, service.Stages, c.Workers, true, service.Observer(gw.Metrics))
+	}()
 	httpReady := make(chan string, 1)
 	go func() { errc <- gw.Run(cctx, c.HTTPAddr, httpReady) }()
 	select {

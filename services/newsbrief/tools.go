@@ -18,7 +18,15 @@ import (
 
 func evalCmd(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"usage: newsbrief eval entities --data FILE.conll --lang it|en | newsbrief eval summaries --data FILE.jsonl"}
+		return usageError{`usage: newsbrief eval entities --data FILE.conll --lang it|en
+       newsbrief eval summaries --data FILE.jsonl
+
+Measures the offline engines on labelled data: entity precision/recall/F1
+per type, or summary ROUGE against reference summaries.
+
+Examples:
+  newsbrief eval entities --data ../shared/data/ner/it_kind_wikinews_dev_gold.conll --lang it
+  newsbrief eval summaries --data ../shared/data/summaries/en_gum_wikinews.jsonl`}
 	}
 	fs := flag.NewFlagSet("eval "+args[0], flag.ContinueOnError)
 	data := fs.String("data", "", "labelled data file")
@@ -53,7 +61,17 @@ func evalCmd(args []string, stdout io.Writer) error {
 // dlq lists and re-injects dead letters; it talks to NATS directly.
 func dlq(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
-		return usageError{"usage: newsbrief dlq list [--json] | newsbrief dlq retry SEQ...|--all   (NATS_URL, default the local embedded server)"}
+		return usageError{`usage: newsbrief dlq list [--json]
+       newsbrief dlq retry SEQ... | --all
+
+Lists dead letters (messages a stage gave up on, with the reason) or puts
+them back on their subject. Talks to NATS directly: NATS_URL, or the local
+embedded server at NEWSBRIEF_NATS_ADDR.
+
+Examples:
+  newsbrief dlq list
+  newsbrief dlq retry 12 13
+  NATS_URL=nats://nats:4222 newsbrief dlq retry --all`}
 	}
 	fs := flag.NewFlagSet("dlq", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -36,6 +36,7 @@ func run(args []string) error {
 	prune := fs.Float64("prune", 0.05, "drop features whose largest averaged weight is below this")
 	misc := fs.Bool("misc", true, "keep MISC as a class while training (it is mapped to O when tagging)")
 	lexFiles := fs.String("lexicon", "", "comma-separated labelled files whose capitalised entity words become the word lexicon")
+	dump := fs.String("errors", "", "write false positives and misses on the evaluation files to this file")
 	folds := fs.Int("folds", 5, "jackknife folds for adding the training entities to the lexicon (0: do not add them)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -120,6 +121,53 @@ func run(args []string) error {
 		}
 		if err := r.Write(os.Stdout); err != nil {
 			return err
+		}
+		if *dump != "" {
+			if err := dumpErrors(*dump, p, *lang, tag); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// dumpErrors writes, for every sentence where prediction and gold differ,
+// the spans only the gold has (-) and the spans only the tagger has (+).
+func dumpErrors(out, path, lang string, tag nereval.TagFunc) error {
+	sents, err := nereval.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return fmt.Errorf("creating error dump: %w", err)
+	}
+	defer f.Close()
+	text := func(toks []string, s nereval.Span) string {
+		return s.Type + " " + strings.Join(toks[s.Start:s.End], " ")
+	}
+	for _, s := range sents {
+		gold := map[nereval.Span]bool{}
+		for _, sp := range nereval.Spans(s.Tags) {
+			gold[sp] = true
+		}
+		pred := map[nereval.Span]bool{}
+		for _, sp := range nereval.Spans(tag(s.Tokens, lang)) {
+			pred[sp] = true
+		}
+		var lines []string
+		for sp := range gold {
+			if !pred[sp] {
+				lines = append(lines, "  - "+text(s.Tokens, sp))
+			}
+		}
+		for sp := range pred {
+			if !gold[sp] {
+				lines = append(lines, "  + "+text(s.Tokens, sp))
+			}
+		}
+		if len(lines) > 0 {
+			fmt.Fprintf(f, "%s\n%s\n", strings.Join(s.Tokens, " "), strings.Join(lines, "\n"))
 		}
 	}
 	return nil

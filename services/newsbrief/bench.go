@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strconv"
+	"time"
+
+	"github.com/newsbrief/newsbrief/internal/shared"
+	"github.com/newsbrief/newsbrief/pkg/bench"
+	"github.com/newsbrief/newsbrief/pkg/llm/llmtest"
+	"github.com/newsbrief/newsbrief/pkg/service"
+)
+
+const benchUsage = `usage: newsbrief bench [flags]
+
+Pushes N articles through the whole pipeline on an embedded NATS server in a
+temporary directory (every stage and the recorder in this process, as
+'newsbrief serve' runs them), submitting them as the gateway does (prepare,
+claim, publish on news.submitted), and waits until every brief is stored.
+Then it runs the same stage functions in-process, without NATS, for
+comparison. Articles are variants of the corpus (--data, default the seed
+article) with a numbered sentence appended, so every one has its own id.
+
+It prints throughput, latency per stage and end to end (submit -> brief
+stored), peak RSS and the load average, and ends with one line:
+  bench: articles=N throughput=X/s p50=Yms p99=Zms rss=WMB inproc=V/s
+
+Examples:
+  newsbrief bench                                  # 2000 seed variants, NATS then in-process
+  newsbrief bench --data ../shared/data/articles   # the 124 Wikinews articles in turn
+  newsbrief bench --rate 250 --n 2000              # open loop: latency at 250 articles/s
+  newsbrief bench --inproc                         # the stage functions only
+  newsbrief bench --size 16384                     # 16 KB articles
+  NEWSBRIEF_WORKERS=2 newsbrief bench              # workers per stage
+  NEWSBRIEF_LLM_CONCURRENCY=8 newsbrief bench --llm-latency 500ms --n 80
+                                                   # LLM engines against a local test server
+
+Flags:
+`
+
+func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	n := fs.Int("n", 0, "articles to push (default 2000; 20 × LLM concurrency with --llm-latency)")
+	data := fs.String("data", "", "directory of *.txt articles (title, blank line, body)")
+	seed := fs.String("seed", "", "one article file, all body (default: shared/data/seed/it_amazon_openai_trainium.txt found walking up from here)")
+	size := fs.Int("size", 0, "resize every body to about this many bytes (0: as they are)")
+	rate := fs.Float64("rate", 0, "open loop: submit this many articles per second (0: as fast as possible)")
+	inproc := fs.Bool("inproc", false, "only run the stage functions in-process, without NATS")
+	noInproc := fs.Bool("no-inproc", false, "skip the in-process comparison run")
+	llmLatency := fs.Duration("llm-latency", 0, "use the LLM engines against a built-in test server with this latency per request (e.g. 500ms)")
+	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long")
+	submitters := fs.Int("submitters", 4, "goroutines submitting in closed loop")
+	verbose := fs.Bool("v", false, "show the pipeline's warnings")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return usageError{"bench takes no arguments"}
+	}
+
+	env := map[string]string{}
+	get := func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return getenv(k)
+	}
+	var srv *llmtest.Server
+	conc := 0
+	if *llmLatency > 0 {
+		srv = llmtest.NewServer(llmtest.Options{Latency: *llmLatency})
+		defer srv.Close()
+		env["OPENAI_BASE_URL"] = srv.BaseURL()
+		env["OPENAI_API_KEY"] = "bench"
+		env["NEWSBRIEF_LLM_MODEL"] = "llmtest"
+		env["NEWSBRIEF_ENTITIES_ENGINE"] = "llm"
+		env["NEWSBRIEF_SUMMARY_ENGINE"] = "llm"
+		conc = 4
+		if v := getenv("NEWSBRIEF_LLM_CONCURRENCY"); v != "" {
+			if c, err := strconv.Atoi(v); err == nil && c > 0 {
+				conc = c
+			}
+		}
+		if *n == 0 {
+			*n = 20 * conc
+		}
+	}
+	if *n == 0 {
+		*n = 2000
+	}
+	if *n < 1 {
+		return usageError{"--n must be at least 1"}
+	}
+	c, err := service.Load(flag.NewFlagSet("config", flag.ContinueOnError), nil, get, "")
+	if err != nil {
+		return err
+	}
+	lvl := "error"
+	if *verbose {
+		lvl = "warn"
+	}
+	c.LogLevel, c.LogFormat = lvl, "text"
+	log := c.Logger(stderr)
+
+	var docs []bench.Doc
+	switch {
+	case *data != "":
+		if docs, err = bench.LoadDir(*data); err != nil {
+			return err
+		}
+	case *seed != "":
+		b, err := os.ReadFile(*seed)
+		if err != nil {
+			return fmt.Errorf("reading the seed article: %w", err)
+		}
+		docs = []bench.Doc{{Body: string(b)}}
+	default:
+		dir, ok := shared.DataDir()
+		if !ok {
+			return usageError{"no article to bench: give --data DIR or --seed FILE (or keep ../shared/data beside the repo)"}
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "seed", "it_amazon_openai_trainium.txt"))
+		if err != nil {
+			return fmt.Errorf("reading the seed article: %w", err)
+		}
+		docs = []bench.Doc{{Body: string(b)}}
+	}
+	o := bench.Options{
+		Submissions: bench.Variants(docs, *n, *size),
+		Config:      c, Getenv: get, Build: buildPipeline, Rate: *rate,
+		Submitters: *submitters, Timeout: *timeout, Log: log,
+	}
+	fmt.Fprintf(stdout, "bench: %d articles from %d documents, mean size %d bytes, workers=%d, load average %s\n",
+		*n, len(docs), meanSize(o.Submissions), c.Workers, bench.LoadAvg())
+
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return fmt.Errorf("creating the CPU profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("starting the CPU profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var main bench.Result
+	var ip float64
+	if !*inproc {
+		main, err = bench.RunNATS(ctx, o)
+		main.Write(stdout)
+		if err != nil {
+			return err
+		}
+	}
+	if *inproc || (!*noInproc && srv == nil) {
+		r, err := bench.RunInProc(ctx, o)
+		r.Write(stdout)
+		if err != nil {
+			return err
+		}
+		ip = r.Throughput()
+		if *inproc {
+			main = r
+		} else {
+			fmt.Fprintf(stdout, "bench: nats/inproc = %.0f%%\n", 100*main.Throughput()/ip)
+		}
+	}
+	if srv != nil {
+		reqs := srv.Requests()
+		ideal := float64(conc) / llmLatency.Seconds()
+		got := float64(reqs) / main.Elapsed.Seconds()
+		fmt.Fprintf(stdout, "bench: llm requests=%d in %s: %.2f req/s; concurrency/latency = %d/%s = %.2f req/s; achieved %.0f%% (max in flight %d)\n",
+			reqs, main.Elapsed.Round(time.Millisecond), got, conc, *llmLatency, ideal, 100*got/ideal, srv.MaxInFlight())
+	}
+	fmt.Fprintln(stdout, bench.Line(main, ip))
+	return nil
+}
+
+func meanSize(subs [][]byte) int {
+	t := 0
+	for _, s := range subs {
+		t += len(s)
+	}
+	return t / max(1, len(subs))
+}
