@@ -239,7 +239,7 @@ func runE2E(t *testing.T, root string, cmd []string, m e2eMode, seed string, oth
 	if len(counts) != len(seen) {
 		t.Errorf("GET /v1/briefs lists %d distinct briefs, want %d (one per submitted article)", len(counts), len(seen))
 	}
-	t.Logf("kill test: %d submitted, %d distinct ids, %d briefs listed (%d distinct)", len(all), len(seen), len(listed), len(counts))
+	t.Logf("kill test: %d submitted (%d POSTs retried after a 503), %d distinct ids, %d briefs listed (%d distinct)", len(all), cl.retries, len(seen), len(listed), len(counts))
 
 	if m.noViolations {
 		out, err := runCmd(root, c.env, time.Minute, c.cmd[0], c.args("logs", "--no-color", "nats")...)
@@ -367,9 +367,10 @@ func mustRun(t testing.TB, dir string, env []string, timeout time.Duration, name
 
 // client talks to the gateway.
 type client struct {
-	t    *testing.T
-	base string
-	http http.Client
+	t       *testing.T
+	base    string
+	http    http.Client
+	retries int // submissions answered 503 (or not at all) and retried
 }
 
 // submitFile POSTs an article file: plain text when raw, else JSON with the
@@ -389,20 +390,39 @@ func (c *client) submitFile(path string, raw bool) string {
 		})
 		ctype = "application/json"
 	}
+	// A 503 is the gateway saying "not now" (e.g. NATS failing over): a
+	// client retries it, so do we, within a bound, and count it.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, b, err := c.post(ctype, body)
+		if err == nil && code == http.StatusAccepted {
+			var got struct {
+				ID        string `json:"id"`
+				StatusURL string `json:"status_url"`
+			}
+			if json.Unmarshal(b, &got) != nil || got.ID == "" {
+				c.t.Fatalf("POST /v1/articles (%s) = 202 %s; want an id", filepath.Base(path), firstLine(b))
+			}
+			return got.ID
+		}
+		retry := err != nil || code == http.StatusServiceUnavailable || code == http.StatusBadGateway || code == http.StatusGatewayTimeout
+		if !retry || time.Now().After(deadline) {
+			c.t.Fatalf("POST /v1/articles (%s) = %d %s (%v); want 202 with an id", filepath.Base(path), code, firstLine(b), err)
+		}
+		c.retries++
+		c.t.Logf("POST /v1/articles (%s) = %d %s (%v); retrying", filepath.Base(path), code, firstLine(b), err)
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+func (c *client) post(ctype string, body []byte) (int, []byte, error) {
 	resp, err := c.http.Post(c.base+"/v1/articles", ctype, bytes.NewReader(body))
 	if err != nil {
-		c.t.Fatalf("submitting %s: %v", filepath.Base(path), err)
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	var got struct {
-		ID        string `json:"id"`
-		StatusURL string `json:"status_url"`
-	}
-	if resp.StatusCode != http.StatusAccepted || json.Unmarshal(b, &got) != nil || got.ID == "" {
-		c.t.Fatalf("POST /v1/articles (%s) = %s %s; want 202 with an id", filepath.Base(path), resp.Status, firstLine(b))
-	}
-	return got.ID
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
 }
 
 // getJSON GETs path into v and returns the status code (0 on a transport error).
@@ -519,8 +539,9 @@ func freePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
+// firstLine returns b on one line (JSON bodies are indented), shortened.
 func firstLine(b []byte) string {
-	s, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	s := strings.Join(strings.Fields(string(b)), " ")
 	if len(s) > 300 {
 		s = s[:300] + "…"
 	}
