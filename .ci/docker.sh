@@ -79,8 +79,15 @@ docker_stop() {
 		wait "$DOCKER_CI_PID" 2>/dev/null
 	fi
 	echo "docker.sh: dockerd (pid $DOCKER_CI_PID) stopped" >&2
-	# The data root holds overlay mounts while the daemon lives; it is gone now.
-	[[ -n ${DOCKER_CI_DIR:-} && -d $DOCKER_CI_DIR ]] && rm -rf "$DOCKER_CI_DIR"
+	# The daemon unmounts its overlays and network namespaces on a clean
+	# stop; after a KILL some stay mounted under the temp dir. Unmount what
+	# is left (deepest first), then remove the directory.
+	if [[ -n ${DOCKER_CI_DIR:-} && -d $DOCKER_CI_DIR ]]; then
+		awk -v d="$DOCKER_CI_DIR" 'index($2, d) == 1 {print $2}' /proc/self/mounts |
+			sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+		rm -rf "$DOCKER_CI_DIR" 2>/dev/null ||
+			echo "docker.sh: could not remove $DOCKER_CI_DIR entirely" >&2
+	fi
 	unset DOCKER_CI_PID DOCKER_CI_DIR
 }
 

@@ -228,8 +228,8 @@ func TestComposeNATS(t *testing.T) {
 func TestComposeCIOverridePullsNothing(t *testing.T) {
 	p := loadCompose(t, nil, "docker-compose.yml", "deploy/compose.ci.yml")
 	for _, name := range workers {
-		if b := p.Services[name].Build; b == nil || b.Target != "prebuilt" {
-			t.Errorf("%s: build = %+v, want target prebuilt", name, b)
+		if b := p.Services[name].Build; b == nil || b.Dockerfile != "deploy/Dockerfile.prebuilt" {
+			t.Errorf("%s: build = %+v, want deploy/Dockerfile.prebuilt", name, b)
 		}
 	}
 	n := p.Services["nats"]
@@ -241,7 +241,7 @@ func TestComposeCIOverridePullsNothing(t *testing.T) {
 	}
 	// Every FROM in the Dockerfiles the CI builds must be scratch or an
 	// earlier stage, or the build would try to pull.
-	for _, df := range []string{"deploy/nats/Dockerfile"} {
+	for _, df := range []string{"deploy/Dockerfile.prebuilt", "deploy/nats/Dockerfile"} {
 		for _, from := range fromLines(t, df) {
 			if from != "scratch" {
 				t.Errorf("%s: FROM %s would pull", df, from)
@@ -250,27 +250,37 @@ func TestComposeCIOverridePullsNothing(t *testing.T) {
 	}
 }
 
-// The legacy builder (no BuildKit) builds every stage up to --target, so the
-// prebuilt stage must come first or CI would pull the golang image.
-func TestDockerfilePrebuiltStageFirst(t *testing.T) {
-	froms := fromLines(t, "deploy/Dockerfile")
-	if len(froms) < 2 || froms[0] != "scratch AS prebuilt" {
-		t.Fatalf("deploy/Dockerfile stages = %q, want the first to be %q", froms, "scratch AS prebuilt")
+// Both service Dockerfiles make the same final image: scratch, non-root,
+// /app with its healthcheck. Neither may have a # syntax= line (BuildKit
+// would pull the frontend image).
+func TestDockerfiles(t *testing.T) {
+	common := []string{"USER 65532:65532", `ENTRYPOINT ["/app"]`, `CMD ["/app", "healthcheck"]`}
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"deploy/Dockerfile", append([]string{"CGO_ENABLED=0", "-trimpath", "ca-certificates.crt"}, common...)},
+		{"deploy/Dockerfile.prebuilt", append([]string{"COPY bin/rootfs/ /", "COPY bin/${SERVICE} /app"}, common...)},
 	}
-	if last := froms[len(froms)-1]; !strings.HasPrefix(last, "scratch") {
-		t.Errorf("default (last) stage FROM %q, want scratch", last)
-	}
-	b, err := os.ReadFile(filepath.Join(repoRoot(t), "deploy/Dockerfile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"USER 65532:65532", `ENTRYPOINT ["/app"]`, `CMD ["/app", "healthcheck"]`, "CGO_ENABLED=0", "-trimpath"} {
-		if got := strings.Count(string(b), want); got == 0 {
-			t.Errorf("deploy/Dockerfile lacks %q", want)
-		}
-	}
-	if regexp.MustCompile(`(?mi)^#\s*syntax=`).Match(b) {
-		t.Errorf("deploy/Dockerfile has a # syntax= line; BuildKit would pull the frontend image")
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			froms := fromLines(t, tt.file)
+			if len(froms) == 0 || !strings.HasPrefix(froms[len(froms)-1], "scratch") {
+				t.Errorf("stages FROM %q, want the last to be scratch", froms)
+			}
+			b, err := os.ReadFile(filepath.Join(repoRoot(t), tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("%s lacks %q", tt.file, want)
+				}
+			}
+			if regexp.MustCompile(`(?mi)^#\s*syntax=`).Match(b) {
+				t.Errorf("%s has a # syntax= line; BuildKit would pull the frontend image", tt.file)
+			}
+		})
 	}
 }
 

@@ -22,21 +22,68 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/gateway"
 )
 
+// e2eMode is one way of running the stack.
+type e2eMode struct {
+	name  string
+	files []string // compose files after docker-compose.yml and deploy/compose.ci.yml
+	env   []string
+	// natsNode is a NATS service to kill during the second batch too.
+	natsNode string
+	// noViolations: the NATS log must show no permission violation.
+	noViolations bool
+}
+
+var e2eModes = []e2eMode{
+	{name: "single"},
+	{
+		name:     "cluster",
+		files:    []string{"deploy/compose.cluster.yml", "deploy/compose.cluster.ci.yml"},
+		natsNode: "n2",
+	},
+	{
+		name:         "auth",
+		files:        []string{"deploy/compose.auth.yml"},
+		noViolations: true,
+		env: []string{
+			"NATS_INGEST_PASSWORD=e2e-ingest", "NATS_LANGDETECT_PASSWORD=e2e-langdetect",
+			"NATS_ENTITIES_PASSWORD=e2e-entities", "NATS_SUMMARISE_PASSWORD=e2e-summarise",
+			"NATS_GATEWAY_PASSWORD=e2e-gateway",
+		},
+	},
+}
+
 // TestComposeEndToEnd runs the real stack in containers: it builds the
 // binaries on the host, packs them into scratch images with
 // deploy/compose.ci.yml (nothing is pulled), starts the project, submits the
 // seed article and 20 more through the published gateway port, reads every
 // brief back, scales summarise to 2, kills workers in the middle of a second
 // batch and restarts them, and checks that every article ends as exactly one
-// brief. It needs a Docker engine and NEWSBRIEF_COMPOSE_E2E=1:
+// brief. It needs a Docker engine and NEWSBRIEF_COMPOSE_E2E set to the modes
+// to run, comma-separated: 1 or single (one NATS server), cluster (3-node
+// JetStream cluster, R3 streams, a NATS node killed too), auth (one NATS
+// user per worker, deploy/nats/auth.conf), all.
 //
 //	NEWSBRIEF_COMPOSE_E2E=1 bash .ci/docker.sh -- go test -v -timeout 20m -run TestComposeEndToEnd ./deploy/
 //
 // NEWSBRIEF_COMPOSE picks the compose command ("docker compose" or
 // "docker-compose"); by default the v2 plugin when present, else 1.29.
 func TestComposeEndToEnd(t *testing.T) {
-	if os.Getenv("NEWSBRIEF_COMPOSE_E2E") != "1" {
-		t.Skip("compose end-to-end test is opt-in: NEWSBRIEF_COMPOSE_E2E=1 bash .ci/docker.sh -- go test -run TestComposeEndToEnd ./deploy/")
+	want := map[string]bool{}
+	for _, m := range strings.Split(os.Getenv("NEWSBRIEF_COMPOSE_E2E"), ",") {
+		switch m = strings.TrimSpace(m); m {
+		case "":
+		case "1":
+			want["single"] = true
+		case "all":
+			for _, m := range e2eModes {
+				want[m.name] = true
+			}
+		default:
+			want[m] = true
+		}
+	}
+	if len(want) == 0 {
+		t.Skip("compose end-to-end test is opt-in: NEWSBRIEF_COMPOSE_E2E=1 (or single,cluster,auth,all) bash .ci/docker.sh -- go test -run TestComposeEndToEnd ./deploy/")
 	}
 	if out, err := exec.Command("docker", "info", "--format", "{{.ServerVersion}}").CombinedOutput(); err != nil {
 		t.Skipf("no Docker engine reachable (run under .ci/docker.sh): %v: %s", err, firstLine(out))
@@ -53,18 +100,36 @@ func TestComposeEndToEnd(t *testing.T) {
 		t.Skipf("need 40 articles in shared/data/articles, found %d (%v)", len(others), err)
 	}
 	sort.Strings(others)
-	batch1, batch2 := pickArticles(others)
+	cmd := composeCommand(t)
 
+	start := time.Now()
+	mustRun(t, root, nil, 10*time.Minute, "bash", "deploy/prebuilt.sh")
+	t.Logf("host build: %s", time.Since(start).Round(time.Millisecond))
+
+	for _, m := range e2eModes {
+		if !want[m.name] {
+			continue
+		}
+		delete(want, m.name)
+		t.Run(m.name, func(t *testing.T) { runE2E(t, root, cmd, m, seed, others) })
+	}
+	for m := range want {
+		t.Errorf("NEWSBRIEF_COMPOSE_E2E: unknown mode %q", m)
+	}
+}
+
+func runE2E(t *testing.T, root string, cmd []string, m e2eMode, seed string, others []string) {
+	batch1, batch2 := pickArticles(others)
 	port := freePort(t)
-	c := &compose{t: t, root: root, cmd: composeCommand(t), env: append(os.Environ(),
+	c := &compose{t: t, root: root, cmd: cmd, files: m.files, env: append(append(os.Environ(),
 		"COMPOSE_PROJECT_NAME=newsbrief-e2e",
 		"NEWSBRIEF_GATEWAY_BIND=127.0.0.1",
 		"NEWSBRIEF_GATEWAY_PORT="+strconv.Itoa(port),
 		"OPENAI_BASE_URL=", // offline engines: deterministic, no network
 		"NEWSBRIEF_LOG_LEVEL=info",
-	)}
+	), m.env...)}
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	t.Logf("compose: %v, gateway on %s", c.cmd, base)
+	t.Logf("compose: %v %v, gateway on %s", c.cmd, c.args(), base)
 
 	c.run(2*time.Minute, "down", "-v", "--remove-orphans") // leftovers of an aborted run
 	t.Cleanup(func() {
@@ -76,10 +141,6 @@ func TestComposeEndToEnd(t *testing.T) {
 	})
 
 	start := time.Now()
-	mustRun(t, root, nil, 10*time.Minute, "bash", "deploy/prebuilt.sh")
-	t.Logf("host build: %s", time.Since(start).Round(time.Millisecond))
-
-	start = time.Now()
 	c.must(10*time.Minute, "build")
 	t.Logf("image build: %s", time.Since(start).Round(time.Millisecond))
 	if out, err := runCmd(root, c.env, time.Minute, "docker", "images", "--format", "{{.Repository}}:{{.Tag}}\t{{.Size}}"); err == nil {
@@ -113,9 +174,16 @@ func TestComposeEndToEnd(t *testing.T) {
 	if len(entities) != 1 {
 		t.Fatalf("entities containers = %v, want 1", entities)
 	}
+	killed := []string{summarisers[0], entities[0]}
+	var natsNode []string
+	if m.natsNode != "" {
+		natsNode = c.containers(m.natsNode)
+		killed = append(killed, natsNode...)
+	}
 
 	// Batch 2: kill one summarise replica and the only entities container
-	// while articles are in flight, then bring them back.
+	// (and a NATS node on the cluster) while articles are in flight, then
+	// bring them back.
 	var ids2 []string
 	b2 := time.Now()
 	for i, f := range batch2 {
@@ -126,12 +194,17 @@ func TestComposeEndToEnd(t *testing.T) {
 		case len(batch2) / 2:
 			mustRun(t, root, c.env, time.Minute, "docker", "kill", entities[0])
 			t.Logf("killed entities container %.12s after %d submissions", entities[0], i)
+		case 3 * len(batch2) / 4:
+			if len(natsNode) > 0 {
+				mustRun(t, root, c.env, time.Minute, "docker", "kill", natsNode[0])
+				t.Logf("killed NATS node %s (%.12s) after %d submissions", m.natsNode, natsNode[0], i)
+			}
 		}
 		ids2 = append(ids2, cl.submitFile(f, false))
 	}
 	time.Sleep(2 * time.Second)
-	mustRun(t, root, c.env, time.Minute, "docker", "start", summarisers[0], entities[0])
-	t.Logf("restarted both after %s", time.Since(b2).Round(time.Millisecond))
+	mustRun(t, root, c.env, time.Minute, "docker", append([]string{"start"}, killed...)...)
+	t.Logf("restarted %d containers after %s", len(killed), time.Since(b2).Round(time.Millisecond))
 	cl.waitBriefed(ids2, 3*time.Minute)
 	t.Logf("batch 2 (with kills): %d articles briefed in %s", len(ids2), time.Since(b2).Round(time.Millisecond))
 
@@ -166,7 +239,23 @@ func TestComposeEndToEnd(t *testing.T) {
 	if len(counts) != len(seen) {
 		t.Errorf("GET /v1/briefs lists %d distinct briefs, want %d (one per submitted article)", len(counts), len(seen))
 	}
-	t.Logf("kill test: %d submitted, %d distinct ids, %d briefs listed (%d distinct)", len(all), len(seen), len(listed), len(counts))
+	t.Logf("kill test: %d submitted (%d POSTs retried after a 503), %d distinct ids, %d briefs listed (%d distinct)", len(all), cl.retries, len(seen), len(listed), len(counts))
+
+	if m.noViolations {
+		out, err := runCmd(root, c.env, time.Minute, c.cmd[0], c.args("logs", "--no-color", "nats")...)
+		if err != nil {
+			t.Fatalf("reading the NATS log: %v", err)
+		}
+		var v []string
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.Contains(line, "Violation") {
+				v = append(v, line)
+			}
+		}
+		if len(v) > 0 {
+			t.Errorf("NATS denied %d operations; deploy/nats/auth.conf is missing permissions:\n%s", len(v), strings.Join(v, "\n"))
+		}
+	}
 }
 
 // pickArticles returns 20 articles for the first batch and 20 others for
@@ -195,14 +284,19 @@ func pickArticles(files []string) (batch1, batch2 []string) {
 
 // compose runs the compose CLI for the e2e project.
 type compose struct {
-	t    *testing.T
-	root string
-	cmd  []string
-	env  []string
+	t     *testing.T
+	root  string
+	cmd   []string
+	files []string // after docker-compose.yml and deploy/compose.ci.yml
+	env   []string
 }
 
 func (c *compose) args(args ...string) []string {
-	return append(append(append([]string{}, c.cmd[1:]...), "-f", "docker-compose.yml", "-f", "deploy/compose.ci.yml"), args...)
+	a := append([]string{}, c.cmd[1:]...)
+	for _, f := range append([]string{"docker-compose.yml", "deploy/compose.ci.yml"}, c.files...) {
+		a = append(a, "-f", f)
+	}
+	return append(a, args...)
 }
 
 // run logs failures; must fails the test.
@@ -273,9 +367,10 @@ func mustRun(t testing.TB, dir string, env []string, timeout time.Duration, name
 
 // client talks to the gateway.
 type client struct {
-	t    *testing.T
-	base string
-	http http.Client
+	t       *testing.T
+	base    string
+	http    http.Client
+	retries int // submissions answered 503 (or not at all) and retried
 }
 
 // submitFile POSTs an article file: plain text when raw, else JSON with the
@@ -295,20 +390,39 @@ func (c *client) submitFile(path string, raw bool) string {
 		})
 		ctype = "application/json"
 	}
+	// A 503 is the gateway saying "not now" (e.g. NATS failing over): a
+	// client retries it, so do we, within a bound, and count it.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, b, err := c.post(ctype, body)
+		if err == nil && code == http.StatusAccepted {
+			var got struct {
+				ID        string `json:"id"`
+				StatusURL string `json:"status_url"`
+			}
+			if json.Unmarshal(b, &got) != nil || got.ID == "" {
+				c.t.Fatalf("POST /v1/articles (%s) = 202 %s; want an id", filepath.Base(path), firstLine(b))
+			}
+			return got.ID
+		}
+		retry := err != nil || code == http.StatusServiceUnavailable || code == http.StatusBadGateway || code == http.StatusGatewayTimeout
+		if !retry || time.Now().After(deadline) {
+			c.t.Fatalf("POST /v1/articles (%s) = %d %s (%v); want 202 with an id", filepath.Base(path), code, firstLine(b), err)
+		}
+		c.retries++
+		c.t.Logf("POST /v1/articles (%s) = %d %s (%v); retrying", filepath.Base(path), code, firstLine(b), err)
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+func (c *client) post(ctype string, body []byte) (int, []byte, error) {
 	resp, err := c.http.Post(c.base+"/v1/articles", ctype, bytes.NewReader(body))
 	if err != nil {
-		c.t.Fatalf("submitting %s: %v", filepath.Base(path), err)
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	var got struct {
-		ID        string `json:"id"`
-		StatusURL string `json:"status_url"`
-	}
-	if resp.StatusCode != http.StatusAccepted || json.Unmarshal(b, &got) != nil || got.ID == "" {
-		c.t.Fatalf("POST /v1/articles (%s) = %s %s; want 202 with an id", filepath.Base(path), resp.Status, firstLine(b))
-	}
-	return got.ID
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
 }
 
 // getJSON GETs path into v and returns the status code (0 on a transport error).
@@ -425,8 +539,9 @@ func freePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
+// firstLine returns b on one line (JSON bodies are indented), shortened.
 func firstLine(b []byte) string {
-	s, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	s := strings.Join(strings.Fields(string(b)), " ")
 	if len(s) > 300 {
 		s = s[:300] + "…"
 	}
