@@ -2,70 +2,125 @@ package service
 
 import (
 	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
 
-func TestParseRateLimit(t *testing.T) {
-	for _, c := range []struct {
-		in      string
-		want    RateLimit
-		wantErr bool
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, env(nil), ":8080")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != ":8080" || c.NATSAddr != "127.0.0.1:4222" || c.DataDir != "./data" || c.Workers != 4 ||
+		c.MaxBytes != 1<<20 || strings.Join(c.Languages, ",") != "it,en" || c.EntitiesEngine != "auto" || c.Replicas != 1 {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestLoadFlagsOverrideEnv(t *testing.T) {
+	c, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), []string{"-workers", "8"},
+		env(map[string]string{"NEWSBRIEF_WORKERS": "2", "NEWSBRIEF_LANGUAGES": " IT , en ,", "NATS_PASSWORD": "s3cret"}), ":8080")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Workers != 8 || strings.Join(c.Languages, ",") != "it,en" || c.NATSPassword != "s3cret" {
+		t.Errorf("config = %+v", c)
+	}
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	_, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, env(map[string]string{
+		"NEWSBRIEF_WORKERS": "zero", "NEWSBRIEF_MAX_BYTES": "10", "NEWSBRIEF_ENTITIES_ENGINE": "gpt",
+		"NEWSBRIEF_LOG_LEVEL": "loud", "NEWSBRIEF_FETCH_TIMEOUT": "soon", "NEWSBRIEF_LANGUAGES": ",",
+	}), ":8080")
+	if err == nil {
+		t.Fatal("bad config accepted")
+	}
+	for _, want := range []string{"NEWSBRIEF_WORKERS", "NEWSBRIEF_MAX_BYTES", "NEWSBRIEF_ENTITIES_ENGINE", "NEWSBRIEF_LOG_LEVEL", "NEWSBRIEF_FETCH_TIMEOUT", "NEWSBRIEF_LANGUAGES"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s: %v", want, err)
+		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the README's configuration table from Env")
+
+// The README's configuration table is generated from Env; -update rewrites it.
+func TestREADMEListsEverySetting(t *testing.T) {
+	const path = "../../README.md"
+	readme, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	begin := strings.Index(string(readme), "<!-- env:begin")
+	end := strings.Index(string(readme), "<!-- env:end -->")
+	if begin < 0 || end < begin {
+		t.Fatal("README lacks the <!-- env:begin --> … <!-- env:end --> markers")
+	}
+	begin += strings.Index(string(readme[begin:]), "\n") + 1
+	var b strings.Builder
+	b.WriteString("| variable | default | meaning |\n|---|---|---|\n")
+	for _, e := range Env {
+		def := ""
+		if e.Default != "" {
+			def = "`" + e.Default + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", e.Name, def, strings.ReplaceAll(e.Help, "|", "\\|"))
+	}
+	if *update {
+		out := string(readme[:begin]) + b.String() + string(readme[end:])
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if got := string(readme[begin:end]); got != b.String() {
+		t.Errorf("README configuration table is out of date: run go test ./pkg/service -run TestREADME -update")
+	}
+}
+
+func TestFeedConfig(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "feeds.txt")
+	if err := os.WriteFile(file, []byte("# tech\nhttps://a.example/rss\n\n  http://b.example/atom  \n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, feeds, interval string
+		want                  []string
+		wantErr               string
 	}{
-		{"", RateLimit{}, false},
-		{"0", RateLimit{}, false},
-		{"10/s", RateLimit{Per: 10, Burst: 20}, false},
-		{"10/s:5", RateLimit{Per: 10, Burst: 5}, false},
-		{"60/m", RateLimit{Per: 1, Burst: 120}, false},
-		{"0.5/s", RateLimit{Per: 0.5, Burst: 1}, false},
-		{"10", RateLimit{}, true},
-		{"x/s", RateLimit{}, true},
-		{"10/d", RateLimit{}, true},
-		{"10/s:0", RateLimit{}, true},
-		{"-1/s", RateLimit{}, true},
-	} {
-		t.Run(c.in, func(t *testing.T) {
-			got, err := ParseRateLimit(c.in)
-			if (err != nil) != c.wantErr || got != c.want {
-				t.Errorf("ParseRateLimit(%q) = %+v, %v; want %+v, error %v", c.in, got, err, c.want, c.wantErr)
+		{"none", "", "", nil, ""},
+		{"comma list", "https://a.example/rss, https://b.example/feed", "5m", []string{"https://a.example/rss", "https://b.example/feed"}, ""},
+		{"file", "@" + file, "", []string{"https://a.example/rss", "http://b.example/atom"}, ""},
+		{"missing file", "@/nonexistent/feeds", "", nil, "reading the feed list"},
+		{"not a url", "a.example/rss", "", nil, "not http(s) URLs"},
+		{"bad interval", "", "soon", nil, "NEWSBRIEF_FEEDS_INTERVAL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"NEWSBRIEF_FEEDS": tt.feeds, "NEWSBRIEF_FEEDS_INTERVAL": tt.interval}
+			c, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }, ":0")
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got error %v, want one about %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(c.Feeds, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got feeds %q, want %q", c.Feeds, tt.want)
+			}
+			if tt.interval == "" && c.FeedsInterval != 10*time.Minute {
+				t.Errorf("default interval %s", c.FeedsInterval)
 			}
 		})
 	}
-}
-
-func TestLoadSecurityAndRecoverySettings(t *testing.T) {
-	env := map[string]string{"NEWSBRIEF_ACK_WAIT": "5s", "NEWSBRIEF_FETCH_ALLOW_PRIVATE": "1", "NEWSBRIEF_RATE_LIMIT": "10/s:20"}
-	c, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.AckWait != 5*time.Second || !c.FetchAllowPrivate || c.RateLimit != (RateLimit{10, 20}) {
-		t.Errorf("got AckWait %s, FetchAllowPrivate %v, RateLimit %+v", c.AckWait, c.FetchAllowPrivate, c.RateLimit)
-	}
-	def, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(string) string { return "" }, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if def.AckWait != 30*time.Second || def.FetchAllowPrivate || def.RateLimit != (RateLimit{}) {
-		t.Errorf("defaults: AckWait %s, FetchAllowPrivate %v, RateLimit %+v", def.AckWait, def.FetchAllowPrivate, def.RateLimit)
-	}
-	bad := map[string]string{"NEWSBRIEF_ACK_WAIT": "10ms", "NEWSBRIEF_FETCH_ALLOW_PRIVATE": "maybe", "NEWSBRIEF_RATE_LIMIT": "lots"}
-	_, err = Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return bad[k] }, "")
-	if err == nil {
-		t.Fatal("bad settings accepted")
-	}
-	for _, name := range []string{"NEWSBRIEF_ACK_WAIT", "NEWSBRIEF_FETCH_ALLOW_PRIVATE", "NEWSBRIEF_RATE_LIMIT"} {
-		if !contains(err.Error(), name) {
-			t.Errorf("error %q does not name %s (every problem is reported at once)", err, name)
-		}
-	}
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
