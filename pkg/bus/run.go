@@ -40,7 +40,8 @@ type Spec[In, Out any] struct {
 	// Policy bounds retries (default stage.DefaultPolicy).
 	Policy stage.Policy
 	// AckWait is how long the server waits for an ack before redelivering;
-	// a running stage extends it with InProgress (default 30s).
+	// a running stage extends it with InProgress (default Config.AckWait,
+	// else 30s).
 	AckWait time.Duration
 	// Observe, if set, is told the outcome of every settled message.
 	Observe func(Outcome)
@@ -79,6 +80,9 @@ func Run[In, Out any](ctx context.Context, b *Bus, s Spec[In, Out]) error {
 	}
 	if s.Policy.MaxDeliver == 0 {
 		s.Policy = stage.DefaultPolicy
+	}
+	if s.AckWait == 0 {
+		s.AckWait = b.cfg.AckWait
 	}
 	if s.AckWait == 0 {
 		s.AckWait = 30 * time.Second

@@ -41,6 +41,14 @@ type Config struct {
 	EntitiesEngine string // auto, offline, llm
 	SummaryEngine  string // auto, offline, llm
 	FetchTimeout   time.Duration
+	// FetchAllowPrivate lets the URL fetcher reach loopback, private and
+	// link-local addresses (tests, or a trusted intranet).
+	FetchAllowPrivate bool
+	// AckWait is how long NATS waits for a stage's ack before redelivering
+	// (a running stage extends it); it bounds recovery after a crash.
+	AckWait time.Duration
+	// RateLimit is the per-client-IP limit on POST requests; zero is none.
+	RateLimit RateLimit
 }
 
 // Env lists every environment variable Load reads, with its default and
@@ -66,6 +74,9 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_ENTITIES_ENGINE", "auto", "auto (LLM when configured), offline or llm"},
 	{"NEWSBRIEF_SUMMARY_ENGINE", "auto", "auto (LLM when configured), offline or llm"},
 	{"NEWSBRIEF_FETCH_TIMEOUT", "15s", "timeout for fetching a submitted URL"},
+	{"NEWSBRIEF_FETCH_ALLOW_PRIVATE", "", "1 lets submitted URLs reach loopback, private and link-local addresses (refused by default: SSRF)"},
+	{"NEWSBRIEF_ACK_WAIT", "30s", "how long NATS waits for a stage's ack before redelivering; bounds recovery after a crash"},
+	{"NEWSBRIEF_RATE_LIMIT", "", "per-client-IP limit on POST requests, e.g. 10/s or 10/s:20 (burst 20; default burst 2×rate); empty: none"},
 }
 
 // Load reads flags from args with defaults from getenv. Every problem is
@@ -78,7 +89,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		return def
 	}
 	var c Config
-	var langs, workers, maxBytes, replicas, fetchTimeout string
+	var langs, workers, maxBytes, replicas, fetchTimeout, ackWait, rateLimit, allowPrivate string
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS server URL(s) [NATS_URL]")
 	fs.StringVar(&c.NATSUser, "nats-user", env("NATS_USER", ""), "NATS user [NATS_USER]")
 	fs.StringVar(&c.NATSCreds, "nats-creds", env("NATS_CREDS", ""), "NATS .creds file [NATS_CREDS]")
@@ -97,6 +108,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&c.EntitiesEngine, "entities-engine", env("NEWSBRIEF_ENTITIES_ENGINE", "auto"), "auto, offline or llm [NEWSBRIEF_ENTITIES_ENGINE]")
 	fs.StringVar(&c.SummaryEngine, "summary-engine", env("NEWSBRIEF_SUMMARY_ENGINE", "auto"), "auto, offline or llm [NEWSBRIEF_SUMMARY_ENGINE]")
 	fs.StringVar(&fetchTimeout, "fetch-timeout", env("NEWSBRIEF_FETCH_TIMEOUT", "15s"), "URL fetch timeout [NEWSBRIEF_FETCH_TIMEOUT]")
+	fs.StringVar(&allowPrivate, "fetch-allow-private", env("NEWSBRIEF_FETCH_ALLOW_PRIVATE", ""), "let URL fetches reach private addresses [NEWSBRIEF_FETCH_ALLOW_PRIVATE]")
+	fs.StringVar(&ackWait, "ack-wait", env("NEWSBRIEF_ACK_WAIT", "30s"), "redelivery delay for unacked messages [NEWSBRIEF_ACK_WAIT]")
+	fs.StringVar(&rateLimit, "rate-limit", env("NEWSBRIEF_RATE_LIMIT", ""), "per-IP POST rate limit, e.g. 10/s:20 [NEWSBRIEF_RATE_LIMIT]")
 	// Secrets only from the environment, so they never show in ps.
 	c.NATSPassword = getenv("NATS_PASSWORD")
 	c.APIToken = getenv("NEWSBRIEF_API_TOKEN")
@@ -119,6 +133,23 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		errs = append(errs, fmt.Errorf("NEWSBRIEF_FETCH_TIMEOUT must be a duration like 15s, not %q", fetchTimeout))
 	}
 	c.FetchTimeout = d
+	if d, err := time.ParseDuration(ackWait); err != nil || d < time.Second {
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_ACK_WAIT must be a duration of at least 1s, not %q", ackWait))
+	} else {
+		c.AckWait = d
+	}
+	switch strings.ToLower(strings.TrimSpace(allowPrivate)) {
+	case "", "0", "false", "no":
+	case "1", "true", "yes":
+		c.FetchAllowPrivate = true
+	default:
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_FETCH_ALLOW_PRIVATE must be 1 or 0, not %q", allowPrivate))
+	}
+	if rl, err := ParseRateLimit(rateLimit); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.RateLimit = rl
+	}
 	for _, l := range strings.Split(langs, ",") {
 		if l = strings.TrimSpace(strings.ToLower(l)); l != "" {
 			c.Languages = append(c.Languages, l)
@@ -160,4 +191,50 @@ func (c Config) Logger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// RateLimit is a token bucket: Per requests per second, bursts of Burst.
+type RateLimit struct {
+	Per   float64
+	Burst int
+}
+
+// ParseRateLimit reads "N/s", "N/m" or "N/h", optionally with ":BURST"
+// ("10/s:20"). The default burst is twice the rate, at least 1. An empty
+// string is no limit.
+func ParseRateLimit(s string) (RateLimit, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "0" {
+		return RateLimit{}, nil
+	}
+	bad := fmt.Errorf("NEWSBRIEF_RATE_LIMIT must look like 10/s or 10/s:20, not %q", s)
+	spec, burstStr, hasBurst := strings.Cut(s, ":")
+	num, unit, ok := strings.Cut(spec, "/")
+	if !ok {
+		return RateLimit{}, bad
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	if err != nil || n <= 0 {
+		return RateLimit{}, bad
+	}
+	var per float64
+	switch strings.TrimSpace(unit) {
+	case "s":
+		per = n
+	case "m":
+		per = n / 60
+	case "h":
+		per = n / 3600
+	default:
+		return RateLimit{}, bad
+	}
+	burst := max(int(2*n), 1)
+	if hasBurst {
+		b, err := strconv.Atoi(strings.TrimSpace(burstStr))
+		if err != nil || b < 1 {
+			return RateLimit{}, bad
+		}
+		burst = b
+	}
+	return RateLimit{Per: per, Burst: burst}, nil
 }

@@ -30,7 +30,7 @@ func NewGateway(ctx context.Context, c Config, b *bus.Bus, p *pipeline.Pipeline,
 		return nil, err
 	}
 	idx := gateway.NewIndex(0)
-	srv := gateway.New(gateway.Config{MaxBytes: c.MaxBytes, APIToken: c.APIToken, Log: log}, be, idx)
+	srv := gateway.New(gateway.Config{MaxBytes: c.MaxBytes, APIToken: c.APIToken, RatePerSecond: c.RateLimit.Per, RateBurst: c.RateLimit.Burst, Log: log}, be, idx)
 	return &Gateway{Server: srv, Index: idx, backend: be, log: log}, nil
 }
 

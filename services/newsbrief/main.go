@@ -20,7 +20,7 @@ Usage:
   newsbrief briefs [ID]                  list briefs or show one (--format json|md|text, --lang, --follow)
   newsbrief brief FILE|-                 brief an article in-process, no NATS (--lang, --jsonl, --format)
   newsbrief eval entities|summaries      measure entity F1 or summary ROUGE on labelled data
-  newsbrief dlq list | retry SEQ|--all   inspect and re-inject dead letters
+  newsbrief dlq list | retry SEQ|ID|--all  inspect and re-inject dead letters
   newsbrief healthcheck                  exit 0 if the local server's /healthz answers (for containers)
   newsbrief version
 

@@ -53,7 +53,7 @@ func evalCmd(args []string, stdout io.Writer) error {
 // dlq lists and re-injects dead letters; it talks to NATS directly.
 func dlq(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
-		return usageError{"usage: newsbrief dlq list [--json] | newsbrief dlq retry SEQ...|--all   (NATS_URL, default the local embedded server)"}
+		return usageError{"usage: newsbrief dlq list [--json] | newsbrief dlq retry SEQ|ID...|--all   (NATS_URL, default the local embedded server)"}
 	}
 	fs := flag.NewFlagSet("dlq", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -98,14 +98,23 @@ func dlq(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 	}
 	for _, a := range fs.Args() {
-		n, err := strconv.ParseUint(a, 10, 64)
-		if err != nil {
-			return usageError{fmt.Sprintf("not a sequence number: %q", a)}
+		if n, err := strconv.ParseUint(a, 10, 64); err == nil {
+			seqs = append(seqs, n)
+			continue
 		}
-		seqs = append(seqs, n)
+		// An article id: every dead letter of that article.
+		found := false
+		for _, d := range dls {
+			if d.ID == a {
+				seqs, found = append(seqs, d.Seq), true
+			}
+		}
+		if !found {
+			return fmt.Errorf("no dead letter for %q (give a SEQ or an article id from `dlq list`)", a)
+		}
 	}
 	if len(seqs) == 0 {
-		return usageError{"nothing to retry: give SEQ numbers (from `dlq list`) or --all"}
+		return usageError{"nothing to retry: give SEQ numbers or article ids (from `dlq list`) or --all"}
 	}
 	for _, s := range seqs {
 		d, err := b.RetryDeadLetter(ctx, s)
