@@ -94,6 +94,11 @@ func Run[In, Out any](ctx context.Context, b *Bus, s Spec[In, Out]) error {
 	r := &runner[In, Out]{b: b, s: s, log: b.log.With("stage", s.Name), sem: make(chan struct{}, s.Workers)}
 	cc, err := cons.Consume(r.handle,
 		jetstream.PullMaxMessages(2*s.Workers),
+		// A short pull expiry bounds how long the server keeps delivering
+		// into the pull request of a process that died (kill -9): until it
+		// expires, redeliveries go to the dead inbox instead of the
+		// restarted worker.
+		jetstream.PullExpiry(5*time.Second),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			if !errors.Is(err, jetstream.ErrNoHeartbeat) {
 				r.log.Warn("consume", "err", err)
