@@ -80,11 +80,15 @@ func (b *Bus) RetryDeadLetter(ctx context.Context, seq uint64) (DeadLetter, erro
 	h.Del(news.HeaderReason)
 	h.Set(news.HeaderID, dl.ID)
 	msg := &nats.Msg{Subject: dl.FailedSubject, Data: m.Data, Header: h}
+	// Pending first: once re-published the article can be briefed within
+	// milliseconds, and a later "pending" would overwrite "briefed".
+	if arts, err := b.Articles(ctx); err == nil && dl.ID != "" {
+		if err := arts.Set(ctx, news.Status{ID: dl.ID, Status: news.StatusPending, Stage: dl.Stage}); err != nil {
+			return dl, fmt.Errorf("marking article %s pending before retry: %w", dl.ID, err)
+		}
+	}
 	if _, err := b.JS.PublishMsg(ctx, msg, jetstream.WithMsgID(fmt.Sprintf("%s.retry.%d", dl.ID, seq))); err != nil {
 		return dl, fmt.Errorf("re-publishing dead letter %d: %w", seq, err)
-	}
-	if arts, err := b.Articles(ctx); err == nil && dl.ID != "" {
-		_ = arts.Set(ctx, news.Status{ID: dl.ID, Status: news.StatusPending, Stage: dl.Stage})
 	}
 	if err := st.DeleteMsg(ctx, seq); err != nil {
 		return dl, fmt.Errorf("removing dead letter %d after retry: %w", seq, err)
