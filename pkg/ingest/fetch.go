@@ -56,7 +56,7 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 		if errors.Is(err, context.DeadlineExceeded) {
 			return news.Submission{}, fmt.Errorf("%w: %s: timed out", ErrFetch, rawURL)
 		}
-		return news.Submission{}, fmt.Errorf("%w: %s: %v", ErrFetch, rawURL, unwrapURLError(err))
+		return news.Submission{}, fmt.Errorf("%w: %s: %w", ErrFetch, rawURL, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

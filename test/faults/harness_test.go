@@ -120,6 +120,8 @@ type proc struct {
 	args []string
 	env  []string
 	log  string
+	// http is the worker's health address, if it has one.
+	http string
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -266,8 +268,10 @@ func workers(t testing.TB, natsURL string, extra ...string) map[string]*proc {
 	t.Helper()
 	ps := map[string]*proc{}
 	for _, w := range []string{"gateway", "ingest", "langdetect", "entities", "summarise"} {
-		env := workerEnv(natsURL, append([]string{fmt.Sprintf("NEWSBRIEF_HTTP_ADDR=127.0.0.1:%d", freePort(t))}, extra...)...)
+		addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+		env := workerEnv(natsURL, append([]string{"NEWSBRIEF_HTTP_ADDR=" + addr}, extra...)...)
 		ps[w] = start(t, w, bin(w), env)
+		ps[w].http = "http://" + addr
 	}
 	return ps
 }
@@ -603,13 +607,4 @@ func settledCount(b *bus.Bus, want []string) (int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return settled(ctx, b, want)
-}
-
-func containsAll(s string, subs ...string) bool {
-	for _, sub := range subs {
-		if !strings.Contains(s, sub) {
-			return false
-		}
-	}
-	return true
 }
