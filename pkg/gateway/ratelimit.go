@@ -34,7 +34,7 @@ func newLimiter(per float64, burst int) *limiter {
 	if per <= 0 {
 		return nil
 	}
-	return &limiter{per: rate.Limit(per), burst: max(burst, 1), clients: map[string]*client{}, swept: time.Now()}
+	return &limiter{per: rate.Limit(per), burst: max(burst, 1), clients: map[string]*client{}}
 }
 
 // allow reports whether ip may make a request now; if not, how long until
