@@ -237,18 +237,36 @@ func TestBadInput(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				out, code := cli(t, []string{"NEWSBRIEF_URL=" + base}, "submit", arg)
+				// Accepted inputs are submitted with --wait so that the final
+				// answer (brief or rejection) shows in the exit code.
+				args := []string{"submit", "--format", "json", arg}
 				want := 0
-				if in.code >= 400 {
+				switch {
+				case in.code >= 400:
 					want = 1
+				case in.final == news.StatusRejected:
+					want = 1
+					fallthrough
+				default:
+					args = []string{"submit", "--wait", "--timeout", "30s", "--format", "json", arg}
 				}
-				if code != want {
+				out, code := cli(t, []string{"NEWSBRIEF_URL=" + base}, args...)
+				if (in.code >= 400 || in.final != "") && code != want {
 					t.Fatalf("exit %d, want %d\n%s", code, want, out)
+				}
+				if code == 0 && in.code == 202 {
+					// The brief came back as JSON: report its headline only.
+					var br news.Brief
+					if i := strings.Index(out, "{"); i >= 0 && json.Unmarshal([]byte(out[i:]), &br) == nil {
+						first, _, _ := strings.Cut(out, "\n")
+						_, note, _ := strings.Cut(first[strings.Index(first, "\t")+1:], "\t")
+						out = fmt.Sprintf("%s; brief %q (%s)", note, br.Headline, br.Language.Code)
+					}
 				}
 				if want == 1 && !strings.Contains(strings.ToLower(out), strings.ToLower(in.errHas)) {
 					t.Errorf("stderr lacks %q:\n%s", in.errHas, out)
 				}
-				row(in, "CLI", fmt.Sprintf("exit %d: `%s`", code, strings.ReplaceAll(strings.TrimSpace(strings.TrimPrefix(out, arg+": ")), "\n", " ")))
+				row(in, "CLI", fmt.Sprintf("exit %d: `%s`", code, strings.ReplaceAll(strings.TrimSpace(strings.ReplaceAll(out, arg+": ", "")), "\n", " ")))
 			})
 		}
 	})

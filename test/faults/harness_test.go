@@ -513,6 +513,21 @@ func streamIDs(ctx context.Context, b *bus.Bus, stream, subject string) (map[str
 	return out, nil
 }
 
+// busy is the work a consumer holds unacked or has still to deliver.
+func busy(b *bus.Bus, consumer string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	c, err := b.JS.Consumer(ctx, news.StreamNews, consumer)
+	if err != nil {
+		return 0
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return 0
+	}
+	return info.NumAckPending + int(info.NumPending)
+}
+
 // ackPending is the number of messages a consumer has delivered but not
 // yet had acked.
 func ackPending(b *bus.Bus, consumer string) int {
