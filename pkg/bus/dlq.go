@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -15,10 +16,12 @@ import (
 
 // DeadLetter is one message in the DLQ stream.
 type DeadLetter struct {
-	Seq           uint64    `json:"seq"`
-	ID            string    `json:"id"`
-	Stage         string    `json:"stage"`
-	Reason        string    `json:"reason"`
+	Seq    uint64 `json:"seq"`
+	ID     string `json:"id"`
+	Stage  string `json:"stage"`
+	Reason string `json:"reason"`
+	// Detail is the full reason when it has more than one line (a stack).
+	Detail        string    `json:"detail,omitempty"`
 	FailedSubject string    `json:"failed_subject"`
 	Deliveries    int       `json:"deliveries"`
 	FailedAt      time.Time `json:"failed_at"`
@@ -54,7 +57,7 @@ func deadLetterOf(m *jetstream.RawStreamMsg) DeadLetter {
 	at, _ := time.Parse(time.RFC3339Nano, m.Header.Get(news.HeaderFailedAt))
 	return DeadLetter{
 		Seq: m.Sequence, ID: m.Header.Get(news.HeaderID), Stage: m.Header.Get(news.HeaderStage),
-		Reason: m.Header.Get(news.HeaderReason), FailedSubject: m.Header.Get(news.HeaderFailedSubject),
+		Reason: m.Header.Get(news.HeaderReason), Detail: strings.ReplaceAll(m.Header.Get(HeaderDetail), `\n`, "\n"), FailedSubject: m.Header.Get(news.HeaderFailedSubject),
 		Deliveries: n, FailedAt: at, Size: len(m.Data),
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -303,7 +304,13 @@ func (b *Bus) publish(ctx context.Context, subj, id, suffix string, data []byte,
 // deadLetter copies the original message to dlq.<stage> with the reason.
 func (b *Bus) deadLetter(ctx context.Context, stageName, id string, seq uint64, delivered int, reason string, msg jetstream.Msg) error {
 	h := carry(msg.Headers())
-	h.Set(news.HeaderReason, truncate(reason, 4000))
+	// Header values cannot hold newlines (they would turn into spaces), and
+	// the first line is what readers of the article's status see: a panic's
+	// stack goes to a detail header, escaped, for operators only.
+	h.Set(news.HeaderReason, truncate(firstLine(reason), 1000))
+	if firstLine(reason) != reason {
+		h.Set(HeaderDetail, truncate(strings.ReplaceAll(reason, "\n", `\n`), 8000))
+	}
 	h.Set(news.HeaderFailedSubject, msg.Subject())
 	h.Set(news.HeaderDeliveries, strconv.Itoa(delivered))
 	h.Set(news.HeaderFailedAt, time.Now().UTC().Format(time.RFC3339Nano))
@@ -316,13 +323,17 @@ func (b *Bus) deadLetter(ctx context.Context, stageName, id string, seq uint64, 
 	return err
 }
 
+// HeaderDetail holds the full reason of a dead letter (a panic's stack,
+// newlines escaped as \n) when it is longer than the first line.
+const HeaderDetail = "Newsbrief-Detail"
+
 // carry copies the headers that travel with an article through the stages
 // (trace context and the like), leaving out NATS's own.
 func carry(in nats.Header) nats.Header {
 	out := nats.Header{}
 	for k, v := range in {
 		switch k {
-		case nats.MsgIdHdr, news.HeaderStage, news.HeaderReason, news.HeaderFailedSubject, news.HeaderDeliveries, news.HeaderFailedAt:
+		case nats.MsgIdHdr, news.HeaderStage, news.HeaderReason, news.HeaderFailedSubject, news.HeaderDeliveries, news.HeaderFailedAt, HeaderDetail:
 			continue
 		}
 		if len(k) > 4 && k[:4] == "Nats" {

@@ -104,12 +104,19 @@ func TestPoisonMessage(t *testing.T) {
 	if st.Status != news.StatusFailed || !strings.Contains(st.Reason, "panic") || st.Stage != news.StageSummarise {
 		t.Errorf("poison status = %+v, want failed at summarise with a panic reason", st)
 	}
+	t.Logf("poison: %s at %s: %s", st.Status, st.Stage, st.Reason)
+	if strings.Contains(st.Reason, "goroutine") || len(st.Reason) > 300 {
+		t.Errorf("the status readers see carries the stack (%d bytes); it belongs in the dead letter's detail", len(st.Reason))
+	}
 	result(t, r)
 
 	env := []string{"NATS_URL=" + s.ClientURL()}
 	out, code := cli(t, env, "dlq", "list")
 	if code != 0 || !strings.Contains(out, poison.ID) || !strings.Contains(out, "panic") {
 		t.Fatalf("dlq list: exit %d\n%s", code, out)
+	}
+	if out, code := cli(t, env, "dlq", "list", "--json"); code != 0 || !strings.Contains(out, `"detail"`) || !strings.Contains(out, "goroutine") {
+		t.Errorf("dlq list --json: exit %d, want the panic's stack in detail\n%.500s", code, out)
 	}
 	broken.Store(false) // the fix is deployed
 	if out, code := cli(t, env, "dlq", "retry", poison.ID); code != 0 {
