@@ -42,6 +42,8 @@ type Config struct {
 	// MaxMsgSize must fit the largest article plus JSON overhead; the
 	// server's max_payload must be at least as big.
 	MaxMsgSize int32
+	// AckWait is the default Spec.AckWait of every stage Run on this Bus.
+	AckWait time.Duration
 }
 
 // Defaults for Config fields left zero.

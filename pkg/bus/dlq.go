@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -15,10 +16,12 @@ import (
 
 // DeadLetter is one message in the DLQ stream.
 type DeadLetter struct {
-	Seq           uint64    `json:"seq"`
-	ID            string    `json:"id"`
-	Stage         string    `json:"stage"`
-	Reason        string    `json:"reason"`
+	Seq    uint64 `json:"seq"`
+	ID     string `json:"id"`
+	Stage  string `json:"stage"`
+	Reason string `json:"reason"`
+	// Detail is the full reason when it has more than one line (a stack).
+	Detail        string    `json:"detail,omitempty"`
 	FailedSubject string    `json:"failed_subject"`
 	Deliveries    int       `json:"deliveries"`
 	FailedAt      time.Time `json:"failed_at"`
@@ -54,7 +57,7 @@ func deadLetterOf(m *jetstream.RawStreamMsg) DeadLetter {
 	at, _ := time.Parse(time.RFC3339Nano, m.Header.Get(news.HeaderFailedAt))
 	return DeadLetter{
 		Seq: m.Sequence, ID: m.Header.Get(news.HeaderID), Stage: m.Header.Get(news.HeaderStage),
-		Reason: m.Header.Get(news.HeaderReason), FailedSubject: m.Header.Get(news.HeaderFailedSubject),
+		Reason: m.Header.Get(news.HeaderReason), Detail: strings.ReplaceAll(m.Header.Get(HeaderDetail), `\n`, "\n"), FailedSubject: m.Header.Get(news.HeaderFailedSubject),
 		Deliveries: n, FailedAt: at, Size: len(m.Data),
 	}
 }
@@ -80,11 +83,15 @@ func (b *Bus) RetryDeadLetter(ctx context.Context, seq uint64) (DeadLetter, erro
 	h.Del(news.HeaderReason)
 	h.Set(news.HeaderID, dl.ID)
 	msg := &nats.Msg{Subject: dl.FailedSubject, Data: m.Data, Header: h}
+	// Pending first: once re-published the article can be briefed within
+	// milliseconds, and a later "pending" would overwrite "briefed".
+	if arts, err := b.Articles(ctx); err == nil && dl.ID != "" {
+		if err := arts.Set(ctx, news.Status{ID: dl.ID, Status: news.StatusPending, Stage: dl.Stage}); err != nil {
+			return dl, fmt.Errorf("marking article %s pending before retry: %w", dl.ID, err)
+		}
+	}
 	if _, err := b.JS.PublishMsg(ctx, msg, jetstream.WithMsgID(fmt.Sprintf("%s.retry.%d", dl.ID, seq))); err != nil {
 		return dl, fmt.Errorf("re-publishing dead letter %d: %w", seq, err)
-	}
-	if arts, err := b.Articles(ctx); err == nil && dl.ID != "" {
-		_ = arts.Set(ctx, news.Status{ID: dl.ID, Status: news.StatusPending, Stage: dl.Stage})
 	}
 	if err := st.DeleteMsg(ctx, seq); err != nil {
 		return dl, fmt.Errorf("removing dead letter %d after retry: %w", seq, err)

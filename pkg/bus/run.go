@@ -41,7 +41,8 @@ type Spec[In, Out any] struct {
 	// Policy bounds retries (default stage.DefaultPolicy).
 	Policy stage.Policy
 	// AckWait is how long the server waits for an ack before redelivering;
-	// a running stage extends it with InProgress (default 30s).
+	// a running stage extends it with InProgress (default Config.AckWait,
+	// else 30s).
 	AckWait time.Duration
 	// Observe, if set, is told the outcome of every settled message.
 	Observe func(Outcome)
@@ -82,6 +83,9 @@ func Run[In, Out any](ctx context.Context, b *Bus, s Spec[In, Out]) error {
 		s.Policy = stage.DefaultPolicy
 	}
 	if s.AckWait == 0 {
+		s.AckWait = b.cfg.AckWait
+	}
+	if s.AckWait == 0 {
 		s.AckWait = 30 * time.Second
 	}
 	cons, err := b.consumer(ctx, s.Stream, s.Name, s.Subjects, s.AckWait, s.Policy.MaxDeliver)
@@ -91,6 +95,11 @@ func Run[In, Out any](ctx context.Context, b *Bus, s Spec[In, Out]) error {
 	r := &runner[In, Out]{b: b, s: s, log: b.log.With("stage", s.Name), sem: make(chan struct{}, s.Workers)}
 	cc, err := cons.Consume(r.handle,
 		jetstream.PullMaxMessages(2*s.Workers),
+		// A short pull expiry bounds how long the server keeps delivering
+		// into the pull request of a process that died (kill -9): until it
+		// expires, redeliveries go to the dead inbox instead of the
+		// restarted worker.
+		jetstream.PullExpiry(5*time.Second),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			if !errors.Is(err, jetstream.ErrNoHeartbeat) {
 				r.log.Warn("consume", "err", err)
@@ -296,7 +305,13 @@ func (b *Bus) publish(ctx context.Context, subj, id, suffix string, data []byte,
 // deadLetter copies the original message to dlq.<stage> with the reason.
 func (b *Bus) deadLetter(ctx context.Context, stageName, id string, seq uint64, delivered int, reason string, msg jetstream.Msg) error {
 	h := carry(msg.Headers())
-	h.Set(news.HeaderReason, truncate(reason, 4000))
+	// Header values cannot hold newlines (they would turn into spaces), and
+	// the first line is what readers of the article's status see: a panic's
+	// stack goes to a detail header, escaped, for operators only.
+	h.Set(news.HeaderReason, truncate(firstLine(reason), 1000))
+	if firstLine(reason) != reason {
+		h.Set(HeaderDetail, truncate(strings.ReplaceAll(reason, "\n", `\n`), 8000))
+	}
 	h.Set(news.HeaderFailedSubject, msg.Subject())
 	h.Set(news.HeaderDeliveries, strconv.Itoa(delivered))
 	h.Set(news.HeaderFailedAt, time.Now().UTC().Format(time.RFC3339Nano))
@@ -309,13 +324,17 @@ func (b *Bus) deadLetter(ctx context.Context, stageName, id string, seq uint64, 
 	return err
 }
 
+// HeaderDetail holds the full reason of a dead letter (a panic's stack,
+// newlines escaped as \n) when it is longer than the first line.
+const HeaderDetail = "Newsbrief-Detail"
+
 // carry copies the headers that travel with an article through the stages
 // (trace context and the like), leaving out NATS's own.
 func carry(in nats.Header) nats.Header {
 	out := nats.Header{}
 	for k, v := range in {
 		switch k {
-		case nats.MsgIdHdr, news.HeaderStage, news.HeaderReason, news.HeaderFailedSubject, news.HeaderDeliveries, news.HeaderFailedAt:
+		case nats.MsgIdHdr, news.HeaderStage, news.HeaderReason, news.HeaderFailedSubject, news.HeaderDeliveries, news.HeaderFailedAt, HeaderDetail:
 			continue
 		}
 		if len(k) > 4 && k[:4] == "Nats" {

@@ -247,6 +247,11 @@ func Record(ctx context.Context, b *Bus, workers int, observe func(Outcome)) err
 				if r.id == "" {
 					return struct{}{}, stage.ErrSkip
 				}
+				// A dead letter retried and briefed before this sink got to
+				// it must not turn the article back to "failed".
+				if st, err := arts.Get(ctx, r.id); err == nil && st.Status == news.StatusBriefed {
+					return struct{}{}, stage.ErrSkip
+				}
 				return struct{}{}, arts.Set(ctx, news.Status{ID: r.id, Status: news.StatusFailed, Reason: firstLine(r.reason), Stage: r.stage})
 			},
 		})

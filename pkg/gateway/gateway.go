@@ -46,7 +46,12 @@ type Config struct {
 	// APIToken, if set, is required as "Authorization: Bearer <token>" on
 	// write endpoints.
 	APIToken string
-	Log      *slog.Logger
+	// RatePerSecond, if positive, limits POST requests per client IP to a
+	// token bucket of this rate and RateBurst tokens; over it the answer is
+	// 429 with Retry-After.
+	RatePerSecond float64
+	RateBurst     int
+	Log           *slog.Logger
 }
 
 // Server is the HTTP API.
@@ -55,6 +60,7 @@ type Server struct {
 	backend Backend
 	index   *Index
 	mux     *http.ServeMux
+	limiter *limiter
 }
 
 // New returns the API over backend and index.
@@ -65,8 +71,8 @@ func New(cfg Config, backend Backend, index *Index) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, backend: backend, index: index, mux: http.NewServeMux()}
-	s.mux.HandleFunc("POST /v1/articles", s.auth(s.postArticle))
+	s := &Server{cfg: cfg, backend: backend, index: index, mux: http.NewServeMux(), limiter: newLimiter(cfg.RatePerSecond, cfg.RateBurst)}
+	s.mux.HandleFunc("POST /v1/articles", s.limit(s.auth(s.postArticle)))
 	s.mux.HandleFunc("GET /v1/articles/{id}", s.getArticle)
 	s.mux.HandleFunc("GET /v1/briefs/{id}", s.getBrief)
 	s.mux.HandleFunc("GET /v1/briefs", s.listBriefs)
@@ -80,7 +86,13 @@ func New(cfg Config, backend Backend, index *Index) *Server {
 }
 
 // Handle adds a route (web page, feeds, metrics) to the server's mux.
-func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+// Routes for POST are rate limited like POST /v1/articles.
+func (s *Server) Handle(pattern string, h http.Handler) {
+	if strings.HasPrefix(pattern, "POST ") {
+		h = s.limit(h.ServeHTTP)
+	}
+	s.mux.Handle(pattern, h)
+}
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

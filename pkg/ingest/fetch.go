@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
@@ -23,10 +27,9 @@ const UserAgent = "newsbrief/1.0 (+https://github.com/newsbrief/newsbrief)"
 // Statuses other than 200 and content types other than HTML or text are
 // ErrFetch; every error wraps ErrFetch.
 //
-// client is the caller's: give it a timeout and, in production, a dialer
-// that refuses private addresses if users may submit URLs (Fetch does not
-// filter them, so that tests can use 127.0.0.1). A nil client means
-// http.DefaultClient.
+// client is the caller's: in production use NewClient, which has timeouts
+// and refuses private addresses (Fetch itself does not filter them, so that
+// tests can use 127.0.0.1). A nil client means http.DefaultClient.
 func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int) (news.Submission, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
@@ -53,7 +56,7 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 		if errors.Is(err, context.DeadlineExceeded) {
 			return news.Submission{}, fmt.Errorf("%w: %s: timed out", ErrFetch, rawURL)
 		}
-		return news.Submission{}, fmt.Errorf("%w: %s: %v", ErrFetch, rawURL, unwrapURLError(err))
+		return news.Submission{}, fmt.Errorf("%w: %s: %w", ErrFetch, rawURL, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -110,4 +113,86 @@ func Resolve(ctx context.Context, client *http.Client, s news.Submission, maxByt
 	}
 	s.Body, s.HTML = page.Body, page.HTML
 	return s, nil
+}
+
+// ErrPrivateAddress is returned (wrapped in ErrFetch by Fetch) when a URL
+// resolves to a loopback, private, link-local or otherwise internal address
+// and the client was made by NewClient without allowPrivate: a submitted URL
+// must not make the server probe its own network (SSRF).
+var ErrPrivateAddress = errors.New("address is private, loopback or link-local")
+
+// NewClient returns the HTTP client for Fetch: an overall timeout, bounded
+// dial, TLS and header waits, at most 5 redirects, no proxy from the
+// environment, and unless allowPrivate a dialer that refuses internal
+// addresses after DNS resolution (so redirects and DNS rebinding cannot
+// reach them either).
+func NewClient(timeout time.Duration, allowPrivate bool) *http.Client {
+	if timeout <= 0 {
+		timeout = 15 * time.Second
+	}
+	d := &net.Dialer{Timeout: min(timeout, 10*time.Second), KeepAlive: 30 * time.Second}
+	if !allowPrivate {
+		d.Control = refusePrivate
+	}
+	tr := &http.Transport{
+		DialContext:           d.DialContext,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: timeout,
+		IdleConnTimeout:       30 * time.Second,
+		MaxIdleConns:          16,
+		ForceAttemptHTTP2:     true,
+	}
+	return &http.Client{
+		Timeout:   timeout,
+		Transport: tr,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 5 {
+				return errors.New("more than 5 redirects")
+			}
+			return nil
+		},
+	}
+}
+
+// refusePrivate is a net.Dialer Control: it sees the resolved address.
+func refusePrivate(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return fmt.Errorf("%w: %s", ErrPrivateAddress, address)
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return fmt.Errorf("%w: %s", ErrPrivateAddress, address)
+	}
+	if !PublicAddr(ip) {
+		return fmt.Errorf("%w: %s", ErrPrivateAddress, ip)
+	}
+	return nil
+}
+
+// PublicAddr reports whether ip is a public unicast address: not loopback,
+// private (RFC 1918, fc00::/7), link-local, multicast, unspecified, CGNAT
+// (100.64.0.0/10) or an IPv4-mapped form of one of those.
+func PublicAddr(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
+		return false
+	}
+	for _, p := range blocked {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+var blocked = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("64:ff9b::/96"),
+	netip.MustParsePrefix("2002::/16"),
 }

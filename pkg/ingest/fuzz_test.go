@@ -93,3 +93,31 @@ func FuzzNormalise(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFromHTML: the go-readability wrapper never panics on any page, fails
+// only with ErrEmpty, and returns non-blank text when it succeeds.
+func FuzzFromHTML(f *testing.F) {
+	for _, seed := range []struct{ page, url string }{
+		{"<html><head><title>Titolo - Sito</title></head><body><article><h1>Titolo</h1><p>Il primo paragrafo dell'articolo, lungo abbastanza da essere letto come testo principale della pagina.</p><p>Un secondo paragrafo.</p></article></body></html>", "https://example.test/a/1"},
+		{"<script>alert(1)</script><nav><a href=/>Home</a></nav>", ""},
+		{"<p>unclosed <b>bold <i>italic</p></div></span>", "not a url"},
+		{"<html><body>" + strings.Repeat("<div>", 500) + "deep" + strings.Repeat("</div>", 500) + "</body></html>", ""},
+		{"<meta charset=latin1><p>Perch\xe9 s\xec</p>", ""},
+		{"<!-- only a comment -->", ""},
+		{"", ""},
+	} {
+		f.Add(seed.page, seed.url)
+	}
+	f.Fuzz(func(t *testing.T, page, pageURL string) {
+		h, err := fromHTML(page, pageURL)
+		if err != nil {
+			if !errors.Is(err, ErrEmpty) {
+				t.Fatalf("fromHTML error %v is not ErrEmpty", err)
+			}
+			return
+		}
+		if strings.TrimSpace(h.text) == "" {
+			t.Fatalf("fromHTML(%q) succeeded with blank text", page)
+		}
+	})
+}

@@ -46,6 +46,14 @@ type Config struct {
 	Feeds         []string      // RSS/Atom feeds to poll
 	FeedsInterval time.Duration // how often
 	Inbox         string        // directory watched for article files
+	// FetchAllowPrivate lets the URL fetcher reach loopback, private and
+	// link-local addresses (tests, or a trusted intranet).
+	FetchAllowPrivate bool
+	// AckWait is how long NATS waits for a stage's ack before redelivering
+	// (a running stage extends it); it bounds recovery after a crash.
+	AckWait time.Duration
+	// RateLimit is the per-client-IP limit on POST requests; zero is none.
+	RateLimit RateLimit
 }
 
 // Env lists every environment variable Load reads, with its default and
@@ -87,6 +95,9 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_FEEDS", "", "RSS/Atom feeds to poll: comma-separated URLs, or @FILE with one URL per line (gateway and serve)"},
 	{"NEWSBRIEF_FEEDS_INTERVAL", "10m", "how often each feed is polled (conditional GET)"},
 	{"NEWSBRIEF_INBOX", "", "directory watched for article files (.txt, .html, .json); submitted ones move to done/, bad ones to failed/"},
+	{"NEWSBRIEF_FETCH_ALLOW_PRIVATE", "", "1 lets submitted URLs reach loopback, private and link-local addresses (refused by default: SSRF)"},
+	{"NEWSBRIEF_ACK_WAIT", "30s", "how long NATS waits for a stage's ack before redelivering; bounds recovery after a crash"},
+	{"NEWSBRIEF_RATE_LIMIT", "", "per-client-IP limit on POST requests, e.g. 10/s or 10/s:20 (burst 20; default burst 2×rate); empty: none"},
 }
 
 // Load reads flags from args with defaults from getenv. Every problem is
@@ -99,7 +110,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		return def
 	}
 	var c Config
-	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval string
+	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate string
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS server URL(s) [NATS_URL]")
 	fs.StringVar(&c.NATSUser, "nats-user", env("NATS_USER", ""), "NATS user [NATS_USER]")
 	fs.StringVar(&c.NATSCreds, "nats-creds", env("NATS_CREDS", ""), "NATS .creds file [NATS_CREDS]")
@@ -122,6 +133,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&feeds, "feeds", env("NEWSBRIEF_FEEDS", ""), "feeds to poll: URLs, comma-separated, or @FILE [NEWSBRIEF_FEEDS]")
 	fs.StringVar(&feedsInterval, "feeds-interval", env("NEWSBRIEF_FEEDS_INTERVAL", "10m"), "feed poll interval [NEWSBRIEF_FEEDS_INTERVAL]")
 	fs.StringVar(&c.Inbox, "inbox", env("NEWSBRIEF_INBOX", ""), "directory watched for article files [NEWSBRIEF_INBOX]")
+	fs.StringVar(&allowPrivate, "fetch-allow-private", env("NEWSBRIEF_FETCH_ALLOW_PRIVATE", ""), "let URL fetches reach private addresses [NEWSBRIEF_FETCH_ALLOW_PRIVATE]")
+	fs.StringVar(&ackWait, "ack-wait", env("NEWSBRIEF_ACK_WAIT", "30s"), "redelivery delay for unacked messages [NEWSBRIEF_ACK_WAIT]")
+	fs.StringVar(&rateLimit, "rate-limit", env("NEWSBRIEF_RATE_LIMIT", ""), "per-IP POST rate limit, e.g. 10/s:20 [NEWSBRIEF_RATE_LIMIT]")
 	// Secrets only from the environment, so they never show in ps.
 	c.NATSPassword = getenv("NATS_PASSWORD")
 	c.APIToken = getenv("NEWSBRIEF_API_TOKEN")
@@ -153,6 +167,23 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		errs = append(errs, err)
 	} else {
 		c.Feeds = list
+	}
+	if d, err := time.ParseDuration(ackWait); err != nil || d < time.Second {
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_ACK_WAIT must be a duration of at least 1s, not %q", ackWait))
+	} else {
+		c.AckWait = d
+	}
+	switch strings.ToLower(strings.TrimSpace(allowPrivate)) {
+	case "", "0", "false", "no":
+	case "1", "true", "yes":
+		c.FetchAllowPrivate = true
+	default:
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_FETCH_ALLOW_PRIVATE must be 1 or 0, not %q", allowPrivate))
+	}
+	if rl, err := ParseRateLimit(rateLimit); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.RateLimit = rl
 	}
 	for _, l := range strings.Split(langs, ",") {
 		if l = strings.TrimSpace(strings.ToLower(l)); l != "" {
@@ -231,4 +262,50 @@ func feedList(v string) ([]string, error) {
 		return nil, fmt.Errorf("NEWSBRIEF_FEEDS: not http(s) URLs: %s", strings.Join(bad, ", "))
 	}
 	return out, nil
+}
+
+// RateLimit is a token bucket: Per requests per second, bursts of Burst.
+type RateLimit struct {
+	Per   float64
+	Burst int
+}
+
+// ParseRateLimit reads "N/s", "N/m" or "N/h", optionally with ":BURST"
+// ("10/s:20"). The default burst is twice the rate, at least 1. An empty
+// string is no limit.
+func ParseRateLimit(s string) (RateLimit, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "0" {
+		return RateLimit{}, nil
+	}
+	bad := fmt.Errorf("NEWSBRIEF_RATE_LIMIT must look like 10/s or 10/s:20, not %q", s)
+	spec, burstStr, hasBurst := strings.Cut(s, ":")
+	num, unit, ok := strings.Cut(spec, "/")
+	if !ok {
+		return RateLimit{}, bad
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	if err != nil || n <= 0 {
+		return RateLimit{}, bad
+	}
+	var per float64
+	switch strings.TrimSpace(unit) {
+	case "s":
+		per = n
+	case "m":
+		per = n / 60
+	case "h":
+		per = n / 3600
+	default:
+		return RateLimit{}, bad
+	}
+	burst := max(int(2*n), 1)
+	if hasBurst {
+		b, err := strconv.Atoi(strings.TrimSpace(burstStr))
+		if err != nil || b < 1 {
+			return RateLimit{}, bad
+		}
+		burst = b
+	}
+	return RateLimit{Per: per, Burst: burst}, nil
 }

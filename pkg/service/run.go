@@ -26,7 +26,7 @@ func Connect(ctx context.Context, c Config, name string, log *slog.Logger) (*bus
 		URL: c.NATSURL, Name: "newsbrief-" + name,
 		User: c.NATSUser, Password: c.NATSPassword, Creds: c.NATSCreds,
 		CA: c.NATSCA, Cert: c.NATSCert, Key: c.NATSKey,
-		Replicas: c.Replicas,
+		Replicas: c.Replicas, AckWait: c.AckWait,
 	}, log)
 }
 
@@ -36,9 +36,11 @@ type Ingester struct {
 	Client   *http.Client
 }
 
-// NewIngester returns an Ingester with a bounded HTTP client.
+// NewIngester returns an Ingester with a bounded HTTP client that refuses
+// private, loopback and link-local addresses unless
+// NEWSBRIEF_FETCH_ALLOW_PRIVATE is set.
 func NewIngester(c Config) Ingester {
-	return Ingester{MaxBytes: c.MaxBytes, Client: &http.Client{Timeout: c.FetchTimeout}}
+	return Ingester{MaxBytes: c.MaxBytes, Client: ingest.NewClient(c.FetchTimeout, c.FetchAllowPrivate)}
 }
 
 func (i Ingester) Decode(data []byte, ct string) (news.Submission, error) {

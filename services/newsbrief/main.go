@@ -21,7 +21,7 @@ Usage:
   newsbrief digest [--since 24h]         Markdown digest of recent briefs grouped by topic
   newsbrief brief FILE|-                 brief an article in-process, no NATS (--lang, --jsonl, --format)
   newsbrief eval entities|summaries      measure entity F1 or summary ROUGE on labelled data
-  newsbrief dlq list | retry SEQ|--all   inspect and re-inject dead letters
+  newsbrief dlq list | retry SEQ|ID|--all  inspect and re-inject dead letters
   newsbrief bench [--n N] [--rate R]     measure throughput, latency and memory on an embedded server (--inproc, --llm-latency)
   newsbrief healthcheck                  exit 0 if the local server's /healthz answers (for containers)
   newsbrief version

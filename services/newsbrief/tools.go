@@ -62,7 +62,7 @@ Examples:
 func dlq(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
 		return usageError{`usage: newsbrief dlq list [--json]
-       newsbrief dlq retry SEQ... | --all
+       newsbrief dlq retry SEQ...|ID... | --all
 
 Lists dead letters (messages a stage gave up on, with the reason) or puts
 them back on their subject. Talks to NATS directly: NATS_URL, or the local
@@ -71,6 +71,7 @@ embedded server at NEWSBRIEF_NATS_ADDR.
 Examples:
   newsbrief dlq list
   newsbrief dlq retry 12 13
+  newsbrief dlq retry e3372425cdb769e163613984ecff4208
   NATS_URL=nats://nats:4222 newsbrief dlq retry --all`}
 	}
 	fs := flag.NewFlagSet("dlq", flag.ContinueOnError)
@@ -116,14 +117,23 @@ Examples:
 		}
 	}
 	for _, a := range fs.Args() {
-		n, err := strconv.ParseUint(a, 10, 64)
-		if err != nil {
-			return usageError{fmt.Sprintf("not a sequence number: %q", a)}
+		if n, err := strconv.ParseUint(a, 10, 64); err == nil {
+			seqs = append(seqs, n)
+			continue
 		}
-		seqs = append(seqs, n)
+		// An article id: every dead letter of that article.
+		found := false
+		for _, d := range dls {
+			if d.ID == a {
+				seqs, found = append(seqs, d.Seq), true
+			}
+		}
+		if !found {
+			return fmt.Errorf("no dead letter for %q (give a SEQ or an article id from `dlq list`)", a)
+		}
 	}
 	if len(seqs) == 0 {
-		return usageError{"nothing to retry: give SEQ numbers (from `dlq list`) or --all"}
+		return usageError{"nothing to retry: give SEQ numbers or article ids (from `dlq list`) or --all"}
 	}
 	for _, s := range seqs {
 		d, err := b.RetryDeadLetter(ctx, s)

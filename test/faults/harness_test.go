@@ -1,0 +1,625 @@
+// Package faults is newsbrief's fault suite: real worker processes and real
+// NATS servers on loopback, killed and restarted while articles flow, with
+// one invariant checked after each fault — every accepted article ends as
+// exactly one brief, or as one rejection or dead letter with a reason.
+//
+// The binaries are built once in TestMain (set NEWSBRIEF_FAULTS_BIN to a
+// directory holding them to skip the build). The suite is skipped under
+// -short.
+package faults
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newsbrief/newsbrief/internal/shared"
+	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/pipeline"
+	"github.com/newsbrief/newsbrief/pkg/service"
+)
+
+// binDir holds the built binaries.
+var binDir string
+
+var binaries = []string{"newsbrief", "ingest", "langdetect", "entities", "summarise", "gateway"}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		fmt.Println("faults: skipping the fault suite under -short (it builds the binaries and runs real NATS servers)")
+		os.Exit(0)
+	}
+	code, err := setup(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "faults:", err)
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+func setup(m *testing.M) (int, error) {
+	if d := os.Getenv("NEWSBRIEF_FAULTS_BIN"); d != "" {
+		binDir = d
+		return m.Run(), nil
+	}
+	dir, err := os.MkdirTemp("", "newsbrief-faults-")
+	if err != nil {
+		return 1, err
+	}
+	defer os.RemoveAll(dir)
+	binDir = dir
+	root, err := repoRoot()
+	if err != nil {
+		return 1, err
+	}
+	build := func(out, pkg string) error {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, out), pkg)
+		cmd.Dir = root
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("building %s: %v\n%s", pkg, err, b)
+		}
+		return nil
+	}
+	for _, b := range binaries {
+		if err := build(b, "./services/"+b); err != nil {
+			return 1, err
+		}
+	}
+	if err := build("nats-server", "github.com/nats-io/nats-server/v2"); err != nil {
+		return 1, err
+	}
+	return m.Run(), nil
+}
+
+func repoRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("finding the module root: %w", err)
+	}
+	return filepath.Dir(strings.TrimSpace(string(out))), nil
+}
+
+func bin(name string) string { return filepath.Join(binDir, name) }
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("finding a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// proc is one child process with its combined output in a log file.
+type proc struct {
+	t    testing.TB
+	name string
+	bin  string
+	args []string
+	env  []string
+	log  string
+	// http is the worker's health address, if it has one.
+	http string
+
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// start runs bin with args and env (plus PATH and HOME only: nothing leaks
+// in from the developer's environment). It is killed when the test ends.
+func start(t testing.TB, name, binary string, env []string, args ...string) *proc {
+	t.Helper()
+	p := &proc{t: t, name: name, bin: binary, args: args, env: env, log: filepath.Join(t.TempDir(), name+".log")}
+	p.run()
+	t.Cleanup(func() { p.kill() })
+	return p
+}
+
+func (p *proc) run() {
+	p.t.Helper()
+	f, err := os.OpenFile(p.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		p.t.Fatalf("opening log of %s: %v", p.name, err)
+	}
+	cmd := exec.Command(p.bin, p.args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, p.env...)
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		f.Close()
+		p.t.Fatalf("starting %s: %v", p.name, err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); f.Close(); close(done) }()
+	p.mu.Lock()
+	p.cmd, p.done = cmd, done
+	p.mu.Unlock()
+}
+
+// restart starts the process again with the same arguments.
+func (p *proc) restart() { p.t.Helper(); p.run() }
+
+// kill sends SIGKILL and waits for the process to go.
+func (p *proc) kill() {
+	p.mu.Lock()
+	cmd, done := p.cmd, p.done
+	p.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	<-done
+}
+
+// term sends SIGTERM and waits up to timeout for a clean exit.
+func (p *proc) term(timeout time.Duration) error {
+	p.mu.Lock()
+	cmd, done := p.cmd, p.done
+	p.mu.Unlock()
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+		if cmd.ProcessState != nil && !cmd.ProcessState.Success() {
+			return fmt.Errorf("%s exited with %v", p.name, cmd.ProcessState)
+		}
+		return nil
+	case <-time.After(timeout):
+		p.kill()
+		return fmt.Errorf("%s did not stop within %s of SIGTERM", p.name, timeout)
+	}
+}
+
+// output is the process's log so far.
+func (p *proc) output() string {
+	b, _ := os.ReadFile(p.log)
+	return string(b)
+}
+
+// waitPort waits until addr accepts TCP connections.
+func waitPort(t testing.TB, addr string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing listening on %s after %s", addr, timeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitHTTP waits until GET url answers 200.
+func waitHTTP(t testing.TB, url string, timeout time.Duration) {
+	t.Helper()
+	c := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(timeout)
+	for {
+		resp, err := c.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not 200 after %s (last error %v)", url, timeout, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// natsServer starts an external nats-server with JetStream on a free port.
+// conf is appended to its configuration file (users, cluster, ...).
+func natsServer(t testing.TB, name string, conf ...string) (*proc, string) {
+	t.Helper()
+	port := freePort(t)
+	dir := t.TempDir()
+	cfg := fmt.Sprintf("server_name: %s\nlisten: 127.0.0.1:%d\nmax_payload: 8MB\njetstream { store_dir: %q }\n%s\n",
+		name, port, filepath.Join(dir, "js"), strings.Join(conf, "\n"))
+	path := filepath.Join(dir, "nats.conf")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := start(t, name, bin("nats-server"), nil, "-c", path)
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	waitPort(t, addr, 10*time.Second)
+	return p, "nats://" + addr
+}
+
+// workerEnv is the environment every worker gets in the suite.
+func workerEnv(natsURL string, extra ...string) []string {
+	return append([]string{
+		"NATS_URL=" + natsURL,
+		"NEWSBRIEF_ACK_WAIT=3s",
+		"NEWSBRIEF_LOG_LEVEL=debug",
+		"NEWSBRIEF_ENTITIES_ENGINE=offline",
+		"NEWSBRIEF_SUMMARY_ENGINE=offline",
+	}, extra...)
+}
+
+// workers starts one process per worker binary against natsURL.
+func workers(t testing.TB, natsURL string, extra ...string) map[string]*proc {
+	t.Helper()
+	ps := map[string]*proc{}
+	for _, w := range []string{"gateway", "ingest", "langdetect", "entities", "summarise"} {
+		addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+		env := workerEnv(natsURL, append([]string{"NEWSBRIEF_HTTP_ADDR=" + addr}, extra...)...)
+		ps[w] = start(t, w, bin(w), env)
+		ps[w].http = "http://" + addr
+	}
+	return ps
+}
+
+// connect connects the test's own Bus (it reconnects by itself).
+func connect(t testing.TB, url string, extra ...func(*bus.Config)) *bus.Bus {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cfg := bus.Config{URL: url, Name: "faults-test"}
+	for _, f := range extra {
+		f(&cfg)
+	}
+	b, err := bus.Connect(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("connecting to %s: %v", url, err)
+	}
+	t.Cleanup(func() { b.NC.Close() })
+	return b
+}
+
+// article is one submission with the id the pipeline will give it.
+type article struct {
+	ID   string
+	Data []byte // Submission JSON
+}
+
+// corpus returns n real articles (Italian and English Wikinews), each made
+// unique with tag so that batches in one test do not dedup each other.
+func corpus(t testing.TB, n int, tag string) []article {
+	t.Helper()
+	dir := shared.Path(t, "articles")
+	files, _ := filepath.Glob(filepath.Join(dir, "*_wikinews_*.txt"))
+	if len(files) == 0 {
+		t.Skipf("no articles in %s", dir)
+	}
+	sort.Strings(files)
+	p := &pipeline.Pipeline{Ingest: service.Ingester{MaxBytes: 1 << 20}}
+	var out []article
+	for i := 0; len(out) < n; i++ {
+		raw, err := os.ReadFile(files[i%len(files)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		title, body, _ := strings.Cut(string(raw), "\n")
+		body = strings.TrimSpace(body) + fmt.Sprintf("\n\n(%s %d)", tag, i)
+		data, _ := json.Marshal(news.Submission{Title: strings.TrimSpace(title), Body: body})
+		a, err := p.Prepare(context.Background(), pipeline.Raw{Data: data, ContentType: "application/json"})
+		if err != nil {
+			t.Fatalf("preparing %s: %v", files[i%len(files)], err)
+		}
+		sub, _ := service.SubmissionJSON(a)
+		out = append(out, article{ID: a.ID, Data: sub})
+	}
+	return out
+}
+
+// submitNATS publishes articles on news.submitted as the gateway would.
+func submitNATS(t testing.TB, b *bus.Bus, arts []article) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for _, a := range arts {
+		if err := b.Submit(ctx, a.ID, a.Data, "application/json"); err != nil {
+			t.Fatalf("submitting %s: %v", a.ID, err)
+		}
+	}
+}
+
+func ids(arts []article) []string {
+	out := make([]string, len(arts))
+	for i, a := range arts {
+		out[i] = a.ID
+	}
+	return out
+}
+
+// Report is what the invariant checker found for one set of articles.
+type Report struct {
+	Accepted, Briefed, Rejected, Failed int
+	DLQ                                 int // dead letters of these articles
+	Duplicates                          int // extra briefs on news.briefed.>, extra dead letters
+	Lost                                int // not settled, or briefed without a stored brief
+	Redelivered                         int // deliveries beyond the first, from the workers' logs (when counted)
+}
+
+func (r Report) String() string {
+	return fmt.Sprintf("accepted=%d briefed=%d rejected=%d failed=%d dlq=%d duplicates=%d lost=%d",
+		r.Accepted, r.Briefed, r.Rejected, r.Failed, r.DLQ, r.Duplicates, r.Lost)
+}
+
+// settled counts the ids whose status is final.
+func settled(ctx context.Context, b *bus.Bus, want []string) (int, error) {
+	arts, err := b.Articles(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range want {
+		st, err := arts.Get(ctx, id)
+		if err != nil {
+			continue
+		}
+		switch st.Status {
+		case news.StatusBriefed, news.StatusRejected, news.StatusFailed:
+			n++
+		}
+	}
+	return n, nil
+}
+
+// waitSettled waits until every id has a final status (or the timeout).
+func waitSettled(t testing.TB, b *bus.Bus, want []string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	last := 0
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		n, err := settled(ctx, b, want)
+		cancel()
+		if err == nil && n == len(want) {
+			return
+		}
+		last = n
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Errorf("after %s only %d of %d articles settled", timeout, last, len(want))
+}
+
+// check verifies the invariant for want and returns the counts.
+func check(t testing.TB, b *bus.Bus, want []string) Report {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	r := Report{Accepted: len(want)}
+	arts, err := b.Articles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	briefs, err := b.Briefs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onStream, err := streamIDs(ctx, b, news.StreamNews, news.SubjectBriefed+".>")
+	if err != nil {
+		t.Fatalf("reading news.briefed.>: %v", err)
+	}
+	dls, err := b.DeadLetters(ctx, 0)
+	if err != nil {
+		t.Fatalf("reading the DLQ: %v", err)
+	}
+	dlq := map[string]int{}
+	for _, d := range dls {
+		dlq[d.ID]++
+	}
+	for _, id := range want {
+		st, err := arts.Get(ctx, id)
+		if err != nil {
+			t.Errorf("article %s: no status (%v): lost", id, err)
+			r.Lost++
+			continue
+		}
+		_, berr := briefs.Get(ctx, id)
+		switch st.Status {
+		case news.StatusBriefed:
+			r.Briefed++
+			if berr != nil {
+				t.Errorf("article %s briefed but no brief stored: %v", id, berr)
+				r.Lost++
+			}
+			if n := onStream[id]; n != 1 {
+				t.Errorf("article %s: %d messages on news.briefed.>, want 1", id, n)
+				r.Duplicates += max(n-1, 0)
+				if n == 0 {
+					r.Lost++
+				}
+			}
+		case news.StatusRejected:
+			r.Rejected++
+			if st.Reason == "" {
+				t.Errorf("article %s rejected with no reason", id)
+			}
+		case news.StatusFailed:
+			r.Failed++
+			if st.Reason == "" {
+				t.Errorf("article %s failed with no reason", id)
+			}
+		default:
+			t.Errorf("article %s still %s: lost", id, st.Status)
+			r.Lost++
+		}
+		if st.Status != news.StatusBriefed {
+			if berr == nil {
+				t.Errorf("article %s is %s but has a brief", id, st.Status)
+			}
+			if onStream[id] != 0 {
+				t.Errorf("article %s is %s but has %d messages on news.briefed.>", id, st.Status, onStream[id])
+			}
+		}
+		r.DLQ += dlq[id]
+		if st.Status == news.StatusFailed && dlq[id] != 1 {
+			t.Errorf("article %s failed with %d dead letters, want 1", id, dlq[id])
+			r.Duplicates += max(dlq[id]-1, 0)
+		}
+	}
+	return r
+}
+
+// streamIDs counts the messages on subject by their Newsbrief-Id header.
+func streamIDs(ctx context.Context, b *bus.Bus, stream, subject string) (map[string]int, error) {
+	c, err := b.JS.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
+	if err != nil {
+		return nil, err
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	left := int(info.NumPending)
+	for left > 0 {
+		batch, err := c.Fetch(min(left, 500), jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			return nil, err
+		}
+		got := 0
+		for m := range batch.Messages() {
+			out[m.Headers().Get(news.HeaderID)]++
+			got++
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) {
+			return nil, err
+		}
+		if got == 0 {
+			return nil, fmt.Errorf("stream %s: %d messages left but none fetched", stream, left)
+		}
+		left -= got
+	}
+	return out, nil
+}
+
+// busy is the work a consumer holds unacked or has still to deliver.
+func busy(b *bus.Bus, consumer string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	c, err := b.JS.Consumer(ctx, news.StreamNews, consumer)
+	if err != nil {
+		return 0
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return 0
+	}
+	return info.NumAckPending + int(info.NumPending)
+}
+
+// ackPending is the number of messages a consumer has delivered but not
+// yet had acked.
+func ackPending(b *bus.Bus, consumer string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	c, err := b.JS.Consumer(ctx, news.StreamNews, consumer)
+	if err != nil {
+		return 0
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return 0
+	}
+	return info.NumAckPending
+}
+
+// redeliveries counts, in the workers' debug logs, settled messages that
+// were delivered more than once, by stage.
+func redeliveries(logs ...string) map[string]int {
+	out := map[string]int{}
+	for _, l := range logs {
+		sc := bufio.NewScanner(strings.NewReader(l))
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			var e struct {
+				Msg       string `json:"msg"`
+				Stage     string `json:"stage"`
+				Delivered int    `json:"delivered"`
+			}
+			if json.Unmarshal(sc.Bytes(), &e) == nil && e.Msg == "settled" && e.Delivered > 1 {
+				out[e.Stage]++
+			}
+		}
+	}
+	return out
+}
+
+// waitFor polls cond every 10ms up to timeout; it reports whether cond held.
+func waitFor(timeout time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return cond()
+}
+
+// result logs the counts in one greppable line for docs/reliability.md.
+func result(t testing.TB, r Report) {
+	t.Helper()
+	t.Logf("RESULT %s: %s redelivered=%d", t.Name(), r, r.Redelivered)
+	if r.Lost != 0 || r.Duplicates != 0 {
+		t.Errorf("invariant broken: %s", r)
+	}
+}
+
+// postAll POSTs each article to the HTTP API and returns the ids answered
+// 202 Accepted.
+func postAll(t testing.TB, base string, arts []article, header ...string) []string {
+	t.Helper()
+	c := &http.Client{Timeout: 30 * time.Second}
+	var out []string
+	for _, a := range arts {
+		req, _ := http.NewRequest("POST", base+"/v1/articles", strings.NewReader(string(a.Data)))
+		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("POST %s: %v", a.ID, err)
+		}
+		var got struct {
+			ID string `json:"id"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusAccepted {
+			t.Fatalf("POST %s: %s", a.ID, resp.Status)
+		}
+		if got.ID != a.ID {
+			t.Fatalf("POST answered id %s, want %s", got.ID, a.ID)
+		}
+		out = append(out, got.ID)
+	}
+	return out
+}
+
+func settledCount(b *bus.Bus, want []string) (int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return settled(ctx, b, want)
+}
