@@ -74,41 +74,22 @@ func runWorker(ctx context.Context, name string, args []string, getenv func(stri
 		}
 		p.Claimer = arts
 	}
-	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errc := make(chan error, 2)
 	if name == "gateway" {
 		gw, err := NewGateway(ctx, c, b, p, log)
 		if err != nil {
 			return err
 		}
-		go func() { errc <- gw.Run(cctx, c.HTTPAddr, nil) }()
-		go func() { errc <- bus.Record(cctx, b, c.Workers, Observer(gw.Metrics)) }()
-	} else {
-		m := NewMetrics(b)
-		p.Summariser = Metered(p.Summariser, m)
-		go func() {
-			errc <- Serve(cctx, c.HTTPAddr, Mux(b, map[string]http.Handler{"GET /metrics": m.Handler()}), log, nil)
-		}()
-		go func() { errc <- RunStage(cctx, b, p, name, c.Workers, Observer(m)) }()
+		return Group(ctx,
+			func(ctx context.Context) error { return gw.Run(ctx, c.HTTPAddr, nil) },
+			func(ctx context.Context) error { return bus.Record(ctx, b, c.Workers, Observer(gw.Metrics)) },
+		)
 	}
-	var first error
-	select {
-	case <-ctx.Done():
-	case first = <-errc:
-	}
-	cancel()
-	for range 2 - boolInt(first != nil) {
-		if err := <-errc; err != nil {
-			first = errors.Join(first, err)
-		}
-	}
-	return first
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	m := NewMetrics(b)
+	p.Summariser = Metered(p.Summariser, m)
+	return Group(ctx,
+		func(ctx context.Context) error {
+			return Serve(ctx, c.HTTPAddr, Mux(b, map[string]http.Handler{"GET /metrics": m.Handler()}), log, nil)
+		},
+		func(ctx context.Context) error { return RunStage(ctx, b, p, name, c.Workers, Observer(m)) },
+	)
 }

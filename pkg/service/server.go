@@ -2,10 +2,8 @@ package service
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/bus"
@@ -81,21 +79,11 @@ func RunStages(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, names []st
 	if record {
 		names = append(names[:len(names):len(names)], news.StageRecord)
 	}
-	var wg sync.WaitGroup
-	errs := make([]error, len(names))
-	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	fns := make([]func(context.Context) error, len(names))
 	for i, name := range names {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if errs[i] = RunStage(cctx, b, p, name, workers, observe); errs[i] != nil {
-				cancel() // one stage failing to start stops the rest
-			}
-		}()
+		fns[i] = func(ctx context.Context) error { return RunStage(ctx, b, p, name, workers, observe) }
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return Group(ctx, fns...)
 }
 
 // Mux returns an http.Handler serving health endpoints plus extra routes.

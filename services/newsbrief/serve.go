@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -70,44 +69,26 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 		return err
 	}
 
-	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errc := make(chan error, 2)
 	p.Summariser = service.Metered(p.Summariser, gw.Metrics)
-	go func() {
-		errc <- service.RunStages(cctx, b, p, service.Stages, c.Workers, true, service.Observer(gw.Metrics))
-	}()
 	httpReady := make(chan string, 1)
-	go func() { errc <- gw.Run(cctx, c.HTTPAddr, httpReady) }()
-	select {
-	case addr := <-httpReady:
-		log.Info("newsbrief ready", "http", addr, "nats", natsURL, "startup_ms", time.Since(start).Milliseconds())
-		if ready != nil {
-			ready <- addr
+	go func() {
+		select {
+		case addr := <-httpReady:
+			log.Info("newsbrief ready", "http", addr, "nats", natsURL, "startup_ms", time.Since(start).Milliseconds())
+			if ready != nil {
+				ready <- addr
+			}
+		case <-ctx.Done():
 		}
-	case err := <-errc:
-		return err
-	}
-	var first error
-	select {
-	case <-ctx.Done():
-	case first = <-errc:
-	}
-	cancel()
-	log.Info("shutting down: draining stages")
-	for range 2 - boolInt(first != nil) {
-		if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
-			first = errors.Join(first, err)
-		}
-	}
-	return first
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	}()
+	err = service.Group(ctx,
+		func(ctx context.Context) error {
+			return service.RunStages(ctx, b, p, service.Stages, c.Workers, true, service.Observer(gw.Metrics))
+		},
+		func(ctx context.Context) error { return gw.Run(ctx, c.HTTPAddr, httpReady) },
+	)
+	log.Info("stopped: stages drained")
+	return err
 }
 
 // buildPipeline makes every engine: ingest, the language detector (lingua),
