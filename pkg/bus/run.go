@@ -184,10 +184,12 @@ func (r *runner[In, Out]) process(msg jetstream.Msg) {
 		id = news.RawID(msg.Data())
 	}
 	// The stage's own work is not cancelled by shutdown: draining lets it
-	// finish. A ticker keeps the server from redelivering a slow call.
+	// finish. A re-armed timer keeps the server from redelivering a slow
+	// call (one timer, no goroutine per message until it fires; issue #7).
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go r.keepAlive(ctx, msg)
+	ka := startKeepAlive(msg, r.s.AckWait/3)
+	defer ka.stop()
 
 	out, err := r.call(ctx, msg)
 	d := stage.Decide(err, delivered, r.s.Policy)
@@ -237,17 +239,39 @@ func (r *runner[In, Out]) call(ctx context.Context, msg jetstream.Msg) (out Out,
 	return r.s.Func(ctx, in)
 }
 
-func (r *runner[In, Out]) keepAlive(ctx context.Context, msg jetstream.Msg) {
-	t := time.NewTicker(r.s.AckWait / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			_ = msg.InProgress()
-		}
+// keepAlive tells the server a message is still being worked on, every
+// period until stopped.
+type keepAlive struct {
+	mu      sync.Mutex
+	t       *time.Timer
+	msg     jetstream.Msg
+	every   time.Duration
+	stopped bool
+}
+
+func startKeepAlive(msg jetstream.Msg, every time.Duration) *keepAlive {
+	k := &keepAlive{msg: msg, every: every}
+	k.mu.Lock()
+	k.t = time.AfterFunc(every, k.fire)
+	k.mu.Unlock()
+	return k
+}
+
+func (k *keepAlive) fire() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.stopped {
+		return
 	}
+	_ = k.msg.InProgress()
+	k.t.Reset(k.every)
+}
+
+func (k *keepAlive) stop() {
+	k.mu.Lock()
+	k.stopped = true
+	k.t.Stop()
+	k.mu.Unlock()
 }
 
 func (r *runner[In, Out]) publish(ctx context.Context, subj, id string, v any, in nats.Header) error {

@@ -352,3 +352,43 @@ func TestClaimDedupsBeyondTheWindow(t *testing.T) {
 		t.Errorf("Get of an invalid key: %v, want ErrNotFound", err)
 	}
 }
+
+// A call longer than AckWait is kept alive: the server does not redeliver
+// the message while the stage works on it.
+func TestSlowCallIsNotRedelivered(t *testing.T) {
+	b, _ := bustest.New(t)
+	var calls atomic.Int32
+	settled := make(chan bus.Outcome, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- bus.Run(ctx, b, bus.Spec[item, item]{
+			Name: "keepalive", Subjects: []string{inSubj}, Policy: fastPolicy, Workers: 2, AckWait: 600 * time.Millisecond,
+			Func: func(context.Context, item) (item, error) {
+				calls.Add(1)
+				time.Sleep(1500 * time.Millisecond)
+				return item{ID: "k1"}, nil
+			},
+			Route:   func(o item) (string, string) { return outSubj, o.ID },
+			Observe: func(o bus.Outcome) { settled <- o },
+		})
+	}()
+	defer func() { cancel(); <-done }()
+	bustest.Eventually(t, 10*time.Second, "consumer keepalive", func() bool {
+		_, err := b.JS.Consumer(context.Background(), news.StreamNews, "keepalive")
+		return err == nil
+	})
+	send(t, b, item{ID: "k1"}, "k1")
+	select {
+	case o := <-settled:
+		if o.Delivered != 1 || o.Action != stage.Publish {
+			t.Errorf("outcome = delivered %d, %v; want delivered 1, publish", o.Delivered, o.Action)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("not settled")
+	}
+	time.Sleep(700 * time.Millisecond)
+	if n := calls.Load(); n != 1 {
+		t.Errorf("stage called %d times, want 1 (redelivered while in progress)", n)
+	}
+}

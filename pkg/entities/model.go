@@ -22,11 +22,17 @@ const modelMagic = "NBNER3"
 // and safe for concurrent use.
 type Model struct {
 	Tags  []string
-	index map[uint64]int32 // feature hash -> row in w
-	w     []float32        // rows of len(Tags)
+	index map[uint64]int32 // feature hash -> row in w, while training
+	w     []float32        // rows of len(Tags), while training
+	tab   *featTable       // feature hash -> weights, once trained or loaded
 	lower map[uint64]bool  // words seen mostly in lower case in training text
 	lex   map[uint64]uint8 // word -> bit set of entity types it was seen in (lexicon)
 	gaz   *gazetteer
+
+	// derived by prepare
+	tRow  []float64 // weights of feature t-1 by previous tag (nt+1 rows, the last the sentence start)
+	tPre  []uint64  // hash of t-1,w up to the word, by previous tag
+	allow []bool    // IOB2: tag k may follow previous tag p at [p*nt+k]
 }
 
 // feature hashing (FNV-1a, 64 bit).
@@ -138,181 +144,6 @@ func stripElision(w string) string {
 	return w
 }
 
-// staticFeatures computes the features of every token that do not depend on
-// earlier tags.
-func (m *Model) staticFeatures(toks []string) [][]uint64 {
-	n := len(toks)
-	lw := make([]string, n)
-	sh := make([]string, n)
-	caps := 0
-	words := 0
-	for i, t := range toks {
-		t = stripElision(t)
-		lw[i] = strings.ToLower(t)
-		sh[i] = shape(t)
-		r, _ := utf8.DecodeRuneInString(t)
-		if unicode.IsLetter(r) {
-			words++
-			if isCap(t) {
-				caps++
-			}
-		}
-	}
-	headline := words >= 3 && caps*10 >= words*7
-	gl := make([]string, n)
-	for i, l := range lw {
-		gl[i] = strings.ReplaceAll(l, "’", "'")
-	}
-	gz := m.gaz.match(gl)
-	at := func(i int) (string, string) {
-		if i < 0 {
-			return "<s>", "<s>"
-		}
-		if i >= n {
-			return "</s>", "</s>"
-		}
-		return lw[i], sh[i]
-	}
-	// first word of the sentence, skipping opening punctuation
-	first := 0
-	for first < n {
-		r, _ := utf8.DecodeRuneInString(toks[first])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			break
-		}
-		first++
-	}
-	clus, _ := wordClusters() // a bad file is reported by NewOffline
-	out := make([][]uint64, n)
-	for i := range toks {
-		w := stripElision(toks[i])
-		l := lw[i]
-		f := make([]uint64, 0, 40)
-		add := func(name string, v ...string) { f = append(f, feat(name, v...)) }
-		add("b")
-		add("w", l)
-		add("sh", sh[i])
-		add("p2", prefix(l, 2))
-		add("p3", prefix(l, 3))
-		add("s2", suffix(l, 2))
-		add("s3", suffix(l, 3))
-		add("s4", suffix(l, 4))
-		cp := isCap(w)
-		ac := isAllCaps(w)
-		lowerKnown := m.lower[hstr(fnvOff, l)] || commonLower(l)
-		if cp {
-			add("cap")
-			if i == first {
-				add("cap-first")
-				add("cap-first-w", l)
-				if lowerKnown {
-					add("cap-first-lowerknown")
-				}
-			} else if lowerKnown {
-				add("cap-lowerknown")
-			}
-			if headline {
-				add("cap-headline")
-				if lowerKnown {
-					add("cap-headline-lowerknown")
-				}
-			}
-		}
-		if ac {
-			add("allcaps")
-			if headline {
-				add("allcaps-headline")
-			}
-		}
-		if i == first {
-			add("first")
-		}
-		if w != toks[i] {
-			add("elided-in-token")
-		}
-		pl, ps := at(i - 1)
-		nl, ns := at(i + 1)
-		pl2, _ := at(i - 2)
-		nl2, _ := at(i + 2)
-		add("w-1", pl)
-		add("w+1", nl)
-		add("w-2", pl2)
-		add("w+2", nl2)
-		add("sh-1", ps)
-		add("sh+1", ns)
-		add("sh-1,0", ps, sh[i])
-		add("sh0,+1", sh[i], ns)
-		add("w-1,0", pl, l)
-		add("w0,+1", l, nl)
-		add("sh-1,w0", ps, l)
-		add("w-1,sh0", pl, sh[i])
-		add("w-2,w-1,sh0", pl2, pl, sh[i])
-		add("sh0,w+1", sh[i], nl)
-		add("sh0,w+1,w+2", sh[i], nl, nl2)
-		add("p1", prefix(l, 1))
-		add("s1", suffix(l, 1))
-		if i > 0 {
-			add("w-1,s3", pl, suffix(l, 3))
-		}
-		if i > 0 {
-			if last, _ := utf8.DecodeLastRuneInString(toks[i-1]); isApos(last) {
-				add("after-elision")
-			}
-		}
-		if lx := m.lex[hstr(fnvOff, l)]; lx != 0 {
-			add("lexmask", string(rune('a'+lx)))
-			for b, name := range lexTypes {
-				if lx&(1<<b) != 0 {
-					add("lex", name)
-					add("lex-cap", name, sh[i])
-				}
-			}
-		}
-		if i > 0 {
-			if lx := m.lex[hstr(fnvOff, lw[i-1])]; lx != 0 {
-				add("lexmask-1", string(rune('a'+lx)))
-			}
-		}
-		if i+1 < n {
-			if lx := m.lex[hstr(fnvOff, lw[i+1])]; lx != 0 {
-				add("lexmask+1", string(rune('a'+lx)))
-			}
-		}
-		if cl := clus[l]; cl != nil {
-			for k, p := range cl {
-				add("c"+string(rune('0'+k)), p)
-			}
-			add("c-sh", cl[len(cl)-1], sh[i])
-		} else {
-			add("c-none", sh[i])
-		}
-		if i > 0 {
-			if cl := clus[lw[i-1]]; cl != nil {
-				add("c-1", cl[min(1, len(cl)-1)])
-				add("c-1,w", cl[len(cl)-1], sh[i])
-			}
-		}
-		if i+1 < n {
-			if cl := clus[lw[i+1]]; cl != nil {
-				add("c+1", cl[min(1, len(cl)-1)])
-				add("c+1,w", cl[len(cl)-1], sh[i])
-			}
-		}
-		if g := gz[i]; g != "" {
-			add("gaz", g)
-			add("gaz-sh", g, sh[i])
-		}
-		if i+1 < n && gz[i+1] != "" {
-			add("gaz+1", gz[i+1])
-		}
-		if i > 0 && gz[i-1] != "" {
-			add("gaz-1", gz[i-1])
-		}
-		out[i] = f
-	}
-	return out
-}
-
 // lexTypes are the bits of a lexicon entry.
 var lexTypes = []string{"PER", "ORG", "LOC", "MISC"}
 
@@ -419,45 +250,6 @@ func viterbi(n int, tags []string, emit func(i int, dst []float64), trans func(i
 	return out
 }
 
-// Tag labels one sentence with IOB2 tags (first-order Viterbi decoding).
-func (m *Model) Tag(toks []string) []string {
-	st := m.staticFeatures(toks)
-	nt := len(m.Tags)
-	lw := make([]string, len(toks))
-	for i, t := range toks {
-		lw[i] = strings.ToLower(t)
-	}
-	prevName := func(p int) string {
-		if p == nt {
-			return "<s>"
-		}
-		return m.Tags[p]
-	}
-	add := func(f uint64, dst []float64) {
-		if row, ok := m.index[f]; ok {
-			for k, v := range m.w[int(row)*nt : int(row+1)*nt] {
-				dst[k] += float64(v)
-			}
-		}
-	}
-	path := viterbi(len(toks), m.Tags,
-		func(i int, dst []float64) {
-			for _, f := range st[i] {
-				add(f, dst)
-			}
-		},
-		func(i, p int, dst []float64) {
-			for _, f := range transFeatures(prevName(p), lw[i]) {
-				add(f, dst)
-			}
-		})
-	out := make([]string, len(toks))
-	for i, k := range path {
-		out[i] = m.Tags[k]
-	}
-	return out
-}
-
 // WriteTo stores the model as gzip-compressed binary: tags, lower-case
 // vocabulary hashes, then each feature hash with its weights quantised to
 // int16.
@@ -487,24 +279,25 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		bw.WriteByte(v)
 	}
 	var maxAbs float32
-	for _, v := range m.w {
-		if a := float32(math.Abs(float64(v))); a > maxAbs {
-			maxAbs = a
+	m.tab.each(func(_ uint64, w []float32) {
+		for _, v := range w {
+			if a := float32(math.Abs(float64(v))); a > maxAbs {
+				maxAbs = a
+			}
 		}
-	}
+	})
 	scale := maxAbs / 32767
 	if scale == 0 {
 		scale = 1
 	}
 	binary.Write(bw, binary.LittleEndian, scale)
-	put(uint64(len(m.index)))
-	nt := len(m.Tags)
-	for h, row := range m.index {
+	put(uint64(m.tab.len()))
+	m.tab.each(func(h uint64, w []float32) {
 		binary.Write(bw, binary.LittleEndian, h)
-		for _, v := range m.w[int(row)*nt : int(row+1)*nt] {
+		for _, v := range w {
 			binary.Write(bw, binary.LittleEndian, int16(math.Round(float64(v/scale))))
 		}
-	}
+	})
 	if err := bw.Flush(); err != nil {
 		return 0, fmt.Errorf("writing model: %w", err)
 	}
@@ -576,19 +369,20 @@ func ReadModel(r io.Reader, gaz *gazetteer) (*Model, error) {
 	if err != nil || nf > 1<<24 {
 		return fail("features", fmt.Errorf("count %d: %v", nf, err))
 	}
-	m.index = make(map[uint64]int32, nf)
-	m.w = make([]float32, int(nf)*int(nt))
+	m.tab = newFeatTable(int(nf), int(nt))
 	row := make([]byte, 8+2*nt)
-	for i := range int(nf) {
+	w := make([]float32, nt)
+	for range int(nf) {
 		if _, err := io.ReadFull(br, row); err != nil {
 			return fail("weights", err)
 		}
-		m.index[binary.LittleEndian.Uint64(row)] = int32(i)
 		for k := range int(nt) {
 			q := int16(binary.LittleEndian.Uint16(row[8+2*k:]))
-			m.w[i*int(nt)+k] = float32(q) * scale
+			w[k] = float32(q) * scale
 		}
+		m.tab.put(binary.LittleEndian.Uint64(row), w)
 	}
+	m.prepare()
 	return m, nil
 }
 

@@ -233,5 +233,11 @@ func Train(tokens, tags [][]string, opt TrainOptions) (*Model, error) {
 	if opt.Log != nil {
 		fmt.Fprintf(opt.Log, "kept %d of %d features, %d common words\n", len(m.index), len(old), len(m.lower))
 	}
+	m.tab = newFeatTable(len(m.index), nt)
+	for f, r := range m.index {
+		m.tab.put(f, m.w[int(r)*nt:int(r+1)*nt])
+	}
+	m.index, m.w = nil, nil
+	m.prepare()
 	return m, nil
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -43,7 +44,17 @@ Web pages are on / (briefs, filters, a submit form, live updates), feeds on
 
 var version = "dev"
 
+// defaultMemoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT
+// is set: under sustained load the heap otherwise grows to ~350 MB (GOGC
+// 100 over JSON copies of every article in flight); with the limit the GC
+// runs earlier and peak RSS stays ≈ 230 MB at no measured throughput cost
+// (docs/performance.md). It is soft: a larger live heap is still allowed.
+const defaultMemoryLimit = 200 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))

@@ -1,0 +1,389 @@
+package entities
+
+import (
+	"math"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The tagger's hot path (issue #7). Feature hashes are the ones feat builds
+// from strings — the model file is unchanged — but computed without building
+// feature strings: the hash of each feature name is computed once here, and
+// values are mixed in with mix. Per-token values (lower case, shape, lexicon
+// bits, clusters) are computed once per sentence into reusable buffers.
+// TestTagMatchesReference checks the tags are identical to the string-based
+// tagger's.
+
+// mix continues a feat hash with one more value.
+func mix(h uint64, v string) uint64 {
+	h ^= 0xff
+	h *= fnvPrime
+	return hstr(h, v)
+}
+
+func name(n string) uint64 { return hstr(fnvOff, n) }
+
+var (
+	fB, fCap, fCapFirst, fCapFirstLK, fCapLK         = name("b"), name("cap"), name("cap-first"), name("cap-first-lowerknown"), name("cap-lowerknown")
+	fCapHead, fCapHeadLK, fAllcaps, fAllcapsHead     = name("cap-headline"), name("cap-headline-lowerknown"), name("allcaps"), name("allcaps-headline")
+	fFirst, fElided, fAfterElision                   = name("first"), name("elided-in-token"), name("after-elision")
+	hW, hSh, hP1, hP2, hP3, hS1, hS2, hS3, hS4       = name("w"), name("sh"), name("p1"), name("p2"), name("p3"), name("s1"), name("s2"), name("s3"), name("s4")
+	hCapFirstW, hWm1, hWp1, hWm2, hWp2, hShm1, hShp1 = name("cap-first-w"), name("w-1"), name("w+1"), name("w-2"), name("w+2"), name("sh-1"), name("sh+1")
+	hShm10, hSh0p1, hWm10, hW0p1, hShm1W0, hWm1Sh0   = name("sh-1,0"), name("sh0,+1"), name("w-1,0"), name("w0,+1"), name("sh-1,w0"), name("w-1,sh0")
+	hWm2Wm1Sh0, hSh0Wp1, hSh0Wp1Wp2, hWm1S3          = name("w-2,w-1,sh0"), name("sh0,w+1"), name("sh0,w+1,w+2"), name("w-1,s3")
+	hCsh, hCnone, hCm1, hCm1w, hCp1, hCp1w           = name("c-sh"), name("c-none"), name("c-1"), name("c-1,w"), name("c+1"), name("c+1,w")
+	hGaz, hGazSh, hGazP1, hGazM1                     = name("gaz"), name("gaz-sh"), name("gaz+1"), name("gaz-1")
+	hT1w                                             = name("t-1,w")
+
+	fLexmask, fLexmaskM1, fLexmaskP1 [256]uint64 // by lexicon bit set
+	fLex, hLexCap                    [8]uint64   // by lexicon type
+	hC                               [16]uint64  // cluster level names c0, c1, ...
+)
+
+func init() {
+	for lx := range 256 {
+		v := string(rune('a' + lx))
+		fLexmask[lx], fLexmaskM1[lx], fLexmaskP1[lx] = feat("lexmask", v), feat("lexmask-1", v), feat("lexmask+1", v)
+	}
+	for b, n := range lexTypes {
+		fLex[b], hLexCap[b] = feat("lex", n), feat("lex-cap", n)
+	}
+	for k := range hC {
+		hC[k] = name("c" + string(rune('0'+k)))
+	}
+}
+
+func clusterName(k int) uint64 {
+	if k < len(hC) {
+		return hC[k]
+	}
+	return name("c" + string(rune('0'+k)))
+}
+
+// tagScratch holds the per-sentence buffers of Tag, reused through a pool.
+type tagScratch struct {
+	stripped, lw, sh, tlw []string
+	hl                    []uint64
+	lex                   []uint8
+	cl                    [][]string
+	shape                 []byte
+	shEnd                 []int
+	feats                 []uint64
+	offs                  []int32
+	em, score, tr         []float64
+	back                  []int32
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(tagScratch) }}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/2)
+	}
+	return s[:n]
+}
+
+// appendShape appends shape(w) to dst.
+func appendShape(dst []byte, w string) []byte {
+	var last rune = -1
+	n := 0
+	for _, r := range w {
+		var c rune
+		switch {
+		case unicode.IsUpper(r):
+			c = 'X'
+		case unicode.IsLower(r):
+			c = 'x'
+		case unicode.IsDigit(r):
+			c = 'd'
+		default:
+			c = r
+		}
+		if c != last {
+			dst = utf8.AppendRune(dst, c)
+			n++
+			last = c
+		}
+		if n > 6 {
+			break
+		}
+	}
+	return dst
+}
+
+// features fills s.feats with the static features of every token, token i's
+// in s.feats[s.offs[i]:s.offs[i+1]], in the order the string-based
+// staticFeatures (ref_test.go) adds them.
+func (m *Model) features(s *tagScratch, toks []string) {
+	n := len(toks)
+	s.stripped, s.lw, s.sh = grow(s.stripped, n), grow(s.lw, n), grow(s.sh, n)
+	s.hl, s.lex, s.cl, s.shEnd = grow(s.hl, n), grow(s.lex, n), grow(s.cl, n), grow(s.shEnd, n)
+	s.shape = s.shape[:0]
+	clus, _ := wordClusters() // a bad file is reported by NewOffline
+	caps, words := 0, 0
+	for i, t := range toks {
+		t = stripElision(t)
+		s.stripped[i] = t
+		l := strings.ToLower(t)
+		s.lw[i] = l
+		s.shape = appendShape(s.shape, t)
+		s.shEnd[i] = len(s.shape)
+		s.hl[i] = hstr(fnvOff, l)
+		s.lex[i] = m.lex[s.hl[i]]
+		s.cl[i] = clus[l]
+		r, _ := utf8.DecodeRuneInString(t)
+		if unicode.IsLetter(r) {
+			words++
+			if isCap(t) {
+				caps++
+			}
+		}
+	}
+	shapes := string(s.shape)
+	for i, start := 0, 0; i < n; i++ {
+		s.sh[i] = shapes[start:s.shEnd[i]]
+		start = s.shEnd[i]
+	}
+	headline := words >= 3 && caps*10 >= words*7
+	var gz []string
+	if m.gaz != nil {
+		gl := make([]string, n)
+		for i, l := range s.lw {
+			gl[i] = strings.ReplaceAll(l, "’", "'")
+		}
+		gz = m.gaz.match(gl)
+	}
+	first := 0
+	for first < n {
+		r, _ := utf8.DecodeRuneInString(toks[first])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			break
+		}
+		first++
+	}
+	lw, sh := s.lw, s.sh
+	at := func(i int) (string, string) {
+		if i < 0 {
+			return "<s>", "<s>"
+		}
+		if i >= n {
+			return "</s>", "</s>"
+		}
+		return lw[i], sh[i]
+	}
+	s.offs = grow(s.offs, n+1)
+	f := s.feats[:0]
+	for i := range toks {
+		s.offs[i] = int32(len(f))
+		w, l, shi := s.stripped[i], lw[i], sh[i]
+		f = append(f, fB, mix(hW, l), mix(hSh, shi), mix(hP2, prefix(l, 2)), mix(hP3, prefix(l, 3)),
+			mix(hS2, suffix(l, 2)), mix(hS3, suffix(l, 3)), mix(hS4, suffix(l, 4)))
+		lowerKnown := m.lower[s.hl[i]] || commonLower(l)
+		if isCap(w) {
+			f = append(f, fCap)
+			if i == first {
+				f = append(f, fCapFirst, mix(hCapFirstW, l))
+				if lowerKnown {
+					f = append(f, fCapFirstLK)
+				}
+			} else if lowerKnown {
+				f = append(f, fCapLK)
+			}
+			if headline {
+				f = append(f, fCapHead)
+				if lowerKnown {
+					f = append(f, fCapHeadLK)
+				}
+			}
+		}
+		if isAllCaps(w) {
+			f = append(f, fAllcaps)
+			if headline {
+				f = append(f, fAllcapsHead)
+			}
+		}
+		if i == first {
+			f = append(f, fFirst)
+		}
+		if w != toks[i] {
+			f = append(f, fElided)
+		}
+		pl, ps := at(i - 1)
+		nl, ns := at(i + 1)
+		pl2, _ := at(i - 2)
+		nl2, _ := at(i + 2)
+		f = append(f, mix(hWm1, pl), mix(hWp1, nl), mix(hWm2, pl2), mix(hWp2, nl2), mix(hShm1, ps), mix(hShp1, ns),
+			mix(mix(hShm10, ps), shi), mix(mix(hSh0p1, shi), ns), mix(mix(hWm10, pl), l), mix(mix(hW0p1, l), nl),
+			mix(mix(hShm1W0, ps), l), mix(mix(hWm1Sh0, pl), shi), mix(mix(mix(hWm2Wm1Sh0, pl2), pl), shi),
+			mix(mix(hSh0Wp1, shi), nl), mix(mix(mix(hSh0Wp1Wp2, shi), nl), nl2),
+			mix(hP1, prefix(l, 1)), mix(hS1, suffix(l, 1)))
+		if i > 0 {
+			f = append(f, mix(mix(hWm1S3, pl), suffix(l, 3)))
+			if last, _ := utf8.DecodeLastRuneInString(toks[i-1]); isApos(last) {
+				f = append(f, fAfterElision)
+			}
+		}
+		if lx := s.lex[i]; lx != 0 {
+			f = append(f, fLexmask[lx])
+			for b := range lexTypes {
+				if lx&(1<<b) != 0 {
+					f = append(f, fLex[b], mix(hLexCap[b], shi))
+				}
+			}
+		}
+		if i > 0 && s.lex[i-1] != 0 {
+			f = append(f, fLexmaskM1[s.lex[i-1]])
+		}
+		if i+1 < n && s.lex[i+1] != 0 {
+			f = append(f, fLexmaskP1[s.lex[i+1]])
+		}
+		if cl := s.cl[i]; cl != nil {
+			for k, p := range cl {
+				f = append(f, mix(clusterName(k), p))
+			}
+			f = append(f, mix(mix(hCsh, cl[len(cl)-1]), shi))
+		} else {
+			f = append(f, mix(hCnone, shi))
+		}
+		if i > 0 {
+			if cl := s.cl[i-1]; cl != nil {
+				f = append(f, mix(hCm1, cl[min(1, len(cl)-1)]), mix(mix(hCm1w, cl[len(cl)-1]), shi))
+			}
+		}
+		if i+1 < n {
+			if cl := s.cl[i+1]; cl != nil {
+				f = append(f, mix(hCp1, cl[min(1, len(cl)-1)]), mix(mix(hCp1w, cl[len(cl)-1]), shi))
+			}
+		}
+		if gz != nil {
+			if g := gz[i]; g != "" {
+				f = append(f, mix(hGaz, g), mix(mix(hGazSh, g), shi))
+			}
+			if i+1 < n && gz[i+1] != "" {
+				f = append(f, mix(hGazP1, gz[i+1]))
+			}
+			if i > 0 && gz[i-1] != "" {
+				f = append(f, mix(hGazM1, gz[i-1]))
+			}
+		}
+	}
+	s.offs[n] = int32(len(f))
+	s.feats = f
+}
+
+// staticFeatures computes the features of every token that do not depend on
+// earlier tags (used by training).
+func (m *Model) staticFeatures(toks []string) [][]uint64 {
+	var s tagScratch
+	m.features(&s, toks)
+	out := make([][]uint64, len(toks))
+	for i := range toks {
+		out[i] = s.feats[s.offs[i]:s.offs[i+1]:s.offs[i+1]]
+	}
+	return out
+}
+
+// prepare derives what Tag needs from a loaded or trained model: the
+// transition rows by previous tag and the IOB2 constraints.
+func (m *Model) prepare() {
+	nt := len(m.Tags)
+	prevName := func(p int) string {
+		if p == nt {
+			return "<s>"
+		}
+		return m.Tags[p]
+	}
+	m.tRow = make([]float64, (nt+1)*nt)
+	m.tPre = make([]uint64, nt+1)
+	m.allow = make([]bool, (nt+1)*nt)
+	for p := range nt + 1 {
+		m.tab.addTo(feat("t-1", prevName(p)), m.tRow[p*nt:(p+1)*nt])
+		m.tPre[p] = mix(hT1w, prevName(p))
+		for k := range nt {
+			m.allow[p*nt+k] = allowed(prevName(p), m.Tags[k])
+		}
+	}
+}
+
+// Tag labels one sentence with IOB2 tags (first-order Viterbi decoding). It
+// computes exactly what viterbi computes with the static and transition
+// features, with the same float64 additions in the same order.
+func (m *Model) Tag(toks []string) []string {
+	n, nt := len(toks), len(m.Tags)
+	if n == 0 {
+		return []string{}
+	}
+	s := scratchPool.Get().(*tagScratch)
+	defer scratchPool.Put(s)
+	m.features(s, toks)
+	s.tlw = grow(s.tlw, n)
+	for i, t := range toks {
+		if s.stripped[i] == t {
+			s.tlw[i] = s.lw[i]
+		} else {
+			s.tlw[i] = strings.ToLower(t)
+		}
+	}
+	s.em, s.score, s.back, s.tr = grow(s.em, n*nt), grow(s.score, n*nt), grow(s.back, n*nt), grow(s.tr, nt)
+	clear(s.em)
+	clear(s.back)
+	for i := range n {
+		em := s.em[i*nt : (i+1)*nt]
+		for _, f := range s.feats[s.offs[i]:s.offs[i+1]] {
+			m.tab.addTo(f, em)
+		}
+	}
+	negInf := math.Inf(-1)
+	tr := s.tr
+	for i := range n {
+		em := s.em[i*nt : (i+1)*nt]
+		row := s.score[i*nt : (i+1)*nt]
+		for k := range row {
+			row[k] = negInf
+		}
+		if i == 0 {
+			copy(tr, m.tRow[nt*nt:])
+			m.tab.addTo(mix(m.tPre[nt], s.tlw[0]), tr)
+			for k := range nt {
+				if m.allow[nt*nt+k] {
+					row[k] = em[k] + tr[k]
+					s.back[k] = int32(nt)
+				}
+			}
+			continue
+		}
+		prev := s.score[(i-1)*nt : i*nt]
+		back := s.back[i*nt : (i+1)*nt]
+		for p := range nt {
+			if prev[p] == negInf {
+				continue
+			}
+			copy(tr, m.tRow[p*nt:(p+1)*nt])
+			m.tab.addTo(mix(m.tPre[p], s.tlw[i]), tr)
+			allow := m.allow[p*nt : (p+1)*nt]
+			for k := range nt {
+				if !allow[k] {
+					continue
+				}
+				if v := prev[p] + em[k] + tr[k]; v > row[k] {
+					row[k] = v
+					back[k] = int32(p)
+				}
+			}
+		}
+	}
+	out := make([]string, n)
+	best, bs := 0, negInf
+	for k, v := range s.score[(n-1)*nt : n*nt] {
+		if v > bs {
+			best, bs = k, v
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		out[i] = m.Tags[best]
+		best = int(s.back[i*nt+best])
+	}
+	return out
+}
