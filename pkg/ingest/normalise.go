@@ -180,7 +180,7 @@ func cleanLine(s string) string {
 // cleanText puts one line in NFC, turns every run of blanks into one space,
 // drops control and invisible format characters, and trims.
 func cleanText(s string) string {
-	s = norm.NFC.String(strings.ToValidUTF8(s, "\uFFFD"))
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -198,7 +198,10 @@ func cleanText(s string) string {
 		space = false
 		b.WriteRune(r)
 	}
-	return b.String()
+	// NFC last: dropping a control character can bring two combining marks
+	// together, and only then is their canonical order known (found by
+	// FuzzNormalise).
+	return norm.NFC.String(b.String())
 }
 
 // isInvisible reports characters that carry no text: controls, the byte
