@@ -24,7 +24,7 @@
 //     mention count; without them, recurring capitalised words).
 //   - The first real sentence is always kept; then the best-scoring sentences
 //     are added, skipping near-duplicates, until the summary has 2–4
-//     sentences and about 50 words, and are printed in article order.
+//     sentences and about 40 words, and are printed in article order.
 //
 // # Headline
 //
