@@ -61,33 +61,7 @@ func feat(name string, vals ...string) uint64 {
 
 // shape maps a word to a coarse pattern: "Amazon" -> "Xx", "AWS" -> "X",
 // "ChatGPT" -> "XxX", "2025" -> "d", "U.S." -> "X.X.".
-func shape(w string) string {
-	var b strings.Builder
-	var last rune = -1
-	n := 0
-	for _, r := range w {
-		var c rune
-		switch {
-		case unicode.IsUpper(r):
-			c = 'X'
-		case unicode.IsLower(r):
-			c = 'x'
-		case unicode.IsDigit(r):
-			c = 'd'
-		default:
-			c = r
-		}
-		if c != last {
-			b.WriteRune(c)
-			n++
-			last = c
-		}
-		if n > 6 {
-			break
-		}
-	}
-	return b.String()
-}
+func shape(w string) string { return string(appendShape(nil, w)) }
 
 func isCap(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
