@@ -319,10 +319,14 @@ func (b *Bus) publish(ctx context.Context, subj, id, suffix string, data []byte,
 	}
 	h.Set(news.HeaderID, id)
 	h.Set(news.HeaderStage, suffix)
+	msgID := id + "." + suffix
+	if g := h.Get(news.HeaderGeneration); g != "" {
+		msgID += "." + g
+	}
 	msg := &nats.Msg{Subject: subj, Data: data, Header: h}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	_, err := b.JS.PublishMsg(pctx, msg, jetstream.WithMsgID(id+"."+suffix))
+	_, err := b.JS.PublishMsg(pctx, msg, jetstream.WithMsgID(msgID))
 	return err
 }
 

@@ -46,6 +46,10 @@ const (
 	HeaderFailedSubject = "Newsbrief-Failed-Subject"
 	HeaderDeliveries    = "Newsbrief-Deliveries"
 	HeaderFailedAt      = "Newsbrief-Failed-At"
+	// HeaderGeneration marks a deliberate re-run (newsbrief reprocess): it
+	// travels through the stages and becomes part of every Msg-Id, so the
+	// re-run's outputs are not taken for duplicates of the first run's.
+	HeaderGeneration = "Newsbrief-Generation"
 )
 
 // Subject joins a base subject and a token, e.g. Subject(SubjectBriefed, "it").

@@ -271,6 +271,36 @@ func TestEndToEnd(t *testing.T) {
 	if len(list.Briefs) != 2 {
 		t.Errorf("GET /v1/briefs lists %d briefs, want 2", len(list.Briefs))
 	}
+
+	// 6. newsbrief reprocess re-runs both stored articles and replaces
+	// their briefs: still two briefs, each newer than before.
+	rout, err := exec.Command(binary, "reprocess", "--prompt-version", "e2e-2", "--nats-url", "nats://"+s.nats).CombinedOutput()
+	if err != nil || !strings.Contains(string(rout), "queued 2 articles") {
+		t.Fatalf("reprocess: %v\n%s", err, rout)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var again news.Brief
+		s.get(t, "/v1/briefs/"+id, &again)
+		if again.CreatedAt.After(br.CreatedAt) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the seed's brief was not replaced within 30s of reprocess")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	info, err = stream.Info(context.Background(), jetstream.WithSubjectFilter(news.SubjectBriefed+".>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := info.State.Subjects[news.SubjectBriefed+".it"]; n != 2 {
+		t.Errorf("after reprocess news.briefed.it holds %d briefs, want 2 (first run + re-run)", n)
+	}
+	s.get(t, "/v1/briefs?limit=10", &list)
+	if len(list.Briefs) != 2 {
+		t.Errorf("after reprocess GET /v1/briefs lists %d briefs, want 2", len(list.Briefs))
+	}
 }
 
 func checkSeedBrief(t *testing.T, br news.Brief) {

@@ -23,6 +23,7 @@ Usage:
   newsbrief brief FILE|-                 brief an article in-process, no NATS (--lang, --jsonl, --format)
   newsbrief eval entities|summaries      measure entity F1 or summary ROUGE on labelled data
   newsbrief dlq list | retry SEQ|ID|--all  inspect and re-inject dead letters
+  newsbrief reprocess --prompt-version V  re-run stored articles (entities + summary) and replace their briefs
   newsbrief bench [--n N] [--rate R]     measure throughput, latency and memory on an embedded server (--inproc, --llm-latency)
   newsbrief healthcheck                  exit 0 if the local server's /healthz answers (for containers)
   newsbrief version
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = briefCmd(ctx, rest, stdin, stdout, stderr, getenv)
 	case "eval":
 		err = evalCmd(rest, stdout)
+	case "reprocess":
+		err = reprocess(ctx, rest, stdout, stderr, getenv)
 	case "dlq":
 		err = dlq(ctx, rest, stdout, stderr, getenv)
 	case "bench":
