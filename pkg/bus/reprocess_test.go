@@ -29,7 +29,9 @@ func TestReprocessReplacesBriefs(t *testing.T) {
 				return news.Brief{ID: a.ID, Language: *a.Language, Body: a.Body, Headline: map[int32]string{1: "first", 2: "second"}[n],
 					Method: news.Method{PromptVersion: map[int32]string{1: "v1", 2: "v2"}[n]}}, nil
 			},
-			Route: func(br news.Brief) (string, string) { return news.Subject(news.SubjectBriefed, br.Language.Code), br.ID },
+			Route: func(br news.Brief) (string, string) {
+				return news.Subject(news.SubjectBriefed, br.Language.Code), br.ID
+			},
 		})
 		done <- struct{}{}
 	}()
