@@ -50,13 +50,9 @@ func reprocess(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		}
 		return br.Method.PromptVersion != *version
 	}
-	if c.NATSURL == "" {
-		c.NATSURL = "nats://" + c.NATSAddr
-	}
-	c.LogLevel = "error"
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	b, err := service.Connect(ctx, c, "reprocess", c.Logger(stderr))
+	b, err := connectTool(ctx, c, "reprocess", stderr)
 	if err != nil {
 		return err
 	}

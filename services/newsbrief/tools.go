@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/newsbrief/newsbrief/pkg/bus"
 	"github.com/newsbrief/newsbrief/pkg/entities"
 	"github.com/newsbrief/newsbrief/pkg/nereval"
 	"github.com/newsbrief/newsbrief/pkg/service"
@@ -82,13 +83,9 @@ Examples:
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	if c.NATSURL == "" {
-		c.NATSURL = "nats://" + c.NATSAddr
-	}
-	c.LogLevel = "error"
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	b, err := service.Connect(ctx, c, "dlq", c.Logger(stderr))
+	b, err := connectTool(ctx, c, "dlq", stderr)
 	if err != nil {
 		return err
 	}
@@ -143,6 +140,16 @@ Examples:
 		fmt.Fprintf(stdout, "retried %d: article %s back on %s\n", s, d.ID, d.FailedSubject)
 	}
 	return nil
+}
+
+// connectTool connects a command-line tool straight to NATS: NATS_URL, or
+// the address of the local server's embedded NATS. Only errors are logged.
+func connectTool(ctx context.Context, c service.Config, name string, stderr io.Writer) (*bus.Bus, error) {
+	if c.NATSURL == "" {
+		c.NATSURL = "nats://" + c.NATSAddr
+	}
+	c.LogLevel = "error"
+	return service.Connect(ctx, c, name, c.Logger(stderr))
 }
 
 func firstLine(s string) string {
