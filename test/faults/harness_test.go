@@ -401,28 +401,46 @@ func waitSettled(t testing.TB, b *bus.Bus, want []string, timeout time.Duration)
 	t.Errorf("after %s only %d of %d articles settled", timeout, last, len(want))
 }
 
+// retry calls fn with a 5 s context until it succeeds, for at most 60 s.
+func retry(t testing.TB, what string, fn func(ctx context.Context) error) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := fn(ctx)
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %v", what, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
 // check verifies the invariant for want and returns the counts.
 func check(t testing.TB, b *bus.Bus, want []string) Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	r := Report{Accepted: len(want)}
-	arts, err := b.Articles(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	briefs, err := b.Briefs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	onStream, err := streamIDs(ctx, b, news.StreamNews, news.SubjectBriefed+".>")
-	if err != nil {
-		t.Fatalf("reading news.briefed.>: %v", err)
-	}
-	dls, err := b.DeadLetters(ctx, 0)
-	if err != nil {
-		t.Fatalf("reading the DLQ: %v", err)
-	}
+	var (
+		arts     *bus.Articles
+		briefs   *bus.Briefs
+		onStream map[string]int
+		dls      []bus.DeadLetter
+	)
+	// Each read gets short attempts: right after a node loss a JetStream
+	// API request can be lost while the client fails over, and one lost
+	// request must not use up the whole budget.
+	retry(t, "opening the articles bucket", func(ctx context.Context) (err error) { arts, err = b.Articles(ctx); return err })
+	retry(t, "opening the briefs bucket", func(ctx context.Context) (err error) { briefs, err = b.Briefs(ctx); return err })
+	retry(t, "reading news.briefed.>", func(ctx context.Context) (err error) {
+		onStream, err = streamIDs(ctx, b, news.StreamNews, news.SubjectBriefed+".>")
+		return err
+	})
+	retry(t, "reading the DLQ", func(ctx context.Context) (err error) { dls, err = b.DeadLetters(ctx, 0); return err })
 	dlq := map[string]int{}
 	for _, d := range dls {
 		dlq[d.ID]++
