@@ -531,35 +531,33 @@ func streamIDs(ctx context.Context, b *bus.Bus, stream, subject string) (map[str
 	return out, nil
 }
 
-// busy is the work a consumer holds unacked or has still to deliver.
-func busy(b *bus.Bus, consumer string) int {
+// queue returns what a consumer has delivered but not had acked, and what
+// it has still to deliver; zeros when the server cannot be asked.
+func queue(b *bus.Bus, consumer string) (ackPending, pending int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	c, err := b.JS.Consumer(ctx, news.StreamNews, consumer)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	info, err := c.Info(ctx)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
-	return info.NumAckPending + int(info.NumPending)
+	return info.NumAckPending, int(info.NumPending)
+}
+
+// busy is the work a consumer holds unacked or has still to deliver.
+func busy(b *bus.Bus, consumer string) int {
+	a, p := queue(b, consumer)
+	return a + p
 }
 
 // ackPending is the number of messages a consumer has delivered but not
 // yet had acked.
 func ackPending(b *bus.Bus, consumer string) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	c, err := b.JS.Consumer(ctx, news.StreamNews, consumer)
-	if err != nil {
-		return 0
-	}
-	info, err := c.Info(ctx)
-	if err != nil {
-		return 0
-	}
-	return info.NumAckPending
+	a, _ := queue(b, consumer)
+	return a
 }
 
 // redeliveries counts, in the workers' debug logs, settled messages that
