@@ -108,7 +108,7 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 			words[i] = t.Text
 			lw[i] = strings.ReplaceAll(strings.ToLower(t.Text), "’", "'")
 		}
-		spans := tagSpans(MapMISC(m.Tag(words)))
+		spans := tagSpans(MapMISC(m.tag(words, true)))
 		spans = o.mergeAliases(spans, sent, lw)
 		headline := isHeadline(words)
 		var gz []string
