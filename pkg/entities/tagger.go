@@ -75,7 +75,7 @@ type tagScratch struct {
 	offs                  []int32
 	em, score, tr         []float64
 	back                  []int32
-	live                  []bool
+	live, need            []bool
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(tagScratch) }}
@@ -127,7 +127,6 @@ func (m *Model) features(s *tagScratch, toks []string, gate bool) {
 	for i := range s.live {
 		s.live[i] = !gate
 	}
-	s.shape = s.shape[:0]
 	clus, _ := wordClusters() // a bad file is reported by NewOffline
 	caps, words := 0, 0
 	for i, t := range toks {
@@ -135,11 +134,6 @@ func (m *Model) features(s *tagScratch, toks []string, gate bool) {
 		s.stripped[i] = t
 		l := strings.ToLower(t)
 		s.lw[i] = l
-		s.shape = appendShape(s.shape, t)
-		s.shEnd[i] = len(s.shape)
-		s.hl[i] = hstr(fnvOff, l)
-		s.lex[i] = m.lex[s.hl[i]]
-		s.cl[i] = clus[l]
 		if gate && l != t { // an upper-case letter: the tokens around it are live
 			for j := max(0, i-gateReach[0]); j <= min(n-1, i+gateReach[1]); j++ {
 				s.live[j] = true
@@ -152,6 +146,29 @@ func (m *Model) features(s *tagScratch, toks []string, gate bool) {
 				caps++
 			}
 		}
+	}
+	// The features of a live token read its neighbours up to two away.
+	s.need = grow(s.need, n)
+	clear(s.need)
+	for i, live := range s.live {
+		if live {
+			for j := max(0, i-2); j <= min(n-1, i+2); j++ {
+				s.need[j] = true
+			}
+		}
+	}
+	s.shape = s.shape[:0]
+	for i, l := range s.lw {
+		s.shEnd[i] = len(s.shape)
+		if !s.need[i] {
+			s.hl[i], s.lex[i], s.cl[i] = 0, 0, nil
+			continue
+		}
+		s.shape = appendShape(s.shape, s.stripped[i])
+		s.shEnd[i] = len(s.shape)
+		s.hl[i] = hstr(fnvOff, l)
+		s.lex[i] = m.lex[s.hl[i]]
+		s.cl[i] = clus[l]
 	}
 	shapes := string(s.shape)
 	for i, start := 0, 0; i < n; i++ {
