@@ -10,17 +10,20 @@ import (
 // feature hash and its weights for every tag, so a hit touches one or two
 // cache lines (a Go map plus a separate weight slice touched three or more;
 // issue #7). A parallel array of 32-bit fingerprints (1 MB) is probed first,
-// so a feature the model lacks (a third of lookups) costs no trip to memory. The empty slot is key 0; a feature whose hash is 0 is kept
-// aside.
+// so a feature the model lacks (a third of lookups) costs no trip to memory.
+// The fingerprint holds the key's low 32 bits (0 marks an empty slot) and
+// the slot its high 32 bits, so a slot of 7 tags is 32 bytes and never
+// straddles two cache lines (with the whole key in it, it was 36 and half the
+// hits read two). The rare features whose low 32 bits are 0 are kept aside.
 type featTable struct {
 	nt     int      // tags per row
-	stride int      // uint32 words per slot: 2 for the key, nt for the weights
+	stride int      // uint32 words per slot: 1 for the key's high half, nt for the weights
 	shift  uint     // 64 - log2(slots)
 	mask   int      // slots - 1
-	slots  []uint32 // key low, key high, then nt float32 bit patterns
+	slots  []uint32 // key high, then nt float32 bit patterns
 	fp     []uint32 // by slot: key low | 1, or 0 when empty
 	n      int      // features stored
-	zero   []float32
+	aside  map[uint64][]float32
 }
 
 // newFeatTable sizes a table for n features of nt tags at a load of at most 1/2.
@@ -30,8 +33,8 @@ func newFeatTable(n, nt int) *featTable {
 		size <<= 1
 	}
 	return &featTable{
-		nt: nt, stride: 2 + nt, shift: uint(64 - bits.TrailingZeros(uint(size))), mask: size - 1,
-		slots: make([]uint32, size*(2+nt)), fp: make([]uint32, size),
+		nt: nt, stride: 1 + nt, shift: uint(64 - bits.TrailingZeros(uint(size))), mask: size - 1,
+		slots: make([]uint32, size*(1+nt)), fp: make([]uint32, size),
 	}
 }
 
@@ -41,21 +44,25 @@ func (t *featTable) slot(h uint64) int {
 
 // put stores the weights of feature h (replacing any earlier ones).
 func (t *featTable) put(h uint64, w []float32) {
-	if h == 0 {
-		t.zero = append([]float32(nil), w...)
+	if uint32(h) == 0 {
+		if t.aside == nil {
+			t.aside = map[uint64][]float32{}
+		}
+		t.aside[h] = append([]float32(nil), w...)
 		return
 	}
+	want := uint32(h)
 	for i := t.slot(h); ; i = (i + 1) & t.mask {
 		b := i * t.stride
-		k := uint64(t.slots[b]) | uint64(t.slots[b+1])<<32
-		if k == 0 {
+		f := t.fp[i]
+		if f == 0 {
 			t.n++
 		}
-		if k == 0 || k == h {
-			t.fp[i] = uint32(h) | 1
-			t.slots[b], t.slots[b+1] = uint32(h), uint32(h>>32)
+		if f == 0 || f == want && t.slots[b] == uint32(h>>32) {
+			t.fp[i] = want
+			t.slots[b] = uint32(h >> 32)
 			for j, v := range w {
-				t.slots[b+2+j] = math.Float32bits(v)
+				t.slots[b+1+j] = math.Float32bits(v)
 			}
 			return
 		}
@@ -66,18 +73,16 @@ func (t *featTable) put(h uint64, w []float32) {
 // the feature is in the model. Weights are added as float64 in tag order,
 // exactly as the map-based tagger did.
 func (t *featTable) addTo(h uint64, dst []float64) bool {
-	if h == 0 {
-		if t.zero == nil {
-			return false
-		}
-		for k, v := range t.zero {
+	if uint32(h) == 0 {
+		w, ok := t.aside[h]
+		for k, v := range w {
 			dst[k] += float64(v)
 		}
-		return true
+		return ok
 	}
 	// Probe the small fingerprint array first (it stays in the processor's
 	// cache); only a likely hit reads the slot with the key and weights.
-	want := uint32(h) | 1
+	want := uint32(h)
 	for i := t.slot(h); ; i = (i + 1) & t.mask {
 		f := t.fp[i]
 		if f == 0 {
@@ -88,8 +93,8 @@ func (t *featTable) addTo(h uint64, dst []float64) bool {
 		}
 		b := i * t.stride
 		s := t.slots[b : b+t.stride]
-		if uint64(s[0])|uint64(s[1])<<32 == h {
-			for j, v := range s[2:] {
+		if s[0] == uint32(h>>32) {
+			for j, v := range s[1:] {
 				dst[j] += float64(math.Float32frombits(v))
 			}
 			return true
@@ -100,24 +105,19 @@ func (t *featTable) addTo(h uint64, dst []float64) bool {
 // each calls fn for every feature with its weights (a scratch slice).
 func (t *featTable) each(fn func(h uint64, w []float32)) {
 	w := make([]float32, t.nt)
-	if t.zero != nil {
-		fn(0, t.zero)
+	for h, v := range t.aside {
+		fn(h, v)
 	}
-	for b := 0; b < len(t.slots); b += t.stride {
-		k := uint64(t.slots[b]) | uint64(t.slots[b+1])<<32
-		if k == 0 {
+	for i, f := range t.fp {
+		if f == 0 {
 			continue
 		}
+		b := i * t.stride
 		for j := range w {
-			w[j] = math.Float32frombits(t.slots[b+2+j])
+			w[j] = math.Float32frombits(t.slots[b+1+j])
 		}
-		fn(k, w)
+		fn(uint64(t.slots[b])<<32|uint64(f), w)
 	}
 }
 
-func (t *featTable) len() int {
-	if t.zero != nil {
-		return t.n + 1
-	}
-	return t.n
-}
+func (t *featTable) len() int { return t.n + len(t.aside) }
