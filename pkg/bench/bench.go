@@ -71,6 +71,18 @@ type Result struct {
 	LoadAvg   string
 	Workers   int
 	GoMaxProc int
+	// CPU is the process's user + system CPU time during the run (0 where
+	// it cannot be read). Unlike throughput it hardly moves with other
+	// load on the machine, so it is the figure to compare between builds.
+	CPU time.Duration
+}
+
+// CPUPerArticle is the process CPU time per briefed article.
+func (r Result) CPUPerArticle() time.Duration {
+	if r.Briefed == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.Briefed)
 }
 
 // Throughput is briefed articles per second.
@@ -277,7 +289,7 @@ func RunNATS(ctx context.Context, o Options) (Result, error) {
 		subDur.add("submit", time.Since(t0))
 	}
 
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	feed(ctx, o.Submissions, o.Rate, o.Submitters, submit)
 	select {
 	case <-done:
@@ -285,7 +297,7 @@ func RunNATS(ctx context.Context, o Options) (Result, error) {
 		return res, fmt.Errorf("watching briefs: %w", err)
 	case <-ctx.Done():
 	}
-	res.Elapsed = time.Since(start)
+	res.Elapsed, res.CPU = time.Since(start), processCPU()-cpu0
 	res.PeakRSS = ReadStatus("VmHWM")
 	res.LoadAvg = LoadAvg()
 	mu.Lock()
@@ -409,9 +421,9 @@ func RunInProc(ctx context.Context, o Options) (Result, error) {
 		e2e = append(e2e, d)
 		mu.Unlock()
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	feed(ctx, o.Submissions, o.Rate, workers, one)
-	res.Elapsed = time.Since(start)
+	res.Elapsed, res.CPU = time.Since(start), processCPU()-cpu0
 	res.PeakRSS = ReadStatus("VmHWM")
 	res.LoadAvg = LoadAvg()
 	res.EndToEnd = Summarise(e2e)
@@ -455,6 +467,12 @@ func (r Result) Write(w io.Writer) {
 		fmt.Fprintf(w, "%s: stage %-10s %s\n", r.Mode, k, r.Stages[k])
 	}
 	fmt.Fprintf(w, "%s: rss idle=%.1fMB peak=%.1fMB\n", r.Mode, mb(r.IdleRSS), mb(r.PeakRSS))
+	if c := r.CPUPerArticle(); c > 0 {
+		// The ceiling is what the run would reach with its GOMAXPROCS cores
+		// to itself: a figure for a noisy machine, not a measurement.
+		fmt.Fprintf(w, "%s: cpu=%.3fms/article (user+sys of the process) ceiling=%.0f/s on %d cores\n",
+			r.Mode, float64(c)/1e6, float64(r.GoMaxProc)*float64(time.Second)/float64(c), r.GoMaxProc)
+	}
 }
 
 // Line is the one-line summary `newsbrief bench` ends with.
