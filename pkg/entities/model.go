@@ -30,10 +30,11 @@ type Model struct {
 	gaz   *gazetteer
 
 	// derived by prepare
-	tRow  []float64 // weights of feature t-1 by previous tag (nt+1 rows, the last the sentence start)
-	tPre  []uint64  // hash of t-1,w up to the word, by previous tag
-	allow []bool    // IOB2: tag k may follow previous tag p at [p*nt+k]
-	o     int       // index of tag O
+	words map[uint64]wordInfo // by hash of the lower-case word
+	tRow  []float64           // weights of feature t-1 by previous tag (nt+1 rows, the last the sentence start)
+	tPre  []uint64            // hash of t-1,w up to the word, by previous tag
+	allow []bool              // IOB2: tag k may follow previous tag p at [p*nt+k]
+	o     int                 // index of tag O
 }
 
 // feature hashing (FNV-1a, 64 bit).

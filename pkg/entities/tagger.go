@@ -68,6 +68,7 @@ type tagScratch struct {
 	stripped, lw, sh, tlw []string
 	hl                    []uint64
 	lex                   []uint8
+	lk                    []bool // lower-case known
 	cl                    [][]string
 	shape                 []byte
 	shEnd                 []int
@@ -123,6 +124,7 @@ func (m *Model) features(s *tagScratch, toks []string, gate bool) {
 	n := len(toks)
 	s.stripped, s.lw, s.sh = grow(s.stripped, n), grow(s.lw, n), grow(s.sh, n)
 	s.hl, s.lex, s.cl, s.shEnd = grow(s.hl, n), grow(s.lex, n), grow(s.cl, n), grow(s.shEnd, n)
+	s.lk = grow(s.lk, n)
 	s.live = grow(s.live, n)
 	for i := range s.live {
 		s.live[i] = !gate
@@ -161,14 +163,18 @@ func (m *Model) features(s *tagScratch, toks []string, gate bool) {
 	for i, l := range s.lw {
 		s.shEnd[i] = len(s.shape)
 		if !s.need[i] {
-			s.hl[i], s.lex[i], s.cl[i] = 0, 0, nil
+			s.hl[i], s.lex[i], s.cl[i], s.lk[i] = 0, 0, nil, false
 			continue
 		}
 		s.shape = appendShape(s.shape, s.stripped[i])
 		s.shEnd[i] = len(s.shape)
 		s.hl[i] = hstr(fnvOff, l)
-		s.lex[i] = m.lex[s.hl[i]]
-		s.cl[i] = clus[l]
+		if m.words != nil {
+			w := m.words[s.hl[i]]
+			s.lex[i], s.cl[i], s.lk[i] = w.lex, w.cl, w.lowerKnown
+		} else { // training: the lexicon changes between folds
+			s.lex[i], s.cl[i], s.lk[i] = m.lex[s.hl[i]], clus[l], m.lower[s.hl[i]] || commonLower(l)
+		}
 	}
 	shapes := string(s.shape)
 	for i, start := 0, 0; i < n; i++ {
@@ -212,7 +218,7 @@ func (m *Model) features(s *tagScratch, toks []string, gate bool) {
 		w, l, shi := s.stripped[i], lw[i], sh[i]
 		f = append(f, fB, mix(hW, l), mix(hSh, shi), mix(hP2, prefix(l, 2)), mix(hP3, prefix(l, 3)),
 			mix(hS2, suffix(l, 2)), mix(hS3, suffix(l, 3)), mix(hS4, suffix(l, 4)))
-		lowerKnown := m.lower[s.hl[i]] || commonLower(l)
+		lowerKnown := s.lk[i]
 		if isCap(w) {
 			f = append(f, fCap)
 			if i == first {
@@ -317,9 +323,34 @@ func (m *Model) staticFeatures(toks []string) [][]uint64 {
 	return out
 }
 
-// prepare derives what Tag needs from a loaded or trained model: the
-// transition rows by previous tag and the IOB2 constraints.
+// wordInfo is what the tagger looks up per word, gathered from the lexicon,
+// the common-lower-case sets and the word clusters into one map, so a token
+// costs one map lookup instead of up to four.
+type wordInfo struct {
+	lex        uint8
+	lowerKnown bool
+	cl         []string
+}
+
+// prepare derives what Tag needs from a loaded or trained model: the word
+// table, the transition rows by previous tag and the IOB2 constraints.
 func (m *Model) prepare() {
+	clus, _ := wordClusters()
+	m.words = make(map[uint64]wordInfo, len(clus)+len(m.lex))
+	for w, cl := range clus {
+		h := hstr(fnvOff, w)
+		m.words[h] = wordInfo{lex: m.lex[h], lowerKnown: m.lower[h] || clusterLow[w], cl: cl}
+	}
+	for h, lx := range m.lex {
+		if _, ok := m.words[h]; !ok {
+			m.words[h] = wordInfo{lex: lx, lowerKnown: m.lower[h]}
+		}
+	}
+	for h := range m.lower {
+		if _, ok := m.words[h]; !ok {
+			m.words[h] = wordInfo{lowerKnown: true}
+		}
+	}
 	nt := len(m.Tags)
 	prevName := func(p int) string {
 		if p == nt {
