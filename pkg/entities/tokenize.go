@@ -51,7 +51,7 @@ type atom struct {
 // Italian elisions are split after the apostrophe and English "'s"/"n't" are
 // tokens of their own. Every token's Text equals text[Start:End].
 func Tokenize(text string) []Token {
-	var toks []Token
+	toks := make([]Token, 0, len(text)/6) // about one token per six bytes of news text
 	i := 0
 	for i < len(text) {
 		r, sz := utf8.DecodeRuneInString(text[i:])
@@ -75,7 +75,8 @@ func Tokenize(text string) []Token {
 
 // chunk tokenises the whitespace-free text[s:e].
 func chunk(text string, s, e int, toks []Token) []Token {
-	var atoms []atom
+	var buf [8]atom // most chunks are a word and a punctuation mark
+	atoms := buf[:0]
 	for i := s; i < e; {
 		r, sz := utf8.DecodeRuneInString(text[i:])
 		if isWordRune(r) {
