@@ -93,12 +93,24 @@ func (t *featTable) addTo(h uint64, dst []float64) bool {
 		}
 		b := i * t.stride
 		s := t.slots[b : b+t.stride]
-		if s[0] == uint32(h>>32) {
-			for j, v := range s[1:] {
-				dst[j] += float64(math.Float32frombits(v))
-			}
+		if s[0] != uint32(h>>32) {
+			continue
+		}
+		if t.nt == 7 && len(dst) == 7 { // both shipped models: no bounds checks, unrolled
+			w, d := (*[7]uint32)(s[1:8]), (*[7]float64)(dst)
+			d[0] += float64(math.Float32frombits(w[0]))
+			d[1] += float64(math.Float32frombits(w[1]))
+			d[2] += float64(math.Float32frombits(w[2]))
+			d[3] += float64(math.Float32frombits(w[3]))
+			d[4] += float64(math.Float32frombits(w[4]))
+			d[5] += float64(math.Float32frombits(w[5]))
+			d[6] += float64(math.Float32frombits(w[6]))
 			return true
 		}
+		for j, v := range s[1:] {
+			dst[j] += float64(math.Float32frombits(v))
+		}
+		return true
 	}
 }
 
