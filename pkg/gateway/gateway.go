@@ -52,6 +52,10 @@ type Config struct {
 	RatePerSecond float64
 	RateBurst     int
 	Log           *slog.Logger
+	// OnSubmit, if set, is told the result of every POST /v1/articles:
+	// "queued", "duplicate", "rejected" (the submitter's to fix) or "error"
+	// (the queue was unavailable).
+	OnSubmit func(result string)
 }
 
 // Server is the HTTP API.
@@ -148,6 +152,18 @@ func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(tracing.FromRequest(r), 30*time.Second)
 	defer cancel()
 	resp, err := Submit(ctx, s.backend, pipeline.Raw{Data: body, ContentType: r.Header.Get("Content-Type")})
+	if s.cfg.OnSubmit != nil {
+		switch {
+		case errors.Is(err, ErrUnavailable):
+			s.cfg.OnSubmit("error")
+		case err != nil:
+			s.cfg.OnSubmit("rejected")
+		case resp.Duplicate:
+			s.cfg.OnSubmit("duplicate")
+		default:
+			s.cfg.OnSubmit("queued")
+		}
+	}
 	if errors.Is(err, ErrUnavailable) {
 		s.unavailable(w, "queueing article", err)
 		return

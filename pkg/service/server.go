@@ -38,8 +38,11 @@ func NewGateway(ctx context.Context, c Config, b *bus.Bus, p *pipeline.Pipeline,
 		return nil, err
 	}
 	idx := gateway.NewIndex(0)
-	srv := gateway.New(gateway.Config{MaxBytes: c.MaxBytes, APIToken: c.APIToken, RatePerSecond: c.RateLimit.Per, RateBurst: c.RateLimit.Burst, Log: log}, be, idx)
 	m := NewMetrics(b)
+	srv := gateway.New(gateway.Config{
+		MaxBytes: c.MaxBytes, APIToken: c.APIToken, RatePerSecond: c.RateLimit.Per, RateBurst: c.RateLimit.Burst, Log: log,
+		OnSubmit: func(result string) { m.Submitted("api", result) },
+	}, be, idx)
 	wb, err := web.New(web.Config{Index: idx, Store: be, PublicURL: c.PublicURL, Languages: c.Languages, Log: log, OnStream: m.StreamClients})
 	if err != nil {
 		return nil, err

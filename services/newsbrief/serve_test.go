@@ -134,7 +134,8 @@ func TestStreamLatency(t *testing.T) {
 	}
 	body, _ := io.ReadAll(mr.Body)
 	mr.Body.Close()
-	for _, want := range []string{`newsbrief_stage_processed_total{stage="summarise"} 1`, `newsbrief_queue_pending{consumer="ingest",stream="NEWS"}`, "newsbrief_stream_clients 1"} {
+	for _, want := range []string{`newsbrief_stage_processed_total{stage="summarise"} 1`, `newsbrief_queue_pending{consumer="ingest",stream="NEWS"}`, "newsbrief_stream_clients 1",
+		`newsbrief_submissions_total{origin="api",result="queued"} 1`} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
