@@ -147,6 +147,28 @@ func (x *Index) List(f Filter, limit int, cursor string) ([]news.Brief, string, 
 	return out, "", nil
 }
 
+// After returns, oldest first, up to limit briefs matching f that are newer
+// than the brief with the given id (an event stream's Last-Event-ID). ok is
+// false when the index does not hold that brief (unknown, or evicted).
+func (x *Index) After(id string, f Filter, limit int) (out []news.Brief, ok bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	last, ok := x.byID[id]
+	if !ok {
+		return nil, false
+	}
+	i, found := slices.BinarySearchFunc(x.items, last, olderFirst)
+	if found {
+		i++
+	}
+	for ; i < len(x.items) && len(out) < limit; i++ {
+		if f.Match(x.items[i]) {
+			out = append(out, x.items[i])
+		}
+	}
+	return out, true
+}
+
 // Subscribe returns a channel of briefs as they arrive, and a cancel func.
 func (x *Index) Subscribe() (<-chan news.Brief, func()) {
 	c := make(chan news.Brief, 64)

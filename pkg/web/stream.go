@@ -17,7 +17,9 @@ import (
 // with html=1 the data is the brief's card as an HTML fragment instead, for
 // the page's script. Comments are sent every Heartbeat to keep proxies from
 // closing an idle stream. A client that falls behind by 64 briefs misses
-// some rather than slowing the others.
+// some rather than slowing the others. A client that reconnects with
+// Last-Event-ID first gets the briefs it missed since that one (up to
+// replayMax, oldest first), as EventSource does by itself after a drop.
 func (wb *Web) stream(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f, err := gateway.FilterFromQuery(q)
@@ -43,6 +45,28 @@ func (wb *Web) stream(w http.ResponseWriter, r *http.Request) {
 	if _, err := fmt.Fprint(w, "retry: 3000\n: connected\n\n"); err != nil {
 		return
 	}
+	send := func(br news.Brief) bool {
+		data, err := wb.event(br, asHTML)
+		if err != nil {
+			wb.cfg.Log.Error("encoding stream event", "id", br.ID, "err", err)
+			return true
+		}
+		_, err = fmt.Fprintf(w, "event: brief\nid: %s\n%s\n", oneLine(br.ID), data)
+		return err == nil
+	}
+	// Replay after subscribing, so nothing falls between the two; a brief
+	// both replayed and then delivered live is sent once.
+	var replayed map[string]time.Time
+	if last := r.Header.Get("Last-Event-ID"); last != "" {
+		missed, _ := wb.cfg.Index.After(last, f, replayMax)
+		replayed = make(map[string]time.Time, len(missed))
+		for _, br := range missed {
+			if !send(br) {
+				return
+			}
+			replayed[br.ID] = br.CreatedAt
+		}
+	}
 	if rc.Flush() != nil {
 		return
 	}
@@ -62,12 +86,11 @@ func (wb *Web) stream(w http.ResponseWriter, r *http.Request) {
 			if !f.Match(br) {
 				continue
 			}
-			data, err := wb.event(br, asHTML)
-			if err != nil {
-				wb.cfg.Log.Error("encoding stream event", "id", br.ID, "err", err)
+			if at, ok := replayed[br.ID]; ok && at.Equal(br.CreatedAt) {
+				delete(replayed, br.ID)
 				continue
 			}
-			if _, err := fmt.Fprintf(w, "event: brief\nid: %s\n%s\n", oneLine(br.ID), data); err != nil {
+			if !send(br) {
 				return
 			}
 		}
@@ -76,6 +99,9 @@ func (wb *Web) stream(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 }
+
+// replayMax bounds the briefs replayed to a reconnecting stream.
+const replayMax = 500
 
 // event returns the data lines of one event.
 func (wb *Web) event(br news.Brief, asHTML bool) (string, error) {

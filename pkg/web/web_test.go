@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -284,6 +285,47 @@ func TestStream(t *testing.T) {
 	for sc.Scan() {
 	}
 	bustest(func() bool { return wb.Streams() == 0 })
+}
+
+// TestStreamReplay reconnects with Last-Event-ID: the briefs added since
+// that one come first (oldest first, filtered), then live ones, each once.
+func TestStreamReplay(t *testing.T) {
+	wb, idx, srv := newTestWeb(t)
+	t0 := time.Now()
+	for i, lang := range []string{"it", "en", "it"} {
+		idx.Add(news.Brief{ID: fmt.Sprintf("m%d", i), Language: news.Language{Code: lang}, Headline: "missed", CreatedAt: t0.Add(time.Duration(i) * time.Second)}, true)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/v1/briefs/stream?lang=it", nil)
+	req.Header.Set("Last-Event-ID", "bbb2") // the newest brief before the three
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for _, want := range []string{"m0", "m2"} {
+		if _, id, _ := readEvent(t, sc); id != want {
+			t.Fatalf("replayed %q, want %q", id, want)
+		}
+	}
+	for deadline := time.Now().Add(2 * time.Second); wb.Streams() != 1; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("stream not subscribed")
+		}
+	}
+	idx.Add(news.Brief{ID: "live", Language: news.Language{Code: "it"}, CreatedAt: t0.Add(time.Minute)}, true)
+	if _, id, _ := readEvent(t, sc); id != "live" {
+		t.Fatalf("live event %q, want live", id)
+	}
+	// An unknown Last-Event-ID replays nothing.
+	if got, ok := idx.After("nope", gateway.Filter{}, 10); ok || len(got) != 0 {
+		t.Errorf("After(unknown) = %v, %v", got, ok)
+	}
+	if got, ok := idx.After("m0", gateway.Filter{}, 1); !ok || len(got) != 1 || got[0].ID != "m1" {
+		t.Errorf("After(m0, limit 1) = %v, %v", got, ok)
+	}
 }
 
 func TestFeeds(t *testing.T) {
