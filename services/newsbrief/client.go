@@ -223,7 +223,9 @@ func briefs(ctx context.Context, args []string, stdout io.Writer, getenv func(st
 		fmt.Fprint(fs.Output(), `usage: newsbrief briefs [flags] [ID]
 
 Lists the latest briefs, newest first, or shows the brief with ID.
-With --follow it keeps running and prints each new brief as it is made.
+With --follow it keeps running and prints each new brief as it is made; if
+the stream drops (a gateway restart) it reconnects and catches up on the
+briefs it missed.
 
 Examples:
   newsbrief briefs                               # the 20 latest, one line each
@@ -263,7 +265,11 @@ Flags:
 	if !*follow {
 		return nil
 	}
-	return followBriefs(ctx, c, q, *format, stdout)
+	last := ""
+	if len(list.Briefs) > 0 {
+		last = list.Briefs[0].ID // newest first
+	}
+	return followBriefs(ctx, c, q, *format, last, stdout, fs.Output())
 }
 
 func printList(w io.Writer, list []news.Brief, format string) {
@@ -277,25 +283,68 @@ func printList(w io.Writer, list []news.Brief, format string) {
 	}
 }
 
-// followBriefs reads the server-sent event stream of new briefs.
-func followBriefs(ctx context.Context, c *client, q url.Values, format string, w io.Writer) error {
+// followBriefs reads the server-sent event stream of new briefs. It starts
+// after lastID (the newest brief already printed), so a brief made between
+// the listing and the stream is not missed, and when the stream drops (a
+// gateway restart) it reconnects with Last-Event-ID and backs off up to 10 s.
+func followBriefs(ctx context.Context, c *client, q url.Values, format, lastID string, w, errw io.Writer) error {
 	q.Del("limit")
+	wait := 500 * time.Millisecond
+	for {
+		got, err := streamBriefs(ctx, c, q, format, &lastID, w)
+		if ctx.Err() != nil {
+			return nil
+		}
+		var se statusError
+		if errors.As(err, &se) && se.code >= 400 && se.code < 500 {
+			return err
+		}
+		if got {
+			wait = 500 * time.Millisecond
+		}
+		fmt.Fprintf(errw, "newsbrief: event stream ended (%v); reconnecting in %s\n", err, wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 10*time.Second)
+	}
+}
+
+type statusError struct {
+	code   int
+	status string
+}
+
+func (e statusError) Error() string { return "stream: " + e.status }
+
+// streamBriefs reads one connection of the event stream, printing briefs and
+// keeping *lastID current; got reports whether any event arrived.
+func streamBriefs(ctx context.Context, c *client, q url.Values, format string, lastID *string, w io.Writer) (got bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", strings.TrimRight(c.base, "/")+"/v1/briefs/stream?"+q.Encode(), nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	req.Header.Set("Accept", "text/event-stream")
+	if *lastID != "" {
+		req.Header.Set("Last-Event-ID", *lastID)
+	}
 	resp, err := (&http.Client{}).Do(req)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != 200 {
-		return fmt.Errorf("stream: %s", resp.Status)
+		return false, statusError{resp.StatusCode, resp.Status}
 	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
+		if id, ok := strings.CutPrefix(sc.Text(), "id: "); ok {
+			*lastID, got = id, true
+			continue
+		}
 		line, ok := strings.CutPrefix(sc.Text(), "data: ")
 		if !ok {
 			continue
@@ -305,11 +354,8 @@ func followBriefs(ctx context.Context, c *client, q url.Values, format string, w
 			printList(w, []news.Brief{br}, format)
 		}
 	}
-	if ctx.Err() != nil {
-		return nil
+	if err := sc.Err(); err != nil {
+		return got, err
 	}
-	if err := sc.Err(); err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
+	return got, io.EOF
 }
