@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +52,10 @@ type Config struct {
 	// 429 with Retry-After.
 	RatePerSecond float64
 	RateBurst     int
-	Log           *slog.Logger
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client for the rate limit (see clientIP); empty: none.
+	TrustedProxies []netip.Prefix
+	Log            *slog.Logger
 	// OnSubmit, if set, is told the result of every POST /v1/articles:
 	// "queued", "duplicate", "rejected" (the submitter's to fix) or "error"
 	// (the queue was unavailable).

@@ -1,10 +1,13 @@
 package gateway
 
 import (
+	"fmt"
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -79,7 +82,7 @@ func (s *Server) limit(h http.HandlerFunc) http.HandlerFunc {
 		return h
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := s.limiter.allow(clientIP(r), time.Now())
+		ok, wait := s.limiter.allow(clientIP(r, s.cfg.TrustedProxies), time.Now())
 		if !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
 			writeError(w, http.StatusTooManyRequests, "too many requests from your address; retry later")
@@ -89,12 +92,60 @@ func (s *Server) limit(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// clientIP is the peer address. X-Forwarded-For is not trusted: behind a
-// proxy, limit at the proxy.
-func clientIP(r *http.Request) string {
+// clientIP is the address a request comes from. X-Forwarded-For counts only
+// when the peer is a trusted proxy: then the client is the right-most
+// address in it that is not itself a trusted proxy (the left part of the
+// header is whatever the client chose to send, so it is never believed).
+func clientIP(r *http.Request, trusted []netip.Prefix) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	ip, err := netip.ParseAddr(host)
+	if err != nil || !isTrusted(ip, trusted) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a garbled entry: trust nothing left of it
+		}
+		ip = hop.Unmap()
+		if !isTrusted(ip, trusted) {
+			break
+		}
+	}
+	return ip.String()
+}
+
+func isTrusted(ip netip.Addr, trusted []netip.Prefix) bool {
+	ip = ip.Unmap()
+	for _, p := range trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseProxies reads a comma-separated list of IP addresses and CIDR
+// prefixes ("10.0.0.0/8, 127.0.0.1").
+func ParseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q is neither an IP address nor a CIDR prefix", f)
+		}
+		out = append(out, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -41,5 +42,46 @@ func TestLimiterSweepsIdleClients(t *testing.T) {
 	l.allow("late", now.Add(10*time.Minute))
 	if got := len(l.clients); got != 1 {
 		t.Errorf("%d clients kept after 10 idle minutes, want 1", got)
+	}
+}
+
+func TestClientIP(t *testing.T) {
+	trusted, err := ParseProxies("10.0.0.0/8, 127.0.0.1, ::1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, remote string
+		xff          []string
+		want         string
+	}{
+		{"no proxy", "203.0.113.7:4000", nil, "203.0.113.7"},
+		{"untrusted peer's header ignored", "203.0.113.7:4000", []string{"1.1.1.1"}, "203.0.113.7"},
+		{"trusted proxy", "10.1.2.3:4000", []string{"198.51.100.9"}, "198.51.100.9"},
+		{"spoofed left part ignored", "10.1.2.3:4000", []string{"6.6.6.6, 198.51.100.9"}, "198.51.100.9"},
+		{"chain of proxies", "127.0.0.1:4000", []string{"198.51.100.9, 10.9.9.9"}, "198.51.100.9"},
+		{"several header lines", "10.1.2.3:4000", []string{"6.6.6.6", "198.51.100.9"}, "198.51.100.9"},
+		{"garbled entry", "10.1.2.3:4000", []string{"198.51.100.9, junk"}, "10.1.2.3"},
+		{"all trusted", "10.1.2.3:4000", []string{"10.0.0.1"}, "10.0.0.1"},
+		{"no header", "10.1.2.3:4000", nil, "10.1.2.3"},
+		{"ipv6 proxy", "[::1]:4000", []string{"2001:db8::1"}, "2001:db8::1"},
+		{"mapped ipv4", "10.1.2.3:4000", []string{"::ffff:198.51.100.9"}, "198.51.100.9"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/v1/articles", nil)
+			r.RemoteAddr = tc.remote
+			for _, v := range tc.xff {
+				r.Header.Add("X-Forwarded-For", v)
+			}
+			if got := clientIP(r, trusted); got != tc.want {
+				t.Errorf("clientIP = %s, want %s", got, tc.want)
+			}
+		})
+	}
+	if _, err := ParseProxies("10.0.0.0/8, proxy.local"); err == nil {
+		t.Error("ParseProxies accepted a host name")
+	}
+	if got, _ := ParseProxies(""); len(got) != 0 {
+		t.Errorf("ParseProxies(\"\") = %v", got)
 	}
 }

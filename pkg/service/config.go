@@ -10,10 +10,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/newsbrief/newsbrief/pkg/gateway"
 )
 
 // Config is every setting, read by Load from flags with environment
@@ -54,6 +57,8 @@ type Config struct {
 	AckWait time.Duration
 	// RateLimit is the per-client-IP limit on POST requests; zero is none.
 	RateLimit RateLimit
+	// TrustedProxies are reverse proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 }
 
 // Env lists every environment variable Load reads, with its default and
@@ -98,6 +103,7 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_FETCH_ALLOW_PRIVATE", "", "1 lets submitted URLs reach loopback, private and link-local addresses (refused by default: SSRF)"},
 	{"NEWSBRIEF_ACK_WAIT", "30s", "how long NATS waits for a stage's ack before redelivering; bounds recovery after a crash"},
 	{"NEWSBRIEF_RATE_LIMIT", "", "per-client-IP limit on POST requests, e.g. 10/s or 10/s:20 (burst 20; default burst 2×rate); empty: none"},
+	{"NEWSBRIEF_TRUSTED_PROXIES", "", "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client for the rate limit; empty: the peer address counts"},
 }
 
 // Load reads flags from args with defaults from getenv. Every problem is
@@ -110,7 +116,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		return def
 	}
 	var c Config
-	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate string
+	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies string
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS server URL(s) [NATS_URL]")
 	fs.StringVar(&c.NATSUser, "nats-user", env("NATS_USER", ""), "NATS user [NATS_USER]")
 	fs.StringVar(&c.NATSCreds, "nats-creds", env("NATS_CREDS", ""), "NATS .creds file [NATS_CREDS]")
@@ -136,6 +142,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&allowPrivate, "fetch-allow-private", env("NEWSBRIEF_FETCH_ALLOW_PRIVATE", ""), "let URL fetches reach private addresses [NEWSBRIEF_FETCH_ALLOW_PRIVATE]")
 	fs.StringVar(&ackWait, "ack-wait", env("NEWSBRIEF_ACK_WAIT", "30s"), "redelivery delay for unacked messages [NEWSBRIEF_ACK_WAIT]")
 	fs.StringVar(&rateLimit, "rate-limit", env("NEWSBRIEF_RATE_LIMIT", ""), "per-IP POST rate limit, e.g. 10/s:20 [NEWSBRIEF_RATE_LIMIT]")
+	fs.StringVar(&proxies, "trusted-proxies", env("NEWSBRIEF_TRUSTED_PROXIES", ""), "proxies whose X-Forwarded-For is believed [NEWSBRIEF_TRUSTED_PROXIES]")
 	// Secrets only from the environment, so they never show in ps.
 	c.NATSPassword = getenv("NATS_PASSWORD")
 	c.APIToken = getenv("NEWSBRIEF_API_TOKEN")
@@ -184,6 +191,11 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		errs = append(errs, err)
 	} else {
 		c.RateLimit = rl
+	}
+	if tp, err := gateway.ParseProxies(proxies); err != nil {
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_TRUSTED_PROXIES: %w", err))
+	} else {
+		c.TrustedProxies = tp
 	}
 	for _, l := range strings.Split(langs, ",") {
 		if l = strings.TrimSpace(strings.ToLower(l)); l != "" {

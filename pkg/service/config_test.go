@@ -156,9 +156,12 @@ func TestLoadSecurityAndRecoverySettings(t *testing.T) {
 	load := func(env map[string]string) (Config, error) {
 		return Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }, "")
 	}
-	c, err := load(map[string]string{"NEWSBRIEF_ACK_WAIT": "5s", "NEWSBRIEF_FETCH_ALLOW_PRIVATE": "1", "NEWSBRIEF_RATE_LIMIT": "10/s:20"})
+	c, err := load(map[string]string{"NEWSBRIEF_ACK_WAIT": "5s", "NEWSBRIEF_FETCH_ALLOW_PRIVATE": "1", "NEWSBRIEF_RATE_LIMIT": "10/s:20", "NEWSBRIEF_TRUSTED_PROXIES": "10.0.0.0/8,127.0.0.1"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "127.0.0.1/32" {
+		t.Errorf("TrustedProxies = %v", c.TrustedProxies)
 	}
 	if c.AckWait != 5*time.Second || !c.FetchAllowPrivate || c.RateLimit != (RateLimit{10, 20}) {
 		t.Errorf("got AckWait %s, FetchAllowPrivate %v, RateLimit %+v", c.AckWait, c.FetchAllowPrivate, c.RateLimit)
@@ -170,11 +173,11 @@ func TestLoadSecurityAndRecoverySettings(t *testing.T) {
 	if def.AckWait != 30*time.Second || def.FetchAllowPrivate || def.RateLimit != (RateLimit{}) {
 		t.Errorf("defaults: AckWait %s, FetchAllowPrivate %v, RateLimit %+v", def.AckWait, def.FetchAllowPrivate, def.RateLimit)
 	}
-	_, err = load(map[string]string{"NEWSBRIEF_ACK_WAIT": "10ms", "NEWSBRIEF_FETCH_ALLOW_PRIVATE": "maybe", "NEWSBRIEF_RATE_LIMIT": "lots"})
+	_, err = load(map[string]string{"NEWSBRIEF_ACK_WAIT": "10ms", "NEWSBRIEF_FETCH_ALLOW_PRIVATE": "maybe", "NEWSBRIEF_RATE_LIMIT": "lots", "NEWSBRIEF_TRUSTED_PROXIES": "proxy.local"})
 	if err == nil {
 		t.Fatal("bad settings accepted")
 	}
-	for _, name := range []string{"NEWSBRIEF_ACK_WAIT", "NEWSBRIEF_FETCH_ALLOW_PRIVATE", "NEWSBRIEF_RATE_LIMIT"} {
+	for _, name := range []string{"NEWSBRIEF_ACK_WAIT", "NEWSBRIEF_FETCH_ALLOW_PRIVATE", "NEWSBRIEF_RATE_LIMIT", "NEWSBRIEF_TRUSTED_PROXIES"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s (every problem is reported at once)", err, name)
 		}

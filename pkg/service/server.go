@@ -41,7 +41,8 @@ func NewGateway(ctx context.Context, c Config, b *bus.Bus, p *pipeline.Pipeline,
 	m := NewMetrics(b)
 	srv := gateway.New(gateway.Config{
 		MaxBytes: c.MaxBytes, APIToken: c.APIToken, RatePerSecond: c.RateLimit.Per, RateBurst: c.RateLimit.Burst, Log: log,
-		OnSubmit: func(result string) { m.Submitted("api", result) },
+		TrustedProxies: c.TrustedProxies,
+		OnSubmit:       func(result string) { m.Submitted("api", result) },
 	}, be, idx)
 	wb, err := web.New(web.Config{Index: idx, Store: be, PublicURL: c.PublicURL, Languages: c.Languages, Log: log, OnStream: m.StreamClients})
 	if err != nil {
