@@ -53,3 +53,49 @@ func TestChunk(t *testing.T) {
 		})
 	}
 }
+
+// TestEarlyStopMatchesFullSample builds mixed-language inputs — English
+// headlines over Italian bodies, an English quote opening an Italian body,
+// Italian headlines over English bodies — and checks that stopping early
+// (minChunks, decisiveLead) picks the language lingua picks on the whole
+// sample. With minChunks = 1 two of them flip to English.
+func TestEarlyStopMatchesFullSample(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(shared.Path(t, "articles"), "*.txt"))
+	if len(files) == 0 {
+		t.Skip("no articles in the shared data")
+	}
+	d, err := New([]string{"it", "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enTitles := []string{"OpenAI unveils GPT-5 with better reasoning", "Amazon Web Services announces new Trainium chips for AI training",
+		"Nvidia stock falls after export rules", "Apple's Vision Pro: hands-on review"}
+	itTitles := []string{"Amazon investe nel cloud e nell'AI", "Il governo approva il decreto sulla cybersicurezza", "Nvidia, crollo in borsa dopo le nuove regole"}
+	const quote = "\"We are committed to open research and to safety,\" said the company in a statement. "
+	n, differ := 0, 0
+	check := func(title, body string) {
+		n++
+		got, err := d.Detect(title, body, "")
+		vals := d.det.ComputeLanguageConfidenceValues(Sample(title, body, DefaultSampleChars))
+		if want := code(vals[0].Language()); err != nil || got.Code != want {
+			differ++
+			t.Errorf("Detect(%q, %.60q…) = %v, %v; the whole sample says %s", title, body, got, err, want)
+		}
+	}
+	for i, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ := strings.Cut(string(data), "\n\n")
+		if strings.HasPrefix(filepath.Base(f), "en") {
+			check(itTitles[i%len(itTitles)], body)
+			continue
+		}
+		check(enTitles[i%len(enTitles)], body)
+		if i%10 == 0 {
+			check(itTitles[i%len(itTitles)], quote+body)
+		}
+	}
+	t.Logf("%d mixed samples, %d differ from the whole-sample answer", n, differ)
+}
