@@ -250,7 +250,24 @@ func BenchmarkOffline(b *testing.B) {
 	}
 	body := string(data)
 	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
 	for b.Loop() {
 		Offline("", body, "it", nil)
+	}
+}
+
+// BenchmarkOfflineEnts is Offline as the pipeline calls it, with the
+// article's entities (here the golden test's stand-ins, 1 per name).
+func BenchmarkOfflineEnts(b *testing.B) {
+	data, err := os.ReadFile(shared.Path(b, "seed", "it_amazon_openai_trainium.txt"))
+	if err != nil {
+		b.Skipf("seed not readable: %v", err)
+	}
+	body := string(data)
+	ents := fakeEntities(body)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Offline("", body, "it", ents)
 	}
 }
