@@ -55,7 +55,6 @@ package summarise
 
 import (
 	"math"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -158,23 +157,14 @@ func Lead(body, lang string, n int) string {
 	return strings.Join(sentence.Texts(body, spans), " ")
 }
 
-var (
-	metaLine = regexp.MustCompile(`(?i)^(date|data|published|pubblicato|source|fonte|author|autore|by|di)\s*[:=]?\s*\S+( \S+){0,3}$`)
-	dateLine = regexp.MustCompile(`(?i)^((monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica),?\s+)?(\d{1,2}\s+)?(january|february|march|april|may|june|july|august|september|october|november|december|gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\s+(\d{1,2},?\s+)?\d{4}\.?$|^\d{4}-\d{2}-\d{2}$|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$`)
-	// metaPrefix is a metadata marker glued to the start of the text, as in
-	// "date 2025-12-17 Dopo Microsoft, …".
-	metaPrefix = regexp.MustCompile(`(?i)^(date|data|published|pubblicato|updated|aggiornato)\s*[:=]?\s*\d{4}-\d{2}-\d{2}(t[\d:.]+(z|[+-]\d{2}:?\d{2})?)?\s*`)
-	caption    = regexp.MustCompile(`(?i)\b(image|photo|picture|credit|foto|immagine|fonte immagine|video)\s*:`)
-)
-
 // analyse splits body and marks which sentences can be used.
 func analyse(body, lang string) []sent {
 	spans := sentence.Split(body, lang)
 	sents := make([]sent, 0, len(spans))
 	para, prevEnd := 0, 0
 	if len(spans) > 0 {
-		if m := metaPrefix.FindString(body[spans[0].Start:spans[0].End]); m != "" {
-			spans[0].Start += len(m)
+		if n := metaPrefixLen(body[spans[0].Start:spans[0].End]); n > 0 {
+			spans[0].Start += n
 			if spans[0].Start >= spans[0].End {
 				spans = spans[1:]
 			}
@@ -209,9 +199,9 @@ func analyse(body, lang string) []sent {
 		first, _ := utf8.DecodeRuneInString(s.text)
 		last, _ := utf8.DecodeLastRuneInString(s.text)
 		ended := strings.ContainsRune(".!?…»”\")", last)
-		meta := (i == 0 && nw <= 5 && !ended && metaLine.MatchString(s.text)) ||
-			(nw <= 8 && dateLine.MatchString(s.text)) ||
-			(strings.IndexByte(s.text, ':') >= 0 && caption.MatchString(s.text))
+		meta := (i == 0 && nw <= 5 && !ended && isMetaLine(s.text)) ||
+			(nw <= 8 && isDateLine(s.text)) ||
+			(strings.IndexByte(s.text, ':') >= 0 && isCaption(s.text))
 		s.pointable = !meta && ended && nw >= 5 && !unicode.IsLower(first)
 		s.candidate = s.pointable && nw >= minSentWords &&
 			!(s.paraSents == 1 && nw < 8) // lone short line: usually a caption
