@@ -3,7 +3,6 @@ package summarise
 import (
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
@@ -12,7 +11,7 @@ import (
 // capitalised words), then content words. A term's score is its frequency,
 // doubled in the first paragraph and tripled in the title; names score
 // half again.
-func keywords(title string, sents []sent, ents []news.Entity) []string {
+func keywords(a article, ents []news.Entity) []string {
 	type term struct {
 		text  string
 		score float64
@@ -48,13 +47,13 @@ func keywords(title string, sents []sent, ents []news.Entity) []string {
 			add(e.Name, 1+1.5*float64(max(e.Count, len(e.Mentions), 1)))
 		}
 	}
-	for _, s := range sents {
+	for _, s := range a.sents {
 		w := weight(s.para)
 		for _, ph := range capPhrases(s.words) {
 			add(ph, 1.5*w)
 		}
 		for j, wd := range s.words {
-			if !wd.content() || wd.num || utf8.RuneCountInString(wd.lower) < 4 {
+			if !wd.cont || wd.num || wd.runes < 4 {
 				continue
 			}
 			if wd.cap && j > 0 {
@@ -63,8 +62,8 @@ func keywords(title string, sents []sent, ents []news.Entity) []string {
 			add(wd.lower, w)
 		}
 	}
-	for _, wd := range tokenize(title) {
-		if t, ok := terms[wd.lower]; ok && wd.content() {
+	for _, wd := range a.title {
+		if t, ok := terms[wd.lower]; ok && wd.cont {
 			t.score += 3
 		}
 	}

@@ -55,6 +55,7 @@ package summarise
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -107,40 +108,53 @@ type sent struct {
 	span      sentence.Span
 	text      string
 	words     []word
-	keys      map[string]int // content keys
-	para      int            // paragraph index
-	paraSents int            // sentences in the paragraph
-	candidate bool           // fit for the summary
-	pointable bool           // fit for a key point
-	rank      int            // position among candidates
+	keys      []keyCount // content keys, by id
+	para      int        // paragraph index
+	paraSents int        // sentences in the paragraph
+	candidate bool       // fit for the summary
+	pointable bool       // fit for a key point
+	rank      int        // position among candidates
 	score     float64
 	salience  float64 // entities and numbers, for key points
+}
+
+// keyCount is a content key (word.id) of a sentence and its occurrences.
+type keyCount struct{ id, n int32 }
+
+// article is a body split into sentences and words, with its title's words.
+type article struct {
+	sents []sent
+	title []word
+	body  []word // the words of all sentences, in order
+	nkeys int // distinct keys in title and body: word.id < nkeys
 }
 
 // Offline returns the brief of an article. title may be empty; lang is "it"
 // or "en" (anything else is treated as both); ents are the article's
 // entities with mentions into body, or nil.
 func Offline(title, body, lang string, ents []news.Entity) Result {
-	sents := analyse(body, lang)
+	a := analyse(title, body, lang)
+	sents := a.sents
 	var res Result
-	res.Summary, res.KeyPoints = pick(title, body, sents, ents)
-	lead := ""
-	for _, s := range sents {
+	res.Summary, res.KeyPoints = pick(a, ents)
+	lead := -1
+	for i, s := range sents {
 		if s.candidate {
-			lead = s.text
+			lead = i
 			break
 		}
 	}
-	if lead == "" && len(sents) > 0 {
-		lead = sents[0].text
+	if lead < 0 && len(sents) > 0 {
+		lead = 0
 	}
-	res.Headline = Headline(title, lead)
-	var all []word
-	for _, s := range sents {
-		all = append(all, s.words...)
+	var leadWords []word
+	leadText := ""
+	if lead >= 0 {
+		leadText, leadWords = sents[lead].text, sents[lead].words
 	}
-	res.Topics = topics(title, lead, all)
-	res.Keywords = keywords(title, sents, ents)
+	res.Headline = Headline(title, leadText)
+	res.Topics = topics(a.title, leadWords, a.body)
+	res.Keywords = keywords(a, ents)
 	if res.KeyPoints == nil {
 		res.KeyPoints = []string{}
 	}
@@ -158,10 +172,8 @@ func Lead(body, lang string, n int) string {
 }
 
 // analyse splits body and marks which sentences can be used.
-func analyse(body, lang string) []sent {
+func analyse(title, body, lang string) article {
 	spans := sentence.Split(body, lang)
-	sents := make([]sent, 0, len(spans))
-	para, prevEnd := 0, 0
 	if len(spans) > 0 {
 		if n := metaPrefixLen(body[spans[0].Start:spans[0].End]); n > 0 {
 			spans[0].Start += n
@@ -170,19 +182,44 @@ func analyse(body, lang string) []sent {
 			}
 		}
 	}
+	var tk tokenizer
+	tk.add(title)
+	ends := make([]int, len(spans)+1)
+	ends[0] = len(tk.words)
+	for i, sp := range spans {
+		tk.add(body[sp.Start:sp.End])
+		ends[i+1] = len(tk.words)
+	}
+	words := tk.finish()
+	a := article{sents: make([]sent, 0, len(spans)), title: words[:ends[0]:ends[0]], body: words[ends[0]:], nkeys: tk.nkeys}
+	sents := a.sents
+	// Content keys per sentence, sorted by id, in one backing slice.
+	count := make([]int32, tk.nkeys)
+	backing := make([]keyCount, 0, len(words)-ends[0])
+	var ids []int32
+	para, prevEnd := 0, 0
 	for i, sp := range spans {
 		if i > 0 && blankBetween(body[prevEnd:sp.Start]) {
 			para++
 		}
 		prevEnd = sp.End
-		text := body[sp.Start:sp.End]
-		s := sent{span: sp, text: text, words: tokenize(text), para: para}
-		s.keys = make(map[string]int)
+		s := sent{span: sp, text: body[sp.Start:sp.End], words: words[ends[i]:ends[i+1]:ends[i+1]], para: para}
+		ids = ids[:0]
 		for _, w := range s.words {
-			if w.content() {
-				s.keys[w.key]++
+			if w.cont {
+				if count[w.id] == 0 {
+					ids = append(ids, w.id)
+				}
+				count[w.id]++
 			}
 		}
+		slices.Sort(ids)
+		from := len(backing)
+		for _, id := range ids {
+			backing = append(backing, keyCount{id, count[id]})
+			count[id] = 0
+		}
+		s.keys = backing[from:len(backing):len(backing)]
 		sents = append(sents, s)
 	}
 	perPara := make([]int, para+1)
@@ -210,7 +247,8 @@ func analyse(body, lang string) []sent {
 			rank++
 		}
 	}
-	return sents
+	a.sents = sents
+	return a
 }
 
 func blankBetween(gap string) bool {
@@ -224,11 +262,12 @@ func blankBetween(gap string) bool {
 }
 
 // pick chooses the summary and the key points.
-func pick(title, body string, sents []sent, ents []news.Entity) (string, []string) {
+func pick(a article, ents []news.Entity) (string, []string) {
+	sents := a.sents
 	if len(sents) == 0 {
 		return "", nil
 	}
-	score(title, sents, ents)
+	score(a, ents)
 	var cands []int
 	for i, s := range sents {
 		if s.candidate {
@@ -279,17 +318,20 @@ func pick(title, body string, sents []sent, ents []news.Entity) (string, []strin
 }
 
 // score fills in score and salience for every sentence.
-func score(title string, sents []sent, ents []news.Entity) {
-	doc := make(map[string]int)
+func score(a article, ents []news.Entity) {
+	sents := a.sents
+	doc := make([]int32, a.nkeys) // sentences containing each content key
 	for _, s := range sents {
-		for k := range s.keys {
-			doc[k]++
+		for _, k := range s.keys {
+			doc[k.id]++
 		}
 	}
-	titleKeys := make(map[string]bool)
-	for _, w := range tokenize(title) {
-		if w.content() {
-			titleKeys[w.key] = true
+	inTitle := make([]bool, a.nkeys)
+	titleKeys := 0
+	for _, w := range a.title {
+		if w.cont && !inTitle[w.id] {
+			inTitle[w.id] = true
+			titleKeys++
 		}
 	}
 	// Entity weight per sentence: from mentions when given, else from
@@ -307,18 +349,18 @@ func score(title string, sents []sent, ents []news.Entity) {
 			}
 		}
 	} else {
-		capCount := make(map[string]int)
+		capCount := make([]int32, a.nkeys)
 		for _, s := range sents {
 			for j, w := range s.words {
 				if w.cap && j > 0 && !w.stop {
-					capCount[w.key]++
+					capCount[w.id]++
 				}
 			}
 		}
 		for i, s := range sents {
 			for j, w := range s.words {
-				if w.cap && j > 0 && !w.stop && capCount[w.key] > 1 {
-					entW[i] += math.Log1p(float64(capCount[w.key]))
+				if w.cap && j > 0 && !w.stop && capCount[w.id] > 1 {
+					entW[i] += math.Log1p(float64(capCount[w.id]))
 				}
 			}
 		}
@@ -327,11 +369,11 @@ func score(title string, sents []sent, ents []news.Entity) {
 	cent := make([]float64, len(sents))
 	for i, s := range sents {
 		sum, n := 0.0, 0
-		for k, c := range s.keys {
-			if doc[k] > 1 {
-				sum += float64(c) * math.Log1p(float64(doc[k]-1))
+		for _, k := range s.keys {
+			if d := doc[k.id]; d > 1 {
+				sum += float64(k.n) * math.Log1p(float64(d-1))
 			}
-			n += c
+			n += int(k.n)
 		}
 		if n > 0 {
 			cent[i] = sum / math.Sqrt(float64(n))
@@ -342,14 +384,14 @@ func score(title string, sents []sent, ents []news.Entity) {
 	for i := range sents {
 		s := &sents[i]
 		tl := 0.0
-		if len(titleKeys) > 0 {
+		if titleKeys > 0 {
 			hit := 0
-			for k := range titleKeys {
-				if s.keys[k] > 0 {
+			for _, k := range s.keys {
+				if inTitle[k.id] {
 					hit++
 				}
 			}
-			tl = float64(hit) / float64(len(titleKeys))
+			tl = float64(hit) / float64(titleKeys)
 		}
 		pos := 1 / math.Sqrt(float64(s.rank+1))
 		nums := 0.0
@@ -378,14 +420,22 @@ func redundant(sents []sent, chosen []int, i int) bool {
 	return false
 }
 
-func jaccard(a, b map[string]int) float64 {
+// jaccard is the Jaccard similarity of two sentences' key sets.
+func jaccard(a, b []keyCount) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
 	inter := 0
-	for k := range a {
-		if b[k] > 0 {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i].id < b[j].id:
+			i++
+		case a[i].id > b[j].id:
+			j++
+		default:
 			inter++
+			i++
+			j++
 		}
 	}
 	return float64(inter) / float64(len(a)+len(b)-inter)
@@ -393,7 +443,7 @@ func jaccard(a, b map[string]int) float64 {
 
 // keyPoints picks 2–5 salient sentences outside the summary.
 func keyPoints(sents []sent, summary []int) []string {
-	in := make(map[int]bool, len(summary))
+	in := make([]bool, len(sents))
 	for _, i := range summary {
 		in[i] = true
 	}
@@ -404,7 +454,7 @@ func keyPoints(sents []sent, summary []int) []string {
 		}
 	}
 	sort.SliceStable(pool, func(a, b int) bool {
-		return pointScore(sents[pool[a]]) > pointScore(sents[pool[b]])
+		return pointScore(&sents[pool[a]]) > pointScore(&sents[pool[b]])
 	})
 	want := min(maxKeyPoints, max(2, (len(pool)+2)/3))
 	var chosen []int
@@ -432,7 +482,7 @@ func keyPoints(sents []sent, summary []int) []string {
 }
 
 // pointScore prefers salient sentences of readable length.
-func pointScore(s sent) float64 {
+func pointScore(s *sent) float64 {
 	n := len(s.words)
 	sc := s.salience
 	if n > 40 || utf8.RuneCountInString(s.text) > keyPointRunes {
@@ -454,7 +504,7 @@ func oneLine(s string) string {
 // the fairer baseline for articles that open with metadata.
 func LeadSkip(body, lang string, n int) string {
 	var parts []string
-	for _, s := range analyse(body, lang) {
+	for _, s := range analyse("", body, lang).sents {
 		if len(parts) == n {
 			break
 		}

@@ -110,9 +110,10 @@ var topicTerms = map[string][]string{
 // title and lead count three times. A topic needs a score of at least 3
 // from at least two different cue words, or 4 from one; at most five topics
 // are returned, best first.
-func topics(title, lead string, body []word) []string {
+func topics(title, lead, body []word) []string {
 	bodyIx := newTermIndex(body)
-	headIx := newTermIndex(tokenize(title + " " + lead))
+	// The words of title + " " + lead.
+	headIx := newTermIndex(append(title[:len(title):len(title)], lead...))
 	type hit struct {
 		topic string
 		score int
