@@ -126,7 +126,7 @@ type article struct {
 	sents []sent
 	title []word
 	body  []word // the words of all sentences, in order
-	nkeys int // distinct keys in title and body: word.id < nkeys
+	nkeys int    // distinct keys in title and body: word.id < nkeys
 }
 
 // Offline returns the brief of an article. title may be empty; lang is "it"
