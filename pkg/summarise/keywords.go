@@ -17,17 +17,17 @@ func keywords(a article, ents []news.Entity) []string {
 		score float64
 		first int
 	}
-	terms := make(map[string]*term)
-	order := 0
-	add := func(surface string, w float64) {
-		k := strings.ToLower(surface)
-		t, ok := terms[k]
+	// Terms in order of first appearance, found by their lower case.
+	terms := make([]term, 0, len(a.body)/4)
+	index := make(map[string]int32, len(a.body)/4)
+	add := func(surface, lower string, w float64) {
+		i, ok := index[lower]
 		if !ok {
-			t = &term{text: surface, first: order}
-			order++
-			terms[k] = t
+			i = int32(len(terms))
+			terms = append(terms, term{text: surface, first: len(terms)})
+			index[lower] = i
 		}
-		t.score += w
+		terms[i].score += w
 	}
 	weight := func(para int) float64 {
 		if para == 0 {
@@ -44,13 +44,15 @@ func keywords(a article, ents []news.Entity) []string {
 			if e.Name == "" {
 				continue
 			}
-			add(e.Name, 1+1.5*float64(max(e.Count, len(e.Mentions), 1)))
+			add(e.Name, strings.ToLower(e.Name), 1+1.5*float64(max(e.Count, len(e.Mentions), 1)))
 		}
 	}
+	var phrases []string
 	for _, s := range a.sents {
 		w := weight(s.para)
-		for _, ph := range capPhrases(s.words) {
-			add(ph, 1.5*w)
+		phrases = capPhrases(phrases[:0], s.words)
+		for _, ph := range phrases {
+			add(ph, strings.ToLower(ph), 1.5*w)
 		}
 		for j, wd := range s.words {
 			if !wd.cont || wd.num || wd.runes < 4 {
@@ -59,18 +61,18 @@ func keywords(a article, ents []news.Entity) []string {
 			if wd.cap && j > 0 {
 				continue // counted as a name
 			}
-			add(wd.lower, w)
+			add(wd.lower, wd.lower, w) // lower is its own lower case
 		}
 	}
 	for _, wd := range a.title {
-		if t, ok := terms[wd.lower]; ok && wd.cont {
-			t.score += 3
+		if i, ok := index[wd.lower]; ok && wd.cont {
+			terms[i].score += 3
 		}
 	}
 	list := make([]*term, 0, len(terms))
-	for _, t := range terms {
-		if t.score >= 2 {
-			list = append(list, t)
+	for i := range terms {
+		if terms[i].score >= 2 {
+			list = append(list, &terms[i])
 		}
 	}
 	sort.Slice(list, func(i, j int) bool {
@@ -104,28 +106,38 @@ func keywords(a article, ents []news.Entity) []string {
 	return out
 }
 
-// capPhrases returns runs of capitalised non-stopwords, skipping a
-// sentence-initial word unless it continues into a run ("Sam Altman").
-func capPhrases(words []word) []string {
-	var out []string
-	var run []string
-	flush := func(startIdx int) {
-		if len(run) > 0 && !(startIdx == 0 && len(run) == 1) {
-			out = append(out, strings.Join(run, " "))
+// capPhrases appends to out the runs of capitalised non-stopwords,
+// skipping a sentence-initial word unless it continues into a run ("Sam
+// Altman").
+func capPhrases(out []string, words []word) []string {
+	start, n := 0, 0 // the current run is words[start:start+n]
+	flush := func() {
+		if n > 0 && !(start == 0 && n == 1) {
+			if n == 1 {
+				out = append(out, words[start].surface)
+			} else {
+				var b strings.Builder
+				for k, w := range words[start : start+n] {
+					if k > 0 {
+						b.WriteByte(' ')
+					}
+					b.WriteString(w.surface)
+				}
+				out = append(out, b.String())
+			}
 		}
-		run = run[:0]
+		n = 0
 	}
-	start := 0
 	for j, w := range words {
 		if w.cap && !w.stop && !w.num {
-			if len(run) == 0 {
+			if n == 0 {
 				start = j
 			}
-			run = append(run, w.surface)
+			n++
 			continue
 		}
-		flush(start)
+		flush()
 	}
-	flush(start)
+	flush()
 	return out
 }

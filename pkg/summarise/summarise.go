@@ -183,6 +183,7 @@ func analyse(title, body, lang string) article {
 		}
 	}
 	var tk tokenizer
+	tk.grow(len(title) + len(body))
 	tk.add(title)
 	ends := make([]int, len(spans)+1)
 	ends[0] = len(tk.words)

@@ -138,7 +138,7 @@ func keySet(s string) map[string]int {
 	m := map[string]int{}
 	for _, w := range tokenize(s) {
 		if w.content() {
-			m[w.key]++
+			m[truncate(w.lower, keyLen)]++
 		}
 	}
 	return m

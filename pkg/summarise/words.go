@@ -1,6 +1,7 @@
 package summarise
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -10,8 +11,7 @@ import (
 type word struct {
 	surface string // as written, without surrounding punctuation
 	lower   string
-	key     string // lower-cased, elision removed, truncated: the matching key
-	id      int32  // key's number in the article (see tokenizer.finish)
+	id      int32  // number of the key (lower truncated to keyLen runes) in the article
 	runes   int32  // runes in lower
 	stop    bool
 	cap     bool // starts with an upper-case letter
@@ -54,6 +54,13 @@ func isWordRune(r rune) bool {
 	return r == '’' || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
+// grow makes room for the words of n bytes of text.
+func (tk *tokenizer) grow(n int) {
+	tk.words = slices.Grow(tk.words, n/6+4)
+	tk.lows = slices.Grow(tk.lows, n/6+4)
+	tk.low = slices.Grow(tk.low, n)
+}
+
 // add appends the words of s; their lower, key and flags are set by finish.
 func (tk *tokenizer) add(s string) {
 	start := -1
@@ -79,8 +86,8 @@ func (tk *tokenizer) add(s string) {
 
 // field handles one run of word runes exactly as the original tokenize did.
 func (tk *tokenizer) field(f string) {
-	f = strings.Trim(f, "'’-&")
-	if i := strings.IndexAny(f, "'’"); i > 0 && i <= 5 {
+	f = trimPunct(f)
+	if i := apostrophe(f); i > 0 && i <= 5 {
 		var buf [32]byte
 		if elided[string(appendLower(buf[:0], f[:i]))] {
 			_, size := utf8.DecodeRuneInString(f[i:])
@@ -101,6 +108,46 @@ func (tk *tokenizer) field(f string) {
 	w.num = strings.IndexFunc(f, unicode.IsDigit) >= 0
 	tk.words = append(tk.words, w)
 	tk.lows = append(tk.lows, int32(len(tk.low)))
+}
+
+// trimPunct is strings.Trim(f, "'’-&") for valid UTF-8.
+func trimPunct(f string) string {
+	for {
+		switch {
+		case f == "":
+			return f
+		case f[0] == '\'' || f[0] == '-' || f[0] == '&':
+			f = f[1:]
+		case strings.HasPrefix(f, "’"):
+			f = f[len("’"):]
+		default:
+			goto right
+		}
+	}
+right:
+	for {
+		switch {
+		case f == "":
+			return f
+		case f[len(f)-1] == '\'' || f[len(f)-1] == '-' || f[len(f)-1] == '&':
+			f = f[:len(f)-1]
+		case strings.HasSuffix(f, "’"):
+			f = f[:len(f)-len("’")]
+		default:
+			return f
+		}
+	}
+}
+
+// apostrophe is strings.IndexAny(f, "'’") for valid UTF-8, looking only at
+// the first bytes, where an elision can be.
+func apostrophe(f string) int {
+	for i := 0; i < len(f) && i <= 5; i++ {
+		if f[i] == '\'' || strings.HasPrefix(f[i:], "’") {
+			return i
+		}
+	}
+	return -1
 }
 
 // appendLower appends strings.ToLower(s) to dst (s is valid UTF-8).
@@ -133,15 +180,15 @@ func (tk *tokenizer) finish() []word {
 		end := int(tk.lows[i])
 		w.lower = low[start:end]
 		start = end
-		w.key = truncate(w.lower, keyLen)
+		key := truncate(w.lower, keyLen)
 		w.stop = stopwords[w.lower]
 		w.runes = int32(utf8.RuneCountInString(w.lower))
 		w.cont = !w.stop && (w.num || w.runes >= 3)
-		id, ok := tk.keyID[w.key]
+		id, ok := tk.keyID[key]
 		if !ok {
 			id = int32(tk.nkeys)
 			tk.nkeys++
-			tk.keyID[w.key] = id
+			tk.keyID[key] = id
 		}
 		w.id = id
 	}
