@@ -11,8 +11,8 @@ import (
 type word struct {
 	surface string // as written, without surrounding punctuation
 	lower   string
-	id      int32  // number of the key (lower truncated to keyLen runes) in the article
-	runes   int32  // runes in lower
+	id      int32 // number of the key (lower truncated to keyLen runes) in the article
+	runes   int32 // runes in lower
 	stop    bool
 	cap     bool // starts with an upper-case letter
 	num     bool // contains a digit
