@@ -454,9 +454,11 @@ func keyPoints(sents []sent, summary []int) []string {
 			pool = append(pool, i)
 		}
 	}
-	sort.SliceStable(pool, func(a, b int) bool {
-		return pointScore(&sents[pool[a]]) > pointScore(&sents[pool[b]])
-	})
+	ps := make([]float64, len(sents))
+	for _, i := range pool {
+		ps[i] = pointScore(&sents[i])
+	}
+	sort.SliceStable(pool, func(a, b int) bool { return ps[pool[a]] > ps[pool[b]] })
 	want := min(maxKeyPoints, max(2, (len(pool)+2)/3))
 	var chosen []int
 	for _, i := range pool {
@@ -497,8 +499,41 @@ func pointScore(s *sent) float64 {
 
 // oneLine folds internal line breaks and runs of spaces.
 func oneLine(s string) string {
+	if isOneLine(s) {
+		return s
+	}
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// isOneLine reports whether strings.Fields would find s's words separated
+// by single spaces, with none around them: then oneLine(s) is s.
+func isOneLine(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == ' ' && s[i+1] == ' ' || c != ' ' && asciiSpace[c] {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace accepts.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // LeadSkip is Lead-n over the sentences Offline would consider for a
 // summary: datelines, captions, headings and fragments are skipped. It is

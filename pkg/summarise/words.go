@@ -173,7 +173,7 @@ func appendLower(dst []byte, s string) []byte {
 // distinct key gets a number (word.id) from 0 to nkeys-1.
 func (tk *tokenizer) finish() []word {
 	low := string(tk.low)
-	tk.keyID = make(map[string]int32, len(tk.words)/2+1)
+	tk.keyID = make(map[string]int32, len(tk.words))
 	start := 0
 	for i := range tk.words {
 		w := &tk.words[i]
@@ -181,7 +181,7 @@ func (tk *tokenizer) finish() []word {
 		w.lower = low[start:end]
 		start = end
 		key := truncate(w.lower, keyLen)
-		w.stop = stopwords[w.lower]
+		w.stop = len(w.lower) <= maxStopLen && stopwords[w.lower]
 		w.runes = int32(utf8.RuneCountInString(w.lower))
 		w.cont = !w.stop && (w.num || w.runes >= 3)
 		id, ok := tk.keyID[key]
@@ -220,6 +220,16 @@ func set(words ...string) map[string]bool {
 	}
 	return m
 }
+
+// maxStopLen is the length of the longest stopword, in bytes: longer
+// words need no lookup.
+var maxStopLen = func() int {
+	n := 0
+	for w := range stopwords {
+		n = max(n, len(w))
+	}
+	return n
+}()
 
 // stopwords holds Italian and English function words and reporting verbs
 // that say nothing about an article's subject. Written for this package.
