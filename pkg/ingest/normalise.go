@@ -181,9 +181,10 @@ func cleanLine(s string) string {
 // drops control and invisible format characters, and trims.
 func cleanText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	if isClean(s) {
-		// Nothing to collapse or drop: skip the copy (most lines).
-		return norm.NFC.String(s)
+	// Blanks at either end are dropped; if nothing inside needs collapsing
+	// or dropping, skip the copy (most lines).
+	if core := strings.Trim(s, " \t\n\v\f\r"); isClean(core) {
+		return norm.NFC.String(core)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
