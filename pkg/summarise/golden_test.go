@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -248,5 +249,37 @@ func TestGolden(t *testing.T) {
 	}
 	if bad > 0 {
 		t.Errorf("%d of %d cases differ", bad, len(cs))
+	}
+}
+
+// TestOfflineConcurrent runs the golden cases on several goroutines at
+// once (Offline reuses pooled buffers) and wants the sequential results.
+func TestOfflineConcurrent(t *testing.T) {
+	cs := goldenCases(t)
+	if testing.Short() {
+		cs = cs[:len(cs)/8]
+	}
+	want := make([]goldenOut, len(cs))
+	for i, c := range cs {
+		want[i] = goldenRun(c)
+	}
+	const workers = 4
+	errs := make(chan string, workers)
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			for k := range cs {
+				i := (k + w*len(cs)/workers) % len(cs)
+				if got := goldenRun(cs[i]); !reflect.DeepEqual(got, want[i]) {
+					errs <- fmt.Sprintf("%s: got %+v, want %+v", cs[i].Name, got, want[i])
+					return
+				}
+			}
+			errs <- ""
+		}(w)
+	}
+	for w := 0; w < workers; w++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
 	}
 }

@@ -11,20 +11,15 @@ import (
 // capitalised words), then content words. A term's score is its frequency,
 // doubled in the first paragraph and tripled in the title; names score
 // half again.
-func keywords(a article, ents []news.Entity) []string {
-	type term struct {
-		text  string
-		score float64
-		first int
-	}
+func keywords(sc *scratch, a article, ents []news.Entity) []string {
 	// Terms in order of first appearance, found by their lower case.
-	terms := make([]term, 0, len(a.body)/4)
-	index := make(map[string]int32, len(a.body)/4)
+	terms, index := sc.terms[:0], sc.kwIndex
+	defer func() { sc.terms = terms }()
 	add := func(surface, lower string, w float64) {
 		i, ok := index[lower]
 		if !ok {
 			i = int32(len(terms))
-			terms = append(terms, term{text: surface, first: len(terms)})
+			terms = append(terms, kwTerm{text: surface, first: len(terms)})
 			index[lower] = i
 		}
 		terms[i].score += w
@@ -69,7 +64,7 @@ func keywords(a article, ents []news.Entity) []string {
 			terms[i].score += 3
 		}
 	}
-	list := make([]*term, 0, len(terms))
+	list := make([]*kwTerm, 0, len(terms))
 	for i := range terms {
 		if terms[i].score >= 2 {
 			list = append(list, &terms[i])
@@ -104,6 +99,13 @@ func keywords(a article, ents []news.Entity) []string {
 		out = []string{}
 	}
 	return out
+}
+
+// kwTerm is a keyword candidate.
+type kwTerm struct {
+	text  string
+	score float64
+	first int
 }
 
 // capPhrases appends to out the runs of capitalised non-stopwords,

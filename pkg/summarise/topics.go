@@ -1,6 +1,7 @@
 package summarise
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,16 +113,18 @@ var topicTerms = map[string][]string{
 // title and lead count three times. A topic needs a score of at least 3
 // from at least two different cue words, or 4 from one; at most five topics
 // are returned, best first.
-func topics(title, lead, body []word) []string {
+func topics(sc *scratch, title, lead, body []word) []string {
 	cs := compiledCues()
 	n := len(cs.cues)
-	// One allocation for the counts of body and head and the phrase state.
-	buf := make([]int32, 4*n)
+	// The counts of body and head and the phrase state, zeroed.
+	buf := slices.Grow(sc.cueBuf[:0], 4*n)[:4*n]
+	clear(buf)
+	sc.cueBuf = buf
 	bodyN, headN := buf[:n], buf[n:2*n]
 	cs.count(body, bodyN, buf[2*n:3*n])
 	// The words of title + " " + lead: a phrase may span the two.
-	head := make([]word, 0, len(title)+len(lead))
-	head = append(append(head, title...), lead...)
+	head := append(append(sc.head[:0], title...), lead...)
+	sc.head = head
 	cs.count(head, headN, buf[3*n:])
 	type hit struct {
 		topic string

@@ -15,7 +15,7 @@ func TestCueCountsMatchTermIndex(t *testing.T) {
 	n := len(cs.cues)
 	checked := 0
 	for _, c := range goldenCases(t) {
-		a := analyse(c.Title, c.Body, c.Lang)
+		a := analyse(new(scratch), c.Title, c.Body, c.Lang)
 		lists := [][]word{a.body, a.title}
 		for _, s := range a.sents {
 			lists = append(lists, append(append([]word(nil), a.title...), s.words...))

@@ -173,7 +173,9 @@ func appendLower(dst []byte, s string) []byte {
 // distinct key gets a number (word.id) from 0 to nkeys-1.
 func (tk *tokenizer) finish() []word {
 	low := string(tk.low)
-	tk.keyID = make(map[string]int32, len(tk.words))
+	if tk.keyID == nil {
+		tk.keyID = make(map[string]int32, len(tk.words))
+	}
 	start := 0
 	for i := range tk.words {
 		w := &tk.words[i]
