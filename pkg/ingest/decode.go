@@ -265,6 +265,22 @@ func decodeJSON(data []byte) (news.Submission, error) {
 	if !utf8.Valid(data) {
 		return news.Submission{}, fmt.Errorf("%w: JSON must be UTF-8", ErrInvalidUTF8)
 	}
+	s, ok := fastSubmission(data)
+	if !ok {
+		var err error
+		if s, err = decodeJSONStrict(data); err != nil {
+			return news.Submission{}, err
+		}
+	}
+	if strings.TrimSpace(s.Body) == "" && strings.TrimSpace(s.URL) == "" {
+		return news.Submission{}, fmt.Errorf("%w: the submission has neither \"body\" nor \"url\"; send one of them", ErrEmpty)
+	}
+	return s, nil
+}
+
+// decodeJSONStrict decodes any JSON submission with encoding/json, with
+// the depth limit, no unknown fields and nothing after the object.
+func decodeJSONStrict(data []byte) (news.Submission, error) {
 	if err := checkDepth(data, MaxJSONDepth); err != nil {
 		return news.Submission{}, err
 	}
@@ -276,9 +292,6 @@ func decodeJSON(data []byte) (news.Submission, error) {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return news.Submission{}, fmt.Errorf("%w: unexpected data after the JSON object", ErrMalformed)
-	}
-	if strings.TrimSpace(s.Body) == "" && strings.TrimSpace(s.URL) == "" {
-		return news.Submission{}, fmt.Errorf("%w: the submission has neither \"body\" nor \"url\"; send one of them", ErrEmpty)
 	}
 	return s, nil
 }

@@ -181,6 +181,11 @@ func cleanLine(s string) string {
 // drops control and invisible format characters, and trims.
 func cleanText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
+	// Blanks at either end are dropped; if nothing inside needs collapsing
+	// or dropping, skip the copy (most lines).
+	if core := strings.Trim(s, " \t\n\v\f\r"); isClean(core) {
+		return norm.NFC.String(core)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -204,6 +209,35 @@ func cleanText(s string) string {
 	return norm.NFC.String(b.String())
 }
 
+// isClean reports whether cleanText's loop would copy s unchanged: no
+// blank but single spaces between other characters, nothing invisible.
+func isClean(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ':
+				if s[i+1] == ' ' {
+					return false
+				}
+			case c < 0x20 || c == 0x7f: // blanks and controls
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) || isInvisible(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
 // isInvisible reports characters that carry no text: controls, the byte
 // order mark and zero-width spaces. Zero-width joiners stay (emoji and some
 // scripts need them).
@@ -214,14 +248,23 @@ func isInvisible(r rune) bool {
 	case '\u200c', '\u200d':
 		return false
 	}
-	return unicode.IsControl(r) || (unicode.Is(unicode.Cf, r) && r != '\u200e' && r != '\u200f')
+	if r < 0x600 {
+		// Below U+0600 the only format character is U+00AD, handled above.
+		return unicode.IsControl(r)
+	}
+	return unicode.Is(unicode.Cf, r) && r != '\u200e' && r != '\u200f'
 }
+
+// lineBreaks turns every line and paragraph separator into "\n" or "\n\n".
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n\n", "\f", "\n\n", "\v", "\n")
 
 // paragraphs splits text into cleaned paragraphs. Blank lines separate
 // paragraphs; a line is joined to the one before only when it looks
 // hard-wrapped.
 func paragraphs(text string) []string {
-	text = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n\n", "\f", "\n\n", "\v", "\n").Replace(text)
+	if strings.ContainsAny(text, "\r\f\v") || strings.Contains(text, "\u2028") || strings.Contains(text, "\u2029") {
+		text = lineBreaks.Replace(text)
+	}
 	var paras []string
 	var cur string
 	flush := func() {
@@ -230,7 +273,9 @@ func paragraphs(text string) []string {
 		}
 		cur = ""
 	}
-	for _, raw := range strings.Split(text, "\n") {
+	for rest, more := text, true; more; {
+		var raw string
+		raw, rest, more = strings.Cut(rest, "\n")
 		line := cleanText(raw)
 		switch {
 		case line == "":

@@ -3,7 +3,6 @@ package summarise
 import (
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
@@ -12,23 +11,18 @@ import (
 // capitalised words), then content words. A term's score is its frequency,
 // doubled in the first paragraph and tripled in the title; names score
 // half again.
-func keywords(title string, sents []sent, ents []news.Entity) []string {
-	type term struct {
-		text  string
-		score float64
-		first int
-	}
-	terms := make(map[string]*term)
-	order := 0
-	add := func(surface string, w float64) {
-		k := strings.ToLower(surface)
-		t, ok := terms[k]
+func keywords(sc *scratch, a article, ents []news.Entity) []string {
+	// Terms in order of first appearance, found by their lower case.
+	terms, index := sc.terms[:0], sc.kwIndex
+	defer func() { sc.terms = terms }()
+	add := func(surface, lower string, w float64) {
+		i, ok := index[lower]
 		if !ok {
-			t = &term{text: surface, first: order}
-			order++
-			terms[k] = t
+			i = int32(len(terms))
+			terms = append(terms, kwTerm{text: surface, first: len(terms)})
+			index[lower] = i
 		}
-		t.score += w
+		terms[i].score += w
 	}
 	weight := func(para int) float64 {
 		if para == 0 {
@@ -45,33 +39,35 @@ func keywords(title string, sents []sent, ents []news.Entity) []string {
 			if e.Name == "" {
 				continue
 			}
-			add(e.Name, 1+1.5*float64(max(e.Count, len(e.Mentions), 1)))
+			add(e.Name, strings.ToLower(e.Name), 1+1.5*float64(max(e.Count, len(e.Mentions), 1)))
 		}
 	}
-	for _, s := range sents {
+	var phrases []string
+	for _, s := range a.sents {
 		w := weight(s.para)
-		for _, ph := range capPhrases(s.words) {
-			add(ph, 1.5*w)
+		phrases = capPhrases(phrases[:0], s.words)
+		for _, ph := range phrases {
+			add(ph, strings.ToLower(ph), 1.5*w)
 		}
 		for j, wd := range s.words {
-			if !wd.content() || wd.num || utf8.RuneCountInString(wd.lower) < 4 {
+			if !wd.cont || wd.num || wd.runes < 4 {
 				continue
 			}
 			if wd.cap && j > 0 {
 				continue // counted as a name
 			}
-			add(wd.lower, w)
+			add(wd.lower, wd.lower, w) // lower is its own lower case
 		}
 	}
-	for _, wd := range tokenize(title) {
-		if t, ok := terms[wd.lower]; ok && wd.content() {
-			t.score += 3
+	for _, wd := range a.title {
+		if i, ok := index[wd.lower]; ok && wd.cont {
+			terms[i].score += 3
 		}
 	}
-	list := make([]*term, 0, len(terms))
-	for _, t := range terms {
-		if t.score >= 2 {
-			list = append(list, t)
+	list := make([]*kwTerm, 0, len(terms))
+	for i := range terms {
+		if terms[i].score >= 2 {
+			list = append(list, &terms[i])
 		}
 	}
 	sort.Slice(list, func(i, j int) bool {
@@ -105,28 +101,45 @@ func keywords(title string, sents []sent, ents []news.Entity) []string {
 	return out
 }
 
-// capPhrases returns runs of capitalised non-stopwords, skipping a
-// sentence-initial word unless it continues into a run ("Sam Altman").
-func capPhrases(words []word) []string {
-	var out []string
-	var run []string
-	flush := func(startIdx int) {
-		if len(run) > 0 && !(startIdx == 0 && len(run) == 1) {
-			out = append(out, strings.Join(run, " "))
+// kwTerm is a keyword candidate.
+type kwTerm struct {
+	text  string
+	score float64
+	first int
+}
+
+// capPhrases appends to out the runs of capitalised non-stopwords,
+// skipping a sentence-initial word unless it continues into a run ("Sam
+// Altman").
+func capPhrases(out []string, words []word) []string {
+	start, n := 0, 0 // the current run is words[start:start+n]
+	flush := func() {
+		if n > 0 && !(start == 0 && n == 1) {
+			if n == 1 {
+				out = append(out, words[start].surface)
+			} else {
+				var b strings.Builder
+				for k, w := range words[start : start+n] {
+					if k > 0 {
+						b.WriteByte(' ')
+					}
+					b.WriteString(w.surface)
+				}
+				out = append(out, b.String())
+			}
 		}
-		run = run[:0]
+		n = 0
 	}
-	start := 0
 	for j, w := range words {
 		if w.cap && !w.stop && !w.num {
-			if len(run) == 0 {
+			if n == 0 {
 				start = j
 			}
-			run = append(run, w.surface)
+			n++
 			continue
 		}
-		flush(start)
+		flush()
 	}
-	flush(start)
+	flush()
 	return out
 }

@@ -55,9 +55,10 @@ package summarise
 
 import (
 	"math"
-	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -108,40 +109,55 @@ type sent struct {
 	span      sentence.Span
 	text      string
 	words     []word
-	keys      map[string]int // content keys
-	para      int            // paragraph index
-	paraSents int            // sentences in the paragraph
-	candidate bool           // fit for the summary
-	pointable bool           // fit for a key point
-	rank      int            // position among candidates
+	keys      []keyCount // content keys, by id
+	para      int        // paragraph index
+	paraSents int        // sentences in the paragraph
+	candidate bool       // fit for the summary
+	pointable bool       // fit for a key point
+	rank      int        // position among candidates
 	score     float64
 	salience  float64 // entities and numbers, for key points
+}
+
+// keyCount is a content key (word.id) of a sentence and its occurrences.
+type keyCount struct{ id, n int32 }
+
+// article is a body split into sentences and words, with its title's words.
+type article struct {
+	sents []sent
+	title []word
+	body  []word // the words of all sentences, in order
+	nkeys int    // distinct keys in title and body: word.id < nkeys
 }
 
 // Offline returns the brief of an article. title may be empty; lang is "it"
 // or "en" (anything else is treated as both); ents are the article's
 // entities with mentions into body, or nil.
 func Offline(title, body, lang string, ents []news.Entity) Result {
-	sents := analyse(body, lang)
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	a := analyse(sc, title, body, lang)
+	sents := a.sents
 	var res Result
-	res.Summary, res.KeyPoints = pick(title, body, sents, ents)
-	lead := ""
-	for _, s := range sents {
+	res.Summary, res.KeyPoints = pick(a, ents)
+	lead := -1
+	for i, s := range sents {
 		if s.candidate {
-			lead = s.text
+			lead = i
 			break
 		}
 	}
-	if lead == "" && len(sents) > 0 {
-		lead = sents[0].text
+	if lead < 0 && len(sents) > 0 {
+		lead = 0
 	}
-	res.Headline = Headline(title, lead)
-	var all []word
-	for _, s := range sents {
-		all = append(all, s.words...)
+	var leadWords []word
+	leadText := ""
+	if lead >= 0 {
+		leadText, leadWords = sents[lead].text, sents[lead].words
 	}
-	res.Topics = topics(title, lead, all)
-	res.Keywords = keywords(title, sents, ents)
+	res.Headline = Headline(title, leadText)
+	res.Topics = topics(sc, a.title, leadWords, a.body)
+	res.Keywords = keywords(sc, a, ents)
 	if res.KeyPoints == nil {
 		res.KeyPoints = []string{}
 	}
@@ -158,43 +174,61 @@ func Lead(body, lang string, n int) string {
 	return strings.Join(sentence.Texts(body, spans), " ")
 }
 
-var (
-	metaLine = regexp.MustCompile(`(?i)^(date|data|published|pubblicato|source|fonte|author|autore|by|di)\s*[:=]?\s*\S+( \S+){0,3}$`)
-	dateLine = regexp.MustCompile(`(?i)^((monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica),?\s+)?(\d{1,2}\s+)?(january|february|march|april|may|june|july|august|september|october|november|december|gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\s+(\d{1,2},?\s+)?\d{4}\.?$|^\d{4}-\d{2}-\d{2}$|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$`)
-	// metaPrefix is a metadata marker glued to the start of the text, as in
-	// "date 2025-12-17 Dopo Microsoft, …".
-	metaPrefix = regexp.MustCompile(`(?i)^(date|data|published|pubblicato|updated|aggiornato)\s*[:=]?\s*\d{4}-\d{2}-\d{2}(t[\d:.]+(z|[+-]\d{2}:?\d{2})?)?\s*`)
-	caption    = regexp.MustCompile(`(?i)\b(image|photo|picture|credit|foto|immagine|fonte immagine|video)\s*:`)
-)
-
 // analyse splits body and marks which sentences can be used.
-func analyse(body, lang string) []sent {
+func analyse(sc *scratch, title, body, lang string) article {
 	spans := sentence.Split(body, lang)
-	sents := make([]sent, 0, len(spans))
-	para, prevEnd := 0, 0
 	if len(spans) > 0 {
-		if m := metaPrefix.FindString(body[spans[0].Start:spans[0].End]); m != "" {
-			spans[0].Start += len(m)
+		if n := metaPrefixLen(body[spans[0].Start:spans[0].End]); n > 0 {
+			spans[0].Start += n
 			if spans[0].Start >= spans[0].End {
 				spans = spans[1:]
 			}
 		}
 	}
+	tk := &sc.tk
+	tk.grow(len(title) + len(body))
+	tk.add(title)
+	ends := slices.Grow(sc.ends[:0], len(spans)+1)[:len(spans)+1]
+	sc.ends = ends
+	ends[0] = len(tk.words)
+	for i, sp := range spans {
+		tk.add(body[sp.Start:sp.End])
+		ends[i+1] = len(tk.words)
+	}
+	words := tk.finish()
+	a := article{sents: make([]sent, 0, len(spans)), title: words[:ends[0]:ends[0]], body: words[ends[0]:], nkeys: tk.nkeys}
+	sents := a.sents
+	// Content keys per sentence, sorted by id, in one backing slice.
+	count := slices.Grow(sc.count[:0], tk.nkeys)[:tk.nkeys]
+	clear(count)
+	backing := slices.Grow(sc.backing[:0], len(words)-ends[0])
+	ids := sc.ids[:0]
+	para, prevEnd := 0, 0
 	for i, sp := range spans {
 		if i > 0 && blankBetween(body[prevEnd:sp.Start]) {
 			para++
 		}
 		prevEnd = sp.End
-		text := body[sp.Start:sp.End]
-		s := sent{span: sp, text: text, words: tokenize(text), para: para}
-		s.keys = make(map[string]int)
+		s := sent{span: sp, text: body[sp.Start:sp.End], words: words[ends[i]:ends[i+1]:ends[i+1]], para: para}
+		ids = ids[:0]
 		for _, w := range s.words {
-			if w.content() {
-				s.keys[w.key]++
+			if w.cont {
+				if count[w.id] == 0 {
+					ids = append(ids, w.id)
+				}
+				count[w.id]++
 			}
 		}
+		slices.Sort(ids)
+		from := len(backing)
+		for _, id := range ids {
+			backing = append(backing, keyCount{id, count[id]})
+			count[id] = 0
+		}
+		s.keys = backing[from:len(backing):len(backing)]
 		sents = append(sents, s)
 	}
+	sc.count, sc.backing, sc.ids = count, backing, ids
 	perPara := make([]int, para+1)
 	for _, s := range sents {
 		perPara[s.para]++
@@ -209,9 +243,9 @@ func analyse(body, lang string) []sent {
 		first, _ := utf8.DecodeRuneInString(s.text)
 		last, _ := utf8.DecodeLastRuneInString(s.text)
 		ended := strings.ContainsRune(".!?…»”\")", last)
-		meta := (i == 0 && nw <= 5 && !ended && metaLine.MatchString(s.text)) ||
-			(nw <= 8 && dateLine.MatchString(s.text)) ||
-			(strings.IndexByte(s.text, ':') >= 0 && caption.MatchString(s.text))
+		meta := (i == 0 && nw <= 5 && !ended && isMetaLine(s.text)) ||
+			(nw <= 8 && isDateLine(s.text)) ||
+			(strings.IndexByte(s.text, ':') >= 0 && isCaption(s.text))
 		s.pointable = !meta && ended && nw >= 5 && !unicode.IsLower(first)
 		s.candidate = s.pointable && nw >= minSentWords &&
 			!(s.paraSents == 1 && nw < 8) // lone short line: usually a caption
@@ -220,7 +254,8 @@ func analyse(body, lang string) []sent {
 			rank++
 		}
 	}
-	return sents
+	a.sents = sents
+	return a
 }
 
 func blankBetween(gap string) bool {
@@ -234,11 +269,12 @@ func blankBetween(gap string) bool {
 }
 
 // pick chooses the summary and the key points.
-func pick(title, body string, sents []sent, ents []news.Entity) (string, []string) {
+func pick(a article, ents []news.Entity) (string, []string) {
+	sents := a.sents
 	if len(sents) == 0 {
 		return "", nil
 	}
-	score(title, sents, ents)
+	score(a, ents)
 	var cands []int
 	for i, s := range sents {
 		if s.candidate {
@@ -289,17 +325,20 @@ func pick(title, body string, sents []sent, ents []news.Entity) (string, []strin
 }
 
 // score fills in score and salience for every sentence.
-func score(title string, sents []sent, ents []news.Entity) {
-	doc := make(map[string]int)
+func score(a article, ents []news.Entity) {
+	sents := a.sents
+	doc := make([]int32, a.nkeys) // sentences containing each content key
 	for _, s := range sents {
-		for k := range s.keys {
-			doc[k]++
+		for _, k := range s.keys {
+			doc[k.id]++
 		}
 	}
-	titleKeys := make(map[string]bool)
-	for _, w := range tokenize(title) {
-		if w.content() {
-			titleKeys[w.key] = true
+	inTitle := make([]bool, a.nkeys)
+	titleKeys := 0
+	for _, w := range a.title {
+		if w.cont && !inTitle[w.id] {
+			inTitle[w.id] = true
+			titleKeys++
 		}
 	}
 	// Entity weight per sentence: from mentions when given, else from
@@ -317,18 +356,18 @@ func score(title string, sents []sent, ents []news.Entity) {
 			}
 		}
 	} else {
-		capCount := make(map[string]int)
+		capCount := make([]int32, a.nkeys)
 		for _, s := range sents {
 			for j, w := range s.words {
 				if w.cap && j > 0 && !w.stop {
-					capCount[w.key]++
+					capCount[w.id]++
 				}
 			}
 		}
 		for i, s := range sents {
 			for j, w := range s.words {
-				if w.cap && j > 0 && !w.stop && capCount[w.key] > 1 {
-					entW[i] += math.Log1p(float64(capCount[w.key]))
+				if w.cap && j > 0 && !w.stop && capCount[w.id] > 1 {
+					entW[i] += math.Log1p(float64(capCount[w.id]))
 				}
 			}
 		}
@@ -337,11 +376,11 @@ func score(title string, sents []sent, ents []news.Entity) {
 	cent := make([]float64, len(sents))
 	for i, s := range sents {
 		sum, n := 0.0, 0
-		for k, c := range s.keys {
-			if doc[k] > 1 {
-				sum += float64(c) * math.Log1p(float64(doc[k]-1))
+		for _, k := range s.keys {
+			if d := doc[k.id]; d > 1 {
+				sum += float64(k.n) * math.Log1p(float64(d-1))
 			}
-			n += c
+			n += int(k.n)
 		}
 		if n > 0 {
 			cent[i] = sum / math.Sqrt(float64(n))
@@ -352,14 +391,14 @@ func score(title string, sents []sent, ents []news.Entity) {
 	for i := range sents {
 		s := &sents[i]
 		tl := 0.0
-		if len(titleKeys) > 0 {
+		if titleKeys > 0 {
 			hit := 0
-			for k := range titleKeys {
-				if s.keys[k] > 0 {
+			for _, k := range s.keys {
+				if inTitle[k.id] {
 					hit++
 				}
 			}
-			tl = float64(hit) / float64(len(titleKeys))
+			tl = float64(hit) / float64(titleKeys)
 		}
 		pos := 1 / math.Sqrt(float64(s.rank+1))
 		nums := 0.0
@@ -388,14 +427,22 @@ func redundant(sents []sent, chosen []int, i int) bool {
 	return false
 }
 
-func jaccard(a, b map[string]int) float64 {
+// jaccard is the Jaccard similarity of two sentences' key sets.
+func jaccard(a, b []keyCount) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
 	inter := 0
-	for k := range a {
-		if b[k] > 0 {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i].id < b[j].id:
+			i++
+		case a[i].id > b[j].id:
+			j++
+		default:
 			inter++
+			i++
+			j++
 		}
 	}
 	return float64(inter) / float64(len(a)+len(b)-inter)
@@ -403,7 +450,7 @@ func jaccard(a, b map[string]int) float64 {
 
 // keyPoints picks 2–5 salient sentences outside the summary.
 func keyPoints(sents []sent, summary []int) []string {
-	in := make(map[int]bool, len(summary))
+	in := make([]bool, len(sents))
 	for _, i := range summary {
 		in[i] = true
 	}
@@ -413,9 +460,11 @@ func keyPoints(sents []sent, summary []int) []string {
 			pool = append(pool, i)
 		}
 	}
-	sort.SliceStable(pool, func(a, b int) bool {
-		return pointScore(sents[pool[a]]) > pointScore(sents[pool[b]])
-	})
+	ps := make([]float64, len(sents))
+	for _, i := range pool {
+		ps[i] = pointScore(&sents[i])
+	}
+	sort.SliceStable(pool, func(a, b int) bool { return ps[pool[a]] > ps[pool[b]] })
 	want := min(maxKeyPoints, max(2, (len(pool)+2)/3))
 	var chosen []int
 	for _, i := range pool {
@@ -442,7 +491,7 @@ func keyPoints(sents []sent, summary []int) []string {
 }
 
 // pointScore prefers salient sentences of readable length.
-func pointScore(s sent) float64 {
+func pointScore(s *sent) float64 {
 	n := len(s.words)
 	sc := s.salience
 	if n > 40 || utf8.RuneCountInString(s.text) > keyPointRunes {
@@ -456,15 +505,50 @@ func pointScore(s sent) float64 {
 
 // oneLine folds internal line breaks and runs of spaces.
 func oneLine(s string) string {
+	if isOneLine(s) {
+		return s
+	}
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// isOneLine reports whether strings.Fields would find s's words separated
+// by single spaces, with none around them: then oneLine(s) is s.
+func isOneLine(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == ' ' && s[i+1] == ' ' || c != ' ' && asciiSpace[c] {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace accepts.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // LeadSkip is Lead-n over the sentences Offline would consider for a
 // summary: datelines, captions, headings and fragments are skipped. It is
 // the fairer baseline for articles that open with metadata.
 func LeadSkip(body, lang string, n int) string {
 	var parts []string
-	for _, s := range analyse(body, lang) {
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	for _, s := range analyse(sc, "", body, lang).sents {
 		if len(parts) == n {
 			break
 		}
@@ -473,4 +557,40 @@ func LeadSkip(body, lang string, n int) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// scratch holds the buffers of one Offline call, reused through
+// scratchPool: allocating them afresh was most of Offline's garbage, and
+// its collection a tenth of its CPU. Nothing in a Result points into them
+// (word.lower points into a string copied from tokenizer.low).
+type scratch struct {
+	tk      tokenizer
+	ends    []int
+	count   []int32
+	backing []keyCount
+	ids     []int32
+	terms   []kwTerm
+	kwIndex map[string]int32
+	cueBuf  []int32
+	head    []word
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{kwIndex: map[string]int32{}} }}
+
+// release empties the buffers, keeping their memory, and puts sc back in
+// the pool. Buffers that grew past what a large article needs are dropped.
+func (sc *scratch) release() {
+	const maxWords = 1 << 14
+	if cap(sc.tk.words) > maxWords {
+		*sc = scratch{kwIndex: map[string]int32{}}
+	} else {
+		clear(sc.tk.words) // drop the references to the article's text
+		clear(sc.head)
+		sc.tk.words, sc.tk.lows, sc.tk.low, sc.tk.nkeys = sc.tk.words[:0], sc.tk.lows[:0], sc.tk.low[:0], 0
+		clear(sc.tk.keyID)
+		clear(sc.kwIndex)
+		clear(sc.terms)
+		sc.terms = sc.terms[:0]
+	}
+	scratchPool.Put(sc)
 }

@@ -1,6 +1,7 @@
 package summarise
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -10,10 +11,12 @@ import (
 type word struct {
 	surface string // as written, without surrounding punctuation
 	lower   string
-	key     string // lower-cased, elision removed, truncated: the matching key
+	id      int32 // number of the key (lower truncated to keyLen runes) in the article
+	runes   int32 // runes in lower
 	stop    bool
 	cap     bool // starts with an upper-case letter
 	num     bool // contains a digit
+	cont    bool // content(), precomputed
 }
 
 // keyLen is the prefix length used as a poor man's stem: in Italian and
@@ -25,31 +28,173 @@ const keyLen = 6
 // nell’, all') are split off and dropped, so "dell’intelligenza" matches
 // "intelligenza".
 func tokenize(s string) []word {
-	var out []word
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' && r != '-' && r != '&'
-	}) {
-		f = strings.Trim(f, "'’-&")
-		if i := strings.IndexAny(f, "'’"); i > 0 && i <= 5 {
-			if elided[strings.ToLower(f[:i])] {
-				_, size := utf8.DecodeRuneInString(f[i:])
-				f = f[i+size:]
-			}
-		}
-		if f == "" {
-			continue
-		}
-		lw := strings.ToLower(f)
-		r, _ := utf8.DecodeRuneInString(f)
-		w := word{surface: f, lower: lw, stop: stopwords[lw], cap: unicode.IsUpper(r)}
-		w.num = strings.IndexFunc(f, unicode.IsDigit) >= 0
-		w.key = truncate(lw, keyLen)
-		if lw == "'s" || lw == "s" {
-			continue
-		}
-		out = append(out, w)
+	var tk tokenizer
+	tk.add(s)
+	return tk.finish()
+}
+
+// tokenizer tokenizes the texts of one article. It lower-cases every word
+// into one buffer, so an article costs one string, not one per capitalised
+// word, and numbers the distinct keys so that sentences can be compared with
+// integer sets instead of maps.
+type tokenizer struct {
+	words []word
+	lows  []int32 // end of each word's lower case in low
+	low   []byte
+	keyID map[string]int32
+	nkeys int
+}
+
+// isWordRune reports the runes words are made of: the complement of the
+// separators of the original strings.FieldsFunc.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '\'' || r == '-' || r == '&'
 	}
-	return out
+	return r == '’' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// grow makes room for the words of n bytes of text.
+func (tk *tokenizer) grow(n int) {
+	tk.words = slices.Grow(tk.words, n/6+4)
+	tk.lows = slices.Grow(tk.lows, n/6+4)
+	tk.low = slices.Grow(tk.low, n)
+}
+
+// add appends the words of s; their lower, key and flags are set by finish.
+func (tk *tokenizer) add(s string) {
+	start := -1
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			tk.field(s[start:i])
+			start = -1
+		}
+		i += size
+	}
+	if start >= 0 {
+		tk.field(s[start:])
+	}
+}
+
+// field handles one run of word runes exactly as the original tokenize did.
+func (tk *tokenizer) field(f string) {
+	f = trimPunct(f)
+	if i := apostrophe(f); i > 0 && i <= 5 {
+		var buf [32]byte
+		if elided[string(appendLower(buf[:0], f[:i]))] {
+			_, size := utf8.DecodeRuneInString(f[i:])
+			f = f[i+size:]
+		}
+	}
+	if f == "" {
+		return
+	}
+	mark := len(tk.low)
+	tk.low = appendLower(tk.low, f)
+	if lw := tk.low[mark:]; string(lw) == "'s" || string(lw) == "s" {
+		tk.low = tk.low[:mark]
+		return
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	w := word{surface: f, cap: unicode.IsUpper(r)}
+	w.num = strings.IndexFunc(f, unicode.IsDigit) >= 0
+	tk.words = append(tk.words, w)
+	tk.lows = append(tk.lows, int32(len(tk.low)))
+}
+
+// trimPunct is strings.Trim(f, "'’-&") for valid UTF-8.
+func trimPunct(f string) string {
+	for {
+		switch {
+		case f == "":
+			return f
+		case f[0] == '\'' || f[0] == '-' || f[0] == '&':
+			f = f[1:]
+		case strings.HasPrefix(f, "’"):
+			f = f[len("’"):]
+		default:
+			goto right
+		}
+	}
+right:
+	for {
+		switch {
+		case f == "":
+			return f
+		case f[len(f)-1] == '\'' || f[len(f)-1] == '-' || f[len(f)-1] == '&':
+			f = f[:len(f)-1]
+		case strings.HasSuffix(f, "’"):
+			f = f[:len(f)-len("’")]
+		default:
+			return f
+		}
+	}
+}
+
+// apostrophe is strings.IndexAny(f, "'’") for valid UTF-8, looking only at
+// the first bytes, where an elision can be.
+func apostrophe(f string) int {
+	for i := 0; i < len(f) && i <= 5; i++ {
+		if f[i] == '\'' || strings.HasPrefix(f[i:], "’") {
+			return i
+		}
+	}
+	return -1
+}
+
+// appendLower appends strings.ToLower(s) to dst (s is valid UTF-8).
+func appendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		i += size
+	}
+	return dst
+}
+
+// finish fills in the words added and returns them; call it once. Each
+// distinct key gets a number (word.id) from 0 to nkeys-1.
+func (tk *tokenizer) finish() []word {
+	low := string(tk.low)
+	if tk.keyID == nil {
+		tk.keyID = make(map[string]int32, len(tk.words))
+	}
+	start := 0
+	for i := range tk.words {
+		w := &tk.words[i]
+		end := int(tk.lows[i])
+		w.lower = low[start:end]
+		start = end
+		key := truncate(w.lower, keyLen)
+		w.stop = len(w.lower) <= maxStopLen && stopwords[w.lower]
+		w.runes = int32(utf8.RuneCountInString(w.lower))
+		w.cont = !w.stop && (w.num || w.runes >= 3)
+		id, ok := tk.keyID[key]
+		if !ok {
+			id = int32(tk.nkeys)
+			tk.nkeys++
+			tk.keyID[key] = id
+		}
+		w.id = id
+	}
+	return tk.words
 }
 
 func truncate(s string, n int) string {
@@ -65,7 +210,7 @@ func truncate(s string, n int) string {
 
 // content reports whether a word carries meaning for scoring.
 func (w word) content() bool {
-	return !w.stop && (w.num || utf8.RuneCountInString(w.lower) >= 3)
+	return w.cont
 }
 
 var elided = set("l", "dell", "nell", "all", "dall", "sull", "coll", "d", "un", "quest", "quell", "c", "s", "m", "t", "v", "n", "tutt", "senz", "dov", "com", "anch", "qual", "cos", "bell", "sant")
@@ -77,6 +222,16 @@ func set(words ...string) map[string]bool {
 	}
 	return m
 }
+
+// maxStopLen is the length of the longest stopword, in bytes: longer
+// words need no lookup.
+var maxStopLen = func() int {
+	n := 0
+	for w := range stopwords {
+		n = max(n, len(w))
+	}
+	return n
+}()
 
 // stopwords holds Italian and English function words and reporting verbs
 // that say nothing about an article's subject. Written for this package.
