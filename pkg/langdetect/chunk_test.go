@@ -57,8 +57,8 @@ func TestChunk(t *testing.T) {
 // TestEarlyStopMatchesFullSample builds mixed-language inputs — English
 // headlines over Italian bodies, an English quote opening an Italian body,
 // Italian headlines over English bodies — and checks that stopping early
-// (minChunks, decisiveLead) picks the language lingua picks on the whole
-// sample. With minChunks = 1 two of them flip to English.
+// (decisiveLead) picks the language lingua picks on the whole sample. With
+// 160-byte chunks, deciding on the first would flip two of them to English.
 func TestEarlyStopMatchesFullSample(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(shared.Path(t, "articles"), "*.txt"))
 	if len(files) == 0 {
