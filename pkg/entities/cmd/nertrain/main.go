@@ -11,6 +11,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -38,6 +40,10 @@ func run(args []string) error {
 	lexFiles := fs.String("lexicon", "", "comma-separated labelled files whose capitalised entity words become the word lexicon")
 	dump := fs.String("errors", "", "write false positives and misses on the evaluation files to this file")
 	folds := fs.Int("folds", 5, "jackknife folds for adding the training entities to the lexicon (0: do not add them)")
+	cv := fs.Int("cv", 0, "cross-validate on -cvfile: K folds of whole documents, each scored by a model trained on -train plus the other folds")
+	cvFile := fs.String("cvfile", "", "labelled file to cross-validate on (with -cv)")
+	docsFile := fs.String("docs", "", "sentence indices where the documents of -cvfile start, one a line (default: every sentence its own document)")
+	docLevel := fs.Bool("doc", false, "tag -cvfile document by document with TagDoc (document-level consistency)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -89,8 +95,12 @@ func run(args []string) error {
 	}
 	lex := entities.LexiconFrom(ltoks, ltags)
 	fmt.Fprintf(os.Stderr, "lexicon: %d words\n", len(lex))
+	opt := entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: 1, Log: os.Stderr, Lexicon: lex, Folds: *folds}
+	if *cv > 1 {
+		return crossValidate(toks, tags, opt, *cv, *cvFile, *docsFile, *lang, *misc, *docLevel, *dump)
+	}
 	t0 := time.Now()
-	m, err := entities.Train(toks, tags, entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: 1, Log: os.Stderr, Lexicon: lex, Folds: *folds})
+	m, err := entities.Train(toks, tags, opt)
 	if err != nil {
 		return fmt.Errorf("training: %w", err)
 	}
@@ -143,16 +153,27 @@ func dumpErrors(out, path, lang string, tag nereval.TagFunc) error {
 		return fmt.Errorf("creating error dump: %w", err)
 	}
 	defer f.Close()
+	pred := make([][]string, len(sents))
+	for i, s := range sents {
+		pred[i] = tag(s.Tokens, lang)
+	}
+	writeErrors(f, sents, pred)
+	return nil
+}
+
+// writeErrors writes, for every sentence where prediction and gold differ,
+// the spans only the gold has (-) and the spans only the tagger has (+).
+func writeErrors(f io.Writer, sents []nereval.Sentence, tags [][]string) {
 	text := func(toks []string, s nereval.Span) string {
 		return s.Type + " " + strings.Join(toks[s.Start:s.End], " ")
 	}
-	for _, s := range sents {
+	for si, s := range sents {
 		gold := map[nereval.Span]bool{}
 		for _, sp := range nereval.Spans(s.Tags) {
 			gold[sp] = true
 		}
 		pred := map[nereval.Span]bool{}
-		for _, sp := range nereval.Spans(tag(s.Tokens, lang)) {
+		for _, sp := range nereval.Spans(tags[si]) {
 			pred[sp] = true
 		}
 		var lines []string
@@ -170,5 +191,139 @@ func dumpErrors(out, path, lang string, tag nereval.TagFunc) error {
 			fmt.Fprintf(f, "%s\n%s\n", strings.Join(s.Tokens, " "), strings.Join(lines, "\n"))
 		}
 	}
+}
+
+// crossValidate splits path into k contiguous blocks of whole documents and
+// scores each block with a model trained on the training sentences plus the
+// other blocks; it prints every fold and the mean and spread of F1.
+func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path, docsPath, lang string, misc, docLevel bool, dump string) error {
+	sents, err := nereval.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	starts := []int{}
+	if docsPath != "" {
+		b, err := os.ReadFile(docsPath)
+		if err != nil {
+			return fmt.Errorf("reading document starts: %w", err)
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l == "" || l[0] == '#' {
+				continue
+			}
+			var n int
+			if _, err := fmt.Sscan(l, &n); err != nil || n < 0 || n >= len(sents) {
+				return fmt.Errorf("document start %q: not a sentence index of %s", l, path)
+			}
+			starts = append(starts, n)
+		}
+	} else {
+		for i := range sents {
+			starts = append(starts, i)
+		}
+	}
+	docs := make([][]nereval.Sentence, len(starts)) // documents in order
+	for d, st := range starts {
+		end := len(sents)
+		if d+1 < len(starts) {
+			end = starts[d+1]
+		}
+		docs[d] = sents[st:end]
+	}
+	// fold of each document: contiguous blocks of about len(sents)/k sentences
+	fold := make([]int, len(docs))
+	seen := 0
+	for d := range docs {
+		fold[d] = min(k-1, (seen+len(docs[d])/2)*k/len(sents))
+		seen += len(docs[d])
+	}
+	var out *os.File
+	if dump != "" {
+		if out, err = os.Create(dump); err != nil {
+			return fmt.Errorf("creating error dump: %w", err)
+		}
+		defer out.Close()
+	}
+	var f1s []float64
+	var total nereval.Report
+	total.ByType = map[string]nereval.Counts{}
+	for f := range k {
+		tt, tg := append([][]string(nil), toks...), append([][]string(nil), tags...)
+		var gold []nereval.Sentence
+		var held [][][]string // held documents as token sentences
+		for d, doc := range docs {
+			if fold[d] == f {
+				gold = append(gold, doc...)
+				var ds [][]string
+				for _, s := range doc {
+					ds = append(ds, s.Tokens)
+				}
+				held = append(held, ds)
+				continue
+			}
+			for _, s := range doc {
+				tg2 := make([]string, len(s.Tags))
+				for i, t := range s.Tags {
+					if !misc && strings.HasSuffix(t, "-MISC") {
+						t = "O"
+					}
+					tg2[i] = t
+				}
+				tt, tg = append(tt, s.Tokens), append(tg, tg2)
+			}
+		}
+		o := opt
+		o.Log = nil
+		m, err := entities.Train(tt, tg, o)
+		if err != nil {
+			return fmt.Errorf("training fold %d: %w", f+1, err)
+		}
+		var pred [][]string
+		for _, ds := range held {
+			if docLevel {
+				for _, p := range m.TagDoc(ds) {
+					pred = append(pred, entities.MapMISC(p))
+				}
+				continue
+			}
+			for _, s := range ds {
+				pred = append(pred, entities.MapMISC(m.Tag(s)))
+			}
+		}
+		r := nereval.Score(fmt.Sprintf("%s fold %d/%d", path, f+1, k), gold, pred)
+		if err := r.Write(os.Stdout); err != nil {
+			return err
+		}
+		f1s = append(f1s, r.Overall.F1())
+		for t, c := range r.ByType {
+			a := total.ByType[t]
+			a.TP, a.FP, a.FN = a.TP+c.TP, a.FP+c.FP, a.FN+c.FN
+			total.ByType[t] = a
+			total.Overall.TP, total.Overall.FP, total.Overall.FN = total.Overall.TP+c.TP, total.Overall.FP+c.FP, total.Overall.FN+c.FN
+		}
+		total.Sentences += r.Sentences
+		total.Tokens += r.Tokens
+		if out != nil {
+			writeErrors(out, gold, pred)
+		}
+	}
+	total.Name = path + " all folds pooled"
+	if err := total.Write(os.Stdout); err != nil {
+		return err
+	}
+	mean, lo, hi := 0.0, 1.0, 0.0
+	for _, v := range f1s {
+		mean += v / float64(len(f1s))
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	var sd float64
+	for _, v := range f1s {
+		sd += (v - mean) * (v - mean) / float64(len(f1s))
+	}
+	fmt.Printf("cv F1 by fold:")
+	for _, v := range f1s {
+		fmt.Printf(" %.3f", v)
+	}
+	fmt.Printf("  mean %.3f ± %.3f (sd), range %.3f–%.3f\n", mean, math.Sqrt(sd), lo, hi)
 	return nil
 }
