@@ -40,7 +40,7 @@ func run(args []string) error {
 	lexFiles := fs.String("lexicon", "", "comma-separated labelled files whose capitalised entity words become the word lexicon")
 	dump := fs.String("errors", "", "write false positives and misses on the evaluation files to this file")
 	folds := fs.Int("folds", 5, "jackknife folds for adding the training entities to the lexicon (0: do not add them)")
-	cv := fs.Int("cv", 0, "cross-validate on -cvfile: K folds of whole documents, each scored by a model trained on -train plus the other folds")
+	cv := fs.Int("cv", 0, "cross-validate on -cvfile: K folds of whole documents, each scored by a model trained on -train plus the other folds (1: score all of -cvfile, trained on -train only)")
 	cvFile := fs.String("cvfile", "", "labelled file to cross-validate on (with -cv)")
 	docsFile := fs.String("docs", "", "sentence indices where the documents of -cvfile start, one a line (default: every sentence its own document)")
 	docLevel := fs.Bool("doc", false, "tag -cvfile document by document with TagDoc (document-level consistency)")
@@ -96,7 +96,7 @@ func run(args []string) error {
 	lex := entities.LexiconFrom(ltoks, ltags)
 	fmt.Fprintf(os.Stderr, "lexicon: %d words\n", len(lex))
 	opt := entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: 1, Log: os.Stderr, Lexicon: lex, Folds: *folds}
-	if *cv > 1 {
+	if *cv >= 1 {
 		return crossValidate(toks, tags, opt, *cv, *cvFile, *docsFile, *lang, *misc, *docLevel, *dump)
 	}
 	t0 := time.Now()
@@ -165,7 +165,7 @@ func dumpErrors(out, path, lang string, tag nereval.TagFunc) error {
 // the spans only the gold has (-) and the spans only the tagger has (+).
 func writeErrors(f io.Writer, sents []nereval.Sentence, tags [][]string) {
 	text := func(toks []string, s nereval.Span) string {
-		return s.Type + " " + strings.Join(toks[s.Start:s.End], " ")
+		return fmt.Sprintf("%s %s @%d-%d", s.Type, strings.Join(toks[s.Start:s.End], " "), s.Start, s.End)
 	}
 	for si, s := range sents {
 		gold := map[nereval.Span]bool{}
