@@ -110,12 +110,12 @@ func (m *Model) docConsistency(sents, tags [][]string) {
 	for si, toks := range sents {
 		tg := tags[si]
 		for i := 0; i < len(toks); {
-			if tg[i] != "O" || !isCap(toks[i]) {
+			if !free(tg[i]) || !isCap(toks[i]) {
 				i++
 				continue
 			}
 			j := i + 1
-			for j < len(toks) && tg[j] == "O" && (isCap(toks[j]) || joiner[strings.ToLower(toks[j])]) {
+			for j < len(toks) && free(tg[j]) && (isCap(toks[j]) || joiner[strings.ToLower(toks[j])]) {
 				j++
 			}
 			for j > i+1 && !isCap(toks[j-1]) {
@@ -131,47 +131,78 @@ func (m *Model) docConsistency(sents, tags [][]string) {
 // alone: not a common word ("Ambassador") and not a word the lexicon knows
 // only as a non-person name ("Afghan").
 func (m *Model) namePart(l string) bool {
-	if m.lower[hstr(fnvOff, l)] || commonLower(l) {
+	if m.commonWord(l) || titles[l] {
 		return false
 	}
 	lx := m.lex[hstr(fnvOff, l)]
 	return lx == 0 || lx&1 != 0 || !docRules.partLex
 }
 
+// titles come before names but do not stand for the person.
+var titles = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "sir": true, "lord": true, "lady": true, "president": true,
+	"ambassador": true, "minister": true, "senator": true, "governor": true, "mayor": true, "king": true,
+	"queen": true, "prince": true, "princess": true, "pope": true, "general": true, "captain": true,
+	"judge": true, "sheriff": true, "professor": true, "chairman": true, "ceo": true, "coach": true,
+	"saint": true, "presidente": true, "ministro": true, "senatore": true, "sindaco": true, "papa": true,
+	"re": true, "regina": true, "dottor": true, "dottore": true, "avvocato": true, "onorevole": true,
+	"signor": true, "signora": true, "don": true, "san": true, "santa": true,
+}
+
 // joiner words may stand inside a multi-word name ("Bank of America").
 var joiner = map[string]bool{"of": true, "de": true, "di": true, "del": true, "della": true, "&": true, "and": true, "e": true, "-": true}
 
-// fillRun tags the untagged capitalised run toks[i:j] when it, as a whole,
-// is a name of the document. A sentence's first word must not be a common
-// lower-case word ("The", "Il").
+// fillRun tags the untagged capitalised run toks[i:j] when it, as a whole
+// or after a capitalised common word ("The Warhol"), is a name of the
+// document. A one-word name must not be a sentence's first word when that
+// is a common word ("Home" in "Home prices").
 func (m *Model) fillRun(toks, tg []string, i, j int, votes map[string]map[string]int, parts map[string]bool, best func(string) string) {
-	k := spanKey(toks[i:j])
-	typ := ""
-	switch {
-	case docRules.fill && votes[k] != nil && total(votes[k]) >= docRules.minFill:
-		typ = best(k)
-	case docRules.surname && j == i+1 && parts[k]:
-		typ = "PER"
+	typ := m.runType(toks, i, j, votes, parts, best)
+	if typ == "" && i+1 < j && m.commonWord(toks[i]) {
+		i++
+		typ = m.runType(toks, i, j, votes, parts, best)
 	}
 	if typ == "" {
 		return
 	}
-	first := i == 0
-	if !first {
-		r, _ := utf8.DecodeRuneInString(toks[i-1])
-		first = !unicode.IsLetter(r) && !unicode.IsDigit(r) && i == 1
-	}
-	l := strings.ToLower(toks[i])
-	if first && (m.lower[hstr(fnvOff, l)] || commonLower(l)) {
-		return
-	}
-	if j == i+1 && (notNames[l] || utf8.RuneCountInString(l) < 2) {
-		return
+	if j == i+1 {
+		first := i == 0
+		if !first {
+			r, _ := utf8.DecodeRuneInString(toks[i-1])
+			first = !unicode.IsLetter(r) && !unicode.IsDigit(r) && i == 1
+		}
+		l := strings.ToLower(toks[i])
+		if (first && m.commonWord(l)) || notNames[l] || utf8.RuneCountInString(l) < 2 {
+			return
+		}
 	}
 	tg[i] = "B-" + typ
 	for x := i + 1; x < j; x++ {
 		tg[x] = "I-" + typ
 	}
+}
+
+// runType is the document type of the name toks[i:j], or "".
+func (m *Model) runType(toks []string, i, j int, votes map[string]map[string]int, parts map[string]bool, best func(string) string) string {
+	k := spanKey(toks[i:j])
+	switch {
+	case docRules.fill && votes[k] != nil && total(votes[k]) >= docRules.minFill:
+		return best(k)
+	case docRules.surname && j == i+1 && parts[k]:
+		return "PER"
+	}
+	return ""
+}
+
+// commonWord reports a word seen mostly in lower case.
+func (m *Model) commonWord(w string) bool {
+	l := strings.ToLower(w)
+	return m.lower[hstr(fnvOff, l)] || commonLower(l)
+}
+
+// free reports whether a token is outside every PER, ORG and LOC name.
+func free(t string) bool {
+	return len(t) < 3 || (t[2:] != "PER" && t[2:] != "ORG" && t[2:] != "LOC")
 }
 
 func spanKey(toks []string) string {

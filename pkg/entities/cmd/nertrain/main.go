@@ -39,6 +39,7 @@ func run(args []string) error {
 	misc := fs.Bool("misc", true, "keep MISC as a class while training (it is mapped to O when tagging)")
 	lexFiles := fs.String("lexicon", "", "comma-separated labelled files whose capitalised entity words become the word lexicon")
 	dump := fs.String("errors", "", "write false positives and misses on the evaluation files to this file")
+	seed := fs.Uint64("seed", 1, "shuffling seed")
 	folds := fs.Int("folds", 5, "jackknife folds for adding the training entities to the lexicon (0: do not add them)")
 	cv := fs.Int("cv", 0, "cross-validate on -cvfile: K folds of whole documents, each scored by a model trained on -train plus the other folds (1: score all of -cvfile, trained on -train only)")
 	cvFile := fs.String("cvfile", "", "labelled file to cross-validate on (with -cv)")
@@ -95,7 +96,7 @@ func run(args []string) error {
 	}
 	lex := entities.LexiconFrom(ltoks, ltags)
 	fmt.Fprintf(os.Stderr, "lexicon: %d words\n", len(lex))
-	opt := entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: 1, Log: os.Stderr, Lexicon: lex, Folds: *folds}
+	opt := entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: *seed, Log: os.Stderr, Lexicon: lex, Folds: *folds}
 	if *cv >= 1 {
 		return crossValidate(toks, tags, opt, *cv, *cvFile, *docsFile, *lang, *misc, *docLevel, *dump)
 	}
@@ -201,35 +202,16 @@ func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path
 	if err != nil {
 		return err
 	}
-	starts := []int{}
 	if docsPath != "" {
-		b, err := os.ReadFile(docsPath)
+		starts, err := nereval.ReadDocStarts(docsPath)
 		if err != nil {
-			return fmt.Errorf("reading document starts: %w", err)
+			return err
 		}
-		for _, l := range strings.Split(string(b), "\n") {
-			if l = strings.TrimSpace(l); l == "" || l[0] == '#' {
-				continue
-			}
-			var n int
-			if _, err := fmt.Sscan(l, &n); err != nil || n < 0 || n >= len(sents) {
-				return fmt.Errorf("document start %q: not a sentence index of %s", l, path)
-			}
-			starts = append(starts, n)
-		}
-	} else {
-		for i := range sents {
-			starts = append(starts, i)
+		if err := nereval.SetDocs(sents, starts); err != nil {
+			return err
 		}
 	}
-	docs := make([][]nereval.Sentence, len(starts)) // documents in order
-	for d, st := range starts {
-		end := len(sents)
-		if d+1 < len(starts) {
-			end = starts[d+1]
-		}
-		docs[d] = sents[st:end]
-	}
+	docs := nereval.Documents(sents)
 	// fold of each document: contiguous blocks of about len(sents)/k sentences
 	fold := make([]int, len(docs))
 	seen := 0
