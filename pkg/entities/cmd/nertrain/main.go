@@ -98,7 +98,7 @@ func run(args []string) error {
 	fmt.Fprintf(os.Stderr, "lexicon: %d words\n", len(lex))
 	opt := entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: *seed, Log: os.Stderr, Lexicon: lex, Folds: *folds}
 	if *cv >= 1 {
-		return crossValidate(toks, tags, opt, *cv, *cvFile, *docsFile, *lang, *misc, *docLevel, *dump)
+		return crossValidate(toks, tags, opt, *cv, *cvFile, *docsFile, *misc, *docLevel, *dump)
 	}
 	t0 := time.Now()
 	m, err := entities.Train(toks, tags, opt)
@@ -194,10 +194,9 @@ func writeErrors(f io.Writer, sents []nereval.Sentence, tags [][]string) {
 	}
 }
 
-// crossValidate splits path into k contiguous blocks of whole documents and
-// scores each block with a model trained on the training sentences plus the
-// other blocks; it prints every fold and the mean and spread of F1.
-func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path, docsPath, lang string, misc, docLevel bool, dump string) error {
+// crossValidate runs entities.CrossValidate on path and prints every fold,
+// the pooled counts and the mean and spread of F1.
+func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path, docsPath string, misc, docLevel bool, dump string) error {
 	sents, err := nereval.ReadFile(path)
 	if err != nil {
 		return err
@@ -211,13 +210,12 @@ func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path
 			return err
 		}
 	}
-	docs := nereval.Documents(sents)
-	// fold of each document: contiguous blocks of about len(sents)/k sentences
-	fold := make([]int, len(docs))
-	seen := 0
-	for d := range docs {
-		fold[d] = min(k-1, (seen+len(docs[d])/2)*k/len(sents))
-		seen += len(docs[d])
+	for i := range sents {
+		for j, t := range sents[i].Tags {
+			if !misc && strings.HasSuffix(t, "-MISC") {
+				sents[i].Tags[j] = "O"
+			}
+		}
 	}
 	var out *os.File
 	if dump != "" {
@@ -226,53 +224,17 @@ func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path
 		}
 		defer out.Close()
 	}
+	opt.Log = nil
+	folds, err := entities.CrossValidate(toks, tags, sents, k, docLevel, opt)
+	if err != nil {
+		return err
+	}
 	var f1s []float64
 	var total nereval.Report
 	total.ByType = map[string]nereval.Counts{}
-	for f := range k {
-		tt, tg := append([][]string(nil), toks...), append([][]string(nil), tags...)
-		var gold []nereval.Sentence
-		var held [][][]string // held documents as token sentences
-		for d, doc := range docs {
-			if fold[d] == f {
-				gold = append(gold, doc...)
-				var ds [][]string
-				for _, s := range doc {
-					ds = append(ds, s.Tokens)
-				}
-				held = append(held, ds)
-				continue
-			}
-			for _, s := range doc {
-				tg2 := make([]string, len(s.Tags))
-				for i, t := range s.Tags {
-					if !misc && strings.HasSuffix(t, "-MISC") {
-						t = "O"
-					}
-					tg2[i] = t
-				}
-				tt, tg = append(tt, s.Tokens), append(tg, tg2)
-			}
-		}
-		o := opt
-		o.Log = nil
-		m, err := entities.Train(tt, tg, o)
-		if err != nil {
-			return fmt.Errorf("training fold %d: %w", f+1, err)
-		}
-		var pred [][]string
-		for _, ds := range held {
-			if docLevel {
-				for _, p := range m.TagDoc(ds) {
-					pred = append(pred, entities.MapMISC(p))
-				}
-				continue
-			}
-			for _, s := range ds {
-				pred = append(pred, entities.MapMISC(m.Tag(s)))
-			}
-		}
-		r := nereval.Score(fmt.Sprintf("%s fold %d/%d", path, f+1, k), gold, pred)
+	for _, fd := range folds {
+		r := fd.Report
+		r.Name = path + " " + r.Name
 		if err := r.Write(os.Stdout); err != nil {
 			return err
 		}
@@ -286,7 +248,7 @@ func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path
 		total.Sentences += r.Sentences
 		total.Tokens += r.Tokens
 		if out != nil {
-			writeErrors(out, gold, pred)
+			writeErrors(out, fd.Gold, fd.Pred)
 		}
 	}
 	total.Name = path + " all folds pooled"
