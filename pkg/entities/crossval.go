@@ -16,9 +16,9 @@ type Fold struct {
 // CrossValidate splits sents into k contiguous blocks of whole documents
 // (nereval.Documents) and scores each block with a model trained on tokens
 // and tags plus the other blocks. With docLevel the held documents are
-// tagged with TagDoc, as Extract tags an article. k == 1 scores all of sents
+// tagged with TagDoc in language lang, as Extract tags an article. k == 1 scores all of sents
 // with a model trained on tokens and tags alone.
-func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, docLevel bool, opt TrainOptions) ([]Fold, error) {
+func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, docLevel bool, lang string, opt TrainOptions) ([]Fold, error) {
 	if k < 1 || len(sents) == 0 {
 		return nil, fmt.Errorf("cross-validation: %d folds of %d sentences", k, len(sents))
 	}
@@ -62,7 +62,7 @@ func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, doc
 				}
 				continue
 			}
-			for _, p := range m.TagDoc(ds) {
+			for _, p := range m.TagDoc(ds, lang) {
 				pred = append(pred, MapMISC(p))
 			}
 		}

@@ -23,14 +23,14 @@ var docRules = struct {
 	minFill                      int
 }{true, true, true, true, 2}
 
-// TagDoc labels the sentences of one document with IOB2 tags and makes the
-// names consistent across the document.
-func (m *Model) TagDoc(sents [][]string) [][]string {
+// TagDoc labels the sentences of one document in language lang with IOB2
+// tags and makes the names consistent across the document.
+func (m *Model) TagDoc(sents [][]string, lang string) [][]string {
 	out := make([][]string, len(sents))
 	for i, s := range sents {
 		out[i] = m.Tag(s)
 	}
-	m.docConsistency(sents, out)
+	m.docConsistency(sents, out, lang)
 	return out
 }
 
@@ -39,8 +39,11 @@ type docSpan struct {
 	typ, key         string
 }
 
-// docConsistency applies the document rules to tags in place.
-func (m *Model) docConsistency(sents, tags [][]string) {
+// docConsistency applies the document rules to tags in place. In English a
+// name does not start with "the" (CoNLL and GUM leave it out; KIND keeps
+// "The" in "The Guardian").
+func (m *Model) docConsistency(sents, tags [][]string, lang string) {
+	english := strings.HasPrefix(strings.ToLower(lang), "en")
 	var spans []docSpan
 	votes := map[string]map[string]int{}
 	parts := map[string]bool{} // first and last words of multi-word PER names
@@ -48,6 +51,10 @@ func (m *Model) docConsistency(sents, tags [][]string) {
 		for _, sp := range tagSpans(tg) {
 			if sp.typ != "PER" && sp.typ != "ORG" && sp.typ != "LOC" {
 				continue
+			}
+			if english && sp.end-sp.start > 1 && strings.EqualFold(sents[si][sp.start], "the") {
+				tg[sp.start], tg[sp.start+1] = "O", "B-"+sp.typ
+				sp.start++
 			}
 			k := spanKey(sents[si][sp.start:sp.end])
 			spans = append(spans, docSpan{si, sp.start, sp.end, sp.typ, k})

@@ -63,7 +63,7 @@ func TestDocConsistency(t *testing.T) {
 			for i := range tc.sents {
 				sents, tags = append(sents, split(tc.sents[i])), append(tags, split(tc.in[i]))
 			}
-			m.docConsistency(sents, tags)
+			m.docConsistency(sents, tags, "en")
 			for i := range tags {
 				if got := strings.Join(tags[i], " "); got != tc.want[i] {
 					t.Errorf("sentence %d %q: tags %q, want %q", i, tc.sents[i], got, tc.want[i])
@@ -151,6 +151,17 @@ func TestGUMDocs(t *testing.T) {
 		title, _, _ := strings.Cut(string(b), "\n")
 		if s := letters(strings.Join(sents[st].Tokens, "")); s == "" || !strings.HasPrefix(letters(title), s) {
 			t.Errorf("document %d starts at sentence %d %q, want the title %q", d+1, st, strings.Join(sents[st].Tokens, " "), title)
+		}
+	}
+}
+
+func TestDocConsistencyThe(t *testing.T) {
+	m := offline(t).models["en"]
+	for _, tc := range []struct{ lang, want string }{{"en", "O B-ORG I-ORG O"}, {"it", "B-ORG I-ORG I-ORG O"}} {
+		tags := [][]string{strings.Fields("B-ORG I-ORG I-ORG O")}
+		m.docConsistency([][]string{strings.Fields("The Huffington Post .")}, tags, tc.lang)
+		if got := strings.Join(tags[0], " "); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.lang, got, tc.want)
 		}
 	}
 }

@@ -70,7 +70,7 @@ func (o *Offline) Tag(tokens []string, lang string) []string {
 // makes its names consistent across the document as Extract does (see
 // docConsistency).
 func (o *Offline) TagDoc(sents [][]string, lang string) [][]string {
-	out := o.model(lang).TagDoc(sents)
+	out := o.model(lang).TagDoc(sents, lang)
 	for _, t := range out {
 		MapMISC(t)
 	}
@@ -121,7 +121,7 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 		}
 		tags[si] = MapMISC(m.Tag(words[si]))
 	}
-	m.docConsistency(words, tags) // the article is one document
+	m.docConsistency(words, tags, lang) // the article is one document
 	var ms []mention
 	for si, sent := range sents {
 		words := words[si]

@@ -98,7 +98,7 @@ func run(args []string) error {
 	fmt.Fprintf(os.Stderr, "lexicon: %d words\n", len(lex))
 	opt := entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: *seed, Log: os.Stderr, Lexicon: lex, Folds: *folds}
 	if *cv >= 1 {
-		return crossValidate(toks, tags, opt, *cv, *cvFile, *docsFile, *misc, *docLevel, *dump)
+		return crossValidate(toks, tags, opt, *cv, *cvFile, *docsFile, *lang, *misc, *docLevel, *dump)
 	}
 	t0 := time.Now()
 	m, err := entities.Train(toks, tags, opt)
@@ -196,7 +196,7 @@ func writeErrors(f io.Writer, sents []nereval.Sentence, tags [][]string) {
 
 // crossValidate runs entities.CrossValidate on path and prints every fold,
 // the pooled counts and the mean and spread of F1.
-func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path, docsPath string, misc, docLevel bool, dump string) error {
+func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path, docsPath, lang string, misc, docLevel bool, dump string) error {
 	sents, err := nereval.ReadFile(path)
 	if err != nil {
 		return err
@@ -225,7 +225,7 @@ func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path
 		defer out.Close()
 	}
 	opt.Log = nil
-	folds, err := entities.CrossValidate(toks, tags, sents, k, docLevel, opt)
+	folds, err := entities.CrossValidate(toks, tags, sents, k, docLevel, lang, opt)
 	if err != nil {
 		return err
 	}
