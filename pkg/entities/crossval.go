@@ -16,7 +16,9 @@ type Fold struct {
 // CrossValidate splits sents into k contiguous blocks of whole documents
 // (nereval.Documents) and scores each block with a model trained on tokens
 // and tags plus the other blocks. With docLevel the held documents are
-// tagged with TagDoc in language lang, as Extract tags an article. k == 1 scores all of sents
+// tagged with TagDoc in language lang, as Extract tags an article; without,
+// every sentence is tagged as a document of its own (as `newsbrief eval
+// entities` tags a file without document markers). k == 1 scores all of sents
 // with a model trained on tokens and tags alone.
 func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, docLevel bool, lang string, opt TrainOptions) ([]Fold, error) {
 	if k < 1 || len(sents) == 0 {
@@ -58,7 +60,7 @@ func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, doc
 			}
 			if !docLevel {
 				for _, s := range ds {
-					pred = append(pred, MapMISC(m.Tag(s)))
+					pred = append(pred, MapMISC(m.TagDoc([][]string{s}, lang)[0]))
 				}
 				continue
 			}

@@ -44,7 +44,7 @@ func run(args []string) error {
 	cv := fs.Int("cv", 0, "cross-validate on -cvfile: K folds of whole documents, each scored by a model trained on -train plus the other folds (1: score all of -cvfile, trained on -train only)")
 	cvFile := fs.String("cvfile", "", "labelled file to cross-validate on (with -cv)")
 	docsFile := fs.String("docs", "", "sentence indices where the documents of -cvfile start, one a line (default: every sentence its own document)")
-	docLevel := fs.Bool("doc", false, "tag -cvfile document by document with TagDoc (document-level consistency)")
+	docLevel := fs.Bool("doc", false, "tag -cvfile document by document (names consistent across a document, as in Extract); without it every sentence is a document of its own")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
