@@ -73,14 +73,18 @@ func TestDocConsistency(t *testing.T) {
 	}
 }
 
-// TestExtractDocumentConsistency: a surname alone, far from the full name,
-// joins the person in Extract too.
+// TestExtractDocumentConsistency: a surname the tagger misses on its own
+// ("It's Zorblat.") joins the person named in full earlier in the article.
 func TestExtractDocumentConsistency(t *testing.T) {
-	body := "Artist Andy Warhol died in 1987.\n\nCritics still argue about the prints. Warhol painted soup cans."
+	m := offline(t).models["en"]
+	if tg := m.Tag(strings.Fields(`" It 's Zorblat .`)); tg[3] != "O" {
+		t.Skipf("the tagger finds Zorblat alone (%v): the test needs a name it misses", tg)
+	}
+	body := "The artist Andy Zorblat died.\n\n\"It's Zorblat.\""
 	es := offline(t).Extract(body, "en")
-	e, ok := find(es, "Andy Warhol")
+	e, ok := find(es, "Andy Zorblat")
 	if !ok || e.Count != 2 {
-		t.Errorf("Andy Warhol: %+v (found %v), want 2 mentions; entities %v", e, ok, names(es))
+		t.Errorf("Andy Zorblat: %+v (found %v), want 2 mentions; entities %v", e, ok, names(es))
 	}
 }
 
