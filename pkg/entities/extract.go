@@ -66,6 +66,17 @@ func (o *Offline) Tag(tokens []string, lang string) []string {
 	return MapMISC(o.model(lang).Tag(tokens))
 }
 
+// TagDoc labels the sentences of one document (an article) like Tag, then
+// makes its names consistent across the document as Extract does (see
+// docConsistency).
+func (o *Offline) TagDoc(sents [][]string, lang string) [][]string {
+	out := o.model(lang).TagDoc(sents, lang)
+	for _, t := range out {
+		MapMISC(t)
+	}
+	return out
+}
+
 // notNames are capitalised or all-caps words that news uses as common nouns:
 // they never make an entity on their own.
 var notNames = map[string]bool{
@@ -100,15 +111,25 @@ var typeName = map[string]string{"PER": news.Person, "ORG": news.Org, "LOC": new
 func (o *Offline) Extract(body, lang string) []news.Entity {
 	toks := Tokenize(body)
 	m := o.model(lang)
+	sents := Sentences(body, toks)
+	words := make([][]string, len(sents))
+	tags := make([][]string, len(sents))
+	for si, sent := range sents {
+		words[si] = make([]string, len(sent))
+		for i, t := range sent {
+			words[si][i] = t.Text
+		}
+		tags[si] = MapMISC(m.tag(words[si], true)) // gated: see gateReach
+	}
+	m.docConsistency(words, tags, lang) // the article is one document
 	var ms []mention
-	for _, sent := range Sentences(body, toks) {
-		words := make([]string, len(sent))
+	for si, sent := range sents {
+		words := words[si]
 		lw := make([]string, len(sent))
 		for i, t := range sent {
-			words[i] = t.Text
 			lw[i] = strings.ReplaceAll(strings.ToLower(t.Text), "’", "'")
 		}
-		spans := tagSpans(MapMISC(m.tag(words, true)))
+		spans := tagSpans(tags[si])
 		spans = o.mergeAliases(spans, sent, lw)
 		headline := isHeadline(words)
 		var gz []string

@@ -3,7 +3,8 @@
 // the same data with the same exact-match rules.
 //
 // Files hold one `token<TAB>tag` per line with IOB2 tags and a blank line
-// between sentences; `-DOCSTART-` lines are treated as sentence breaks. Only
+// between sentences; `-DOCSTART-` and `# newdoc` lines start a new document
+// (RunDocs tags a document at a time, as an article is processed). Only
 // PER, ORG and LOC are scored: MISC (and any other type) is mapped to O in both
 // gold and prediction, because the gold sets disagree about it.
 package nereval
@@ -25,6 +26,7 @@ var ErrFormat = errors.New("nereval: malformed line")
 type Sentence struct {
 	Tokens []string
 	Tags   []string
+	Doc    int // document number from 0 in file order; without markers, the sentence number
 }
 
 // Types are the entity types that are scored.
@@ -33,13 +35,19 @@ var Types = []string{"PER", "ORG", "LOC"}
 // TagFunc tags pre-tokenised text with IOB2 tags, one per token.
 type TagFunc func(tokens []string, lang string) []string
 
+// DocTagFunc tags the sentences of one document together.
+type DocTagFunc func(sents [][]string, lang string) [][]string
+
 // Read parses a CoNLL file from r.
 func Read(r io.Reader) ([]Sentence, error) {
 	var out []Sentence
 	var cur Sentence
+	doc, docLines, marked := 0, 0, false // document number; sentences since its marker
 	flush := func() {
 		if len(cur.Tokens) > 0 {
+			cur.Doc = doc
 			out = append(out, cur)
+			docLines++
 		}
 		cur = Sentence{}
 	}
@@ -49,8 +57,16 @@ func Read(r io.Reader) ([]Sentence, error) {
 	for sc.Scan() {
 		n++
 		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "-DOCSTART-") {
+		if strings.TrimSpace(line) == "" {
 			flush()
+			continue
+		}
+		if strings.HasPrefix(line, "-DOCSTART-") || (strings.HasPrefix(line, "# newdoc") && !strings.Contains(line, "\t")) {
+			flush()
+			marked = true
+			if docLines > 0 {
+				doc, docLines = doc+1, 0
+			}
 			continue
 		}
 		i := strings.LastIndexByte(line, '\t')
@@ -74,6 +90,11 @@ func Read(r io.Reader) ([]Sentence, error) {
 		return nil, fmt.Errorf("reading labelled file: %w", err)
 	}
 	flush()
+	if !marked { // no document markers: every sentence its own document
+		for i := range out {
+			out[i].Doc = i
+		}
+	}
 	return out, nil
 }
 
@@ -207,6 +228,70 @@ func Score(name string, gold []Sentence, pred [][]string) Report {
 	return r
 }
 
+// SetDocs numbers the documents of sents from the sentence indices where
+// they start (for files without document markers).
+func SetDocs(sents []Sentence, starts []int) error {
+	d := -1
+	for i := range sents {
+		for d+1 < len(starts) && starts[d+1] <= i {
+			d++
+		}
+		if d < 0 {
+			return fmt.Errorf("document starts %v: sentence %d is in no document", starts[:min(3, len(starts))], i)
+		}
+		sents[i].Doc = d
+	}
+	return nil
+}
+
+// ReadDocStarts reads sentence indices, one a line; lines starting with #
+// are comments.
+func ReadDocStarts(path string) ([]int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading document starts: %w", err)
+	}
+	var out []int
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l == "" || l[0] == '#' {
+			continue
+		}
+		var n int
+		if _, err := fmt.Sscan(l, &n); err != nil || n < 0 || (len(out) > 0 && n <= out[len(out)-1]) {
+			return nil, fmt.Errorf("document starts %s: %q is not an increasing sentence index", path, l)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// Documents splits sents into runs of the same document number.
+func Documents(sents []Sentence) [][]Sentence {
+	var out [][]Sentence
+	for i := 0; i < len(sents); {
+		j := i + 1
+		for j < len(sents) && sents[j].Doc == sents[i].Doc {
+			j++
+		}
+		out = append(out, sents[i:j])
+		i = j
+	}
+	return out
+}
+
+// EvaluateDocs tags every document with tag and scores the result.
+func EvaluateDocs(name string, gold []Sentence, lang string, tag DocTagFunc) Report {
+	pred := make([][]string, 0, len(gold))
+	for _, d := range Documents(gold) {
+		toks := make([][]string, len(d))
+		for i, s := range d {
+			toks[i] = s.Tokens
+		}
+		pred = append(pred, tag(toks, lang)...)
+	}
+	return Score(name, gold, pred)
+}
+
 // Evaluate tags every sentence with tag and scores the result.
 func Evaluate(name string, gold []Sentence, lang string, tag TagFunc) Report {
 	pred := make([][]string, len(gold))
@@ -223,6 +308,26 @@ func Run(path, lang string, tag TagFunc) (Report, error) {
 		return Report{}, err
 	}
 	return Evaluate(path, gold, lang, tag), nil
+}
+
+// RunDocs reads the labelled file at path, tags it a document at a time and
+// scores it. docStarts, if not empty, names a file of sentence indices where
+// documents start (see ReadDocStarts), for files without document markers.
+func RunDocs(path, docStarts, lang string, tag DocTagFunc) (Report, error) {
+	gold, err := ReadFile(path)
+	if err != nil {
+		return Report{}, err
+	}
+	if docStarts != "" {
+		starts, err := ReadDocStarts(docStarts)
+		if err != nil {
+			return Report{}, err
+		}
+		if err := SetDocs(gold, starts); err != nil {
+			return Report{}, err
+		}
+	}
+	return EvaluateDocs(path, gold, lang, tag), nil
 }
 
 // Write prints the report as a plain-text table.

@@ -1,6 +1,9 @@
 package nereval
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -82,4 +85,79 @@ func FuzzRead(f *testing.F) {
 			Spans(st.Tags)
 		}
 	})
+}
+
+func TestDocuments(t *testing.T) {
+	docsOf := func(ss []Sentence) []int {
+		var out []int
+		for _, s := range ss {
+			out = append(out, s.Doc)
+		}
+		return out
+	}
+	tests := []struct {
+		name, in string
+		want     []int
+	}{
+		{"no markers: every sentence alone", "a\tO\n\nb\tO\n\nc\tO\n", []int{0, 1, 2}},
+		{"DOCSTART", "-DOCSTART- -X- O O\n\na\tO\n\nb\tO\n-DOCSTART-\tO\n\nc\tO\n", []int{0, 0, 1}},
+		{"newdoc", "# newdoc id = x\na\tO\n\nb\tO\n\n# newdoc id = y\nc\tO\n", []int{0, 0, 1}},
+		{"a # token is not a marker", "# newdoc\na\tO\n#\tO\n\nb\tO\n", []int{0, 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ss, err := Read(strings.NewReader(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := docsOf(ss); !slices.Equal(got, tc.want) {
+				t.Errorf("documents %v, want %v", got, tc.want)
+			}
+		})
+	}
+	ss, _ := Read(strings.NewReader("a\tO\n\nb\tO\n\nc\tO\n\nd\tO\n"))
+	if err := SetDocs(ss, []int{0, 2}); err != nil {
+		t.Fatal(err)
+	}
+	if got := docsOf(ss); !slices.Equal(got, []int{0, 0, 1, 1}) {
+		t.Errorf("SetDocs: documents %v, want [0 0 1 1]", got)
+	}
+	if err := SetDocs(ss, []int{1}); err == nil {
+		t.Error("SetDocs: want an error when sentence 0 is in no document")
+	}
+	var sizes []int
+	r := EvaluateDocs("x", ss, "en", func(sents [][]string, _ string) [][]string {
+		sizes = append(sizes, len(sents))
+		out := make([][]string, len(sents))
+		for i, s := range sents {
+			out[i] = make([]string, len(s))
+			for j := range s {
+				out[i][j] = "O"
+			}
+		}
+		return out
+	})
+	if !slices.Equal(sizes, []int{2, 2}) || r.Sentences != 4 {
+		t.Errorf("EvaluateDocs: documents of %v sentences, %d scored; want [2 2], 4", sizes, r.Sentences)
+	}
+}
+
+func TestReadDocStarts(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s string) string {
+		p := filepath.Join(dir, "starts.txt")
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	got, err := ReadDocStarts(write("# comment\n0\n3\n\n7\n"))
+	if err != nil || !slices.Equal(got, []int{0, 3, 7}) {
+		t.Errorf("ReadDocStarts = %v, %v; want [0 3 7]", got, err)
+	}
+	for _, bad := range []string{"0\n3\n3\n", "0\nx\n", "-1\n"} {
+		if _, err := ReadDocStarts(write(bad)); err == nil {
+			t.Errorf("ReadDocStarts(%q): want an error", bad)
+		}
+	}
 }

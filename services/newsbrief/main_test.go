@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -70,5 +71,32 @@ func TestEvalSummariesCommand(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "", "eval", "entities"); code != 2 {
 		t.Errorf("eval entities without --data: exit %d, want 2", code)
+	}
+}
+
+// TestEvalEntitiesDocs: with --docs the surname alone in the second sentence
+// is tagged from the full name in the first; without, each sentence is alone.
+func TestEvalEntitiesDocs(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "x.conll")
+	starts := filepath.Join(dir, "starts.txt")
+	// alone, the second sentence's "Zorblat" is missed
+	conll := "The\tO\nartist\tO\nAndy\tB-PER\nZorblat\tI-PER\ndied\tO\n.\tO\n\n\"\tO\nIt\tO\n's\tO\nZorblat\tB-PER\n.\tO\n"
+	if err := os.WriteFile(data, []byte(conll), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(starts, []byte("0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "", "eval", "entities", "--data", data, "--lang", "en", "--docs", starts)
+	if code != 0 || !regexp.MustCompile(`overall\s+2\s+0\s+0`).MatchString(out) {
+		t.Errorf("eval entities --docs: exit %d, out %q, err %q; want 2 true positives", code, out, errs)
+	}
+	code, out, errs = runCLI(t, "", "eval", "entities", "--data", data, "--lang", "en")
+	if code != 0 || !regexp.MustCompile(`overall\s+1\s+0\s+1`).MatchString(out) {
+		t.Errorf("eval entities without --docs: exit %d, out %q, err %q; want 1 true positive, 1 miss", code, out, errs)
+	}
+	if code, _, _ := runCLI(t, "", "eval", "entities", "--data", data, "--docs", filepath.Join(dir, "missing")); code == 0 {
+		t.Error("eval entities with a missing --docs file: exit 0")
 	}
 }

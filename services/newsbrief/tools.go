@@ -19,7 +19,7 @@ import (
 
 func evalCmd(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageError{`usage: newsbrief eval entities --data FILE.conll --lang it|en
+		return usageError{`usage: newsbrief eval entities --data FILE.conll --lang it|en [--docs STARTS]
        newsbrief eval summaries --data FILE.jsonl
 
 Measures the offline engines on labelled data: entity precision/recall/F1
@@ -27,11 +27,13 @@ per type, or summary ROUGE against reference summaries.
 
 Examples:
   newsbrief eval entities --data ../shared/data/ner/it_kind_wikinews_dev_gold.conll --lang it
+  newsbrief eval entities --data ../shared/data/ner/en_gum_news_gold.conll --lang en --docs pkg/entities/testdata/en_gum_news_docs.txt
   newsbrief eval summaries --data ../shared/data/summaries/en_gum_wikinews.jsonl`}
 	}
 	fs := flag.NewFlagSet("eval "+args[0], flag.ContinueOnError)
 	data := fs.String("data", "", "labelled data file")
 	lang := fs.String("lang", "it", "with entities: the language of the file")
+	docs := fs.String("docs", "", "with entities: file of sentence indices where documents start, for files without -DOCSTART- or # newdoc lines")
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError{err.Error()}
 	}
@@ -44,7 +46,10 @@ Examples:
 		if err != nil {
 			return err
 		}
-		rep, err := nereval.Run(*data, *lang, off.Tag)
+		// Documents are tagged as Extract tags an article: names kept
+		// consistent across it. Without markers or --docs every sentence
+		// is a document of its own.
+		rep, err := nereval.RunDocs(*data, *docs, *lang, off.TagDoc)
 		if err != nil {
 			return err
 		}

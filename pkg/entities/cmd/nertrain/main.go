@@ -11,6 +11,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -37,7 +39,12 @@ func run(args []string) error {
 	misc := fs.Bool("misc", true, "keep MISC as a class while training (it is mapped to O when tagging)")
 	lexFiles := fs.String("lexicon", "", "comma-separated labelled files whose capitalised entity words become the word lexicon")
 	dump := fs.String("errors", "", "write false positives and misses on the evaluation files to this file")
+	seed := fs.Uint64("seed", 1, "shuffling seed")
 	folds := fs.Int("folds", 5, "jackknife folds for adding the training entities to the lexicon (0: do not add them)")
+	cv := fs.Int("cv", 0, "cross-validate on -cvfile: K folds of whole documents, each scored by a model trained on -train plus the other folds (1: score all of -cvfile, trained on -train only)")
+	cvFile := fs.String("cvfile", "", "labelled file to cross-validate on (with -cv)")
+	docsFile := fs.String("docs", "", "sentence indices where the documents of -cvfile start, one a line (default: every sentence its own document)")
+	docLevel := fs.Bool("doc", false, "tag -cvfile document by document (names consistent across a document, as in Extract); without it every sentence is a document of its own")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -89,8 +96,12 @@ func run(args []string) error {
 	}
 	lex := entities.LexiconFrom(ltoks, ltags)
 	fmt.Fprintf(os.Stderr, "lexicon: %d words\n", len(lex))
+	opt := entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: *seed, Log: os.Stderr, Lexicon: lex, Folds: *folds}
+	if *cv >= 1 {
+		return crossValidate(toks, tags, opt, *cv, *cvFile, *docsFile, *lang, *misc, *docLevel, *dump)
+	}
 	t0 := time.Now()
-	m, err := entities.Train(toks, tags, entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: 1, Log: os.Stderr, Lexicon: lex, Folds: *folds})
+	m, err := entities.Train(toks, tags, opt)
 	if err != nil {
 		return fmt.Errorf("training: %w", err)
 	}
@@ -143,16 +154,27 @@ func dumpErrors(out, path, lang string, tag nereval.TagFunc) error {
 		return fmt.Errorf("creating error dump: %w", err)
 	}
 	defer f.Close()
-	text := func(toks []string, s nereval.Span) string {
-		return s.Type + " " + strings.Join(toks[s.Start:s.End], " ")
+	pred := make([][]string, len(sents))
+	for i, s := range sents {
+		pred[i] = tag(s.Tokens, lang)
 	}
-	for _, s := range sents {
+	writeErrors(f, sents, pred)
+	return nil
+}
+
+// writeErrors writes, for every sentence where prediction and gold differ,
+// the spans only the gold has (-) and the spans only the tagger has (+).
+func writeErrors(f io.Writer, sents []nereval.Sentence, tags [][]string) {
+	text := func(toks []string, s nereval.Span) string {
+		return fmt.Sprintf("%s %s @%d-%d", s.Type, strings.Join(toks[s.Start:s.End], " "), s.Start, s.End)
+	}
+	for si, s := range sents {
 		gold := map[nereval.Span]bool{}
 		for _, sp := range nereval.Spans(s.Tags) {
 			gold[sp] = true
 		}
 		pred := map[nereval.Span]bool{}
-		for _, sp := range nereval.Spans(tag(s.Tokens, lang)) {
+		for _, sp := range nereval.Spans(tags[si]) {
 			pred[sp] = true
 		}
 		var lines []string
@@ -170,5 +192,82 @@ func dumpErrors(out, path, lang string, tag nereval.TagFunc) error {
 			fmt.Fprintf(f, "%s\n%s\n", strings.Join(s.Tokens, " "), strings.Join(lines, "\n"))
 		}
 	}
+}
+
+// crossValidate runs entities.CrossValidate on path and prints every fold,
+// the pooled counts and the mean and spread of F1.
+func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path, docsPath, lang string, misc, docLevel bool, dump string) error {
+	sents, err := nereval.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if docsPath != "" {
+		starts, err := nereval.ReadDocStarts(docsPath)
+		if err != nil {
+			return err
+		}
+		if err := nereval.SetDocs(sents, starts); err != nil {
+			return err
+		}
+	}
+	for i := range sents {
+		for j, t := range sents[i].Tags {
+			if !misc && strings.HasSuffix(t, "-MISC") {
+				sents[i].Tags[j] = "O"
+			}
+		}
+	}
+	var out *os.File
+	if dump != "" {
+		if out, err = os.Create(dump); err != nil {
+			return fmt.Errorf("creating error dump: %w", err)
+		}
+		defer out.Close()
+	}
+	opt.Log = nil
+	folds, err := entities.CrossValidate(toks, tags, sents, k, docLevel, lang, opt)
+	if err != nil {
+		return err
+	}
+	var f1s []float64
+	var total nereval.Report
+	total.ByType = map[string]nereval.Counts{}
+	for _, fd := range folds {
+		r := fd.Report
+		r.Name = path + " " + r.Name
+		if err := r.Write(os.Stdout); err != nil {
+			return err
+		}
+		f1s = append(f1s, r.Overall.F1())
+		for t, c := range r.ByType {
+			a := total.ByType[t]
+			a.TP, a.FP, a.FN = a.TP+c.TP, a.FP+c.FP, a.FN+c.FN
+			total.ByType[t] = a
+			total.Overall.TP, total.Overall.FP, total.Overall.FN = total.Overall.TP+c.TP, total.Overall.FP+c.FP, total.Overall.FN+c.FN
+		}
+		total.Sentences += r.Sentences
+		total.Tokens += r.Tokens
+		if out != nil {
+			writeErrors(out, fd.Gold, fd.Pred)
+		}
+	}
+	total.Name = path + " all folds pooled"
+	if err := total.Write(os.Stdout); err != nil {
+		return err
+	}
+	mean, lo, hi := 0.0, 1.0, 0.0
+	for _, v := range f1s {
+		mean += v / float64(len(f1s))
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	var sd float64
+	for _, v := range f1s {
+		sd += (v - mean) * (v - mean) / float64(len(f1s))
+	}
+	fmt.Printf("cv F1 by fold:")
+	for _, v := range f1s {
+		fmt.Printf(" %.3f", v)
+	}
+	fmt.Printf("  mean %.3f ± %.3f (sd), range %.3f–%.3f\n", mean, math.Sqrt(sd), lo, hi)
 	return nil
 }

@@ -1,0 +1,74 @@
+package entities
+
+import (
+	"fmt"
+
+	"github.com/newsbrief/newsbrief/pkg/nereval"
+)
+
+// Fold is the result of one cross-validation fold.
+type Fold struct {
+	Report nereval.Report
+	Gold   []nereval.Sentence
+	Pred   [][]string // MISC mapped to O
+}
+
+// CrossValidate splits sents into k contiguous blocks of whole documents
+// (nereval.Documents) and scores each block with a model trained on tokens
+// and tags plus the other blocks. With docLevel the held documents are
+// tagged with TagDoc in language lang, as Extract tags an article; without,
+// every sentence is tagged as a document of its own (as `newsbrief eval
+// entities` tags a file without document markers). k == 1 scores all of sents
+// with a model trained on tokens and tags alone.
+func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, docLevel bool, lang string, opt TrainOptions) ([]Fold, error) {
+	if k < 1 || len(sents) == 0 {
+		return nil, fmt.Errorf("cross-validation: %d folds of %d sentences", k, len(sents))
+	}
+	docs := nereval.Documents(sents)
+	// fold of each document: contiguous blocks of about len(sents)/k sentences
+	fold := make([]int, len(docs))
+	seen := 0
+	for d := range docs {
+		fold[d] = min(k-1, (seen+len(docs[d])/2)*k/len(sents))
+		seen += len(docs[d])
+	}
+	var out []Fold
+	for f := range k {
+		tt, tg := append([][]string(nil), tokens...), append([][]string(nil), tags...)
+		var gold []nereval.Sentence
+		for d, doc := range docs {
+			if fold[d] == f {
+				gold = append(gold, doc...)
+				continue
+			}
+			for _, s := range doc {
+				tt, tg = append(tt, s.Tokens), append(tg, s.Tags)
+			}
+		}
+		if len(gold) == 0 {
+			continue
+		}
+		m, err := Train(tt, tg, opt)
+		if err != nil {
+			return nil, fmt.Errorf("training fold %d: %w", f+1, err)
+		}
+		pred := make([][]string, 0, len(gold))
+		for _, doc := range nereval.Documents(gold) {
+			ds := make([][]string, len(doc))
+			for i, s := range doc {
+				ds[i] = s.Tokens
+			}
+			if !docLevel {
+				for _, s := range ds {
+					pred = append(pred, MapMISC(m.TagDoc([][]string{s}, lang)[0]))
+				}
+				continue
+			}
+			for _, p := range m.TagDoc(ds, lang) {
+				pred = append(pred, MapMISC(p))
+			}
+		}
+		out = append(out, Fold{Report: nereval.Score(fmt.Sprintf("fold %d/%d", f+1, k), gold, pred), Gold: gold, Pred: pred})
+	}
+	return out, nil
+}

@@ -1,0 +1,225 @@
+package entities
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Document-level consistency (issue #3). A sentence-level tagger forgets
+// what it decided a sentence earlier: "Andy Warhol" is PER but "Warhol" alone
+// three sentences later is missed or tagged ORG. An article is one document,
+// so after tagging every sentence:
+//   - a name tagged with different types takes the type it has most often
+//     (ties keep each tag);
+//   - a lone capitalised word that is the first or last word of a
+//     multi-word PER name of the document is PER;
+//   - an untagged run of capitalised words that equals a name tagged
+//     elsewhere in the document gets that name's type.
+
+// docRules switch the rules on, for measuring them one by one.
+var docRules = struct {
+	vote, surname, fill, partLex bool
+	minFill                      int
+}{true, true, true, true, 2}
+
+// TagDoc labels the sentences of one document in language lang with IOB2
+// tags and makes the names consistent across the document.
+func (m *Model) TagDoc(sents [][]string, lang string) [][]string {
+	out := make([][]string, len(sents))
+	for i, s := range sents {
+		out[i] = m.Tag(s)
+	}
+	m.docConsistency(sents, out, lang)
+	return out
+}
+
+type docSpan struct {
+	sent, start, end int
+	typ, key         string
+}
+
+// docConsistency applies the document rules to tags in place. In English a
+// name does not start with "the" (CoNLL and GUM leave it out; KIND keeps
+// "The" in "The Guardian").
+func (m *Model) docConsistency(sents, tags [][]string, lang string) {
+	english := strings.HasPrefix(strings.ToLower(lang), "en")
+	var spans []docSpan
+	votes := map[string]map[string]int{}
+	parts := map[string]bool{} // first and last words of multi-word PER names
+	for si, tg := range tags {
+		for _, sp := range tagSpans(tg) {
+			if sp.typ != "PER" && sp.typ != "ORG" && sp.typ != "LOC" {
+				continue
+			}
+			if english && sp.end-sp.start > 1 && strings.EqualFold(sents[si][sp.start], "the") {
+				tg[sp.start], tg[sp.start+1] = "O", "B-"+sp.typ
+				sp.start++
+			}
+			k := spanKey(sents[si][sp.start:sp.end])
+			spans = append(spans, docSpan{si, sp.start, sp.end, sp.typ, k})
+			if votes[k] == nil {
+				votes[k] = map[string]int{}
+			}
+			votes[k][sp.typ]++
+			if sp.typ == "PER" && sp.end-sp.start >= 2 {
+				for _, i := range []int{sp.start, sp.end - 1} {
+					if w := sents[si][i]; isCap(w) && utf8.RuneCountInString(w) > 1 && !strings.HasSuffix(w, ".") {
+						if l := strings.ToLower(w); m.namePart(l) {
+							parts[l] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(spans) == 0 {
+		return
+	}
+	best := func(k string) string {
+		bt, bn, tie := "", 0, false
+		for _, t := range []string{"PER", "ORG", "LOC"} {
+			if n := votes[k][t]; n > bn {
+				bt, bn, tie = t, n, false
+			} else if n == bn && n > 0 {
+				tie = true
+			}
+		}
+		if tie {
+			return ""
+		}
+		return bt
+	}
+	retag := func(sp docSpan, typ string) {
+		tg := tags[sp.sent]
+		tg[sp.start] = "B-" + typ
+		for i := sp.start + 1; i < sp.end; i++ {
+			tg[i] = "I-" + typ
+		}
+	}
+	for _, sp := range spans {
+		typ := sp.typ
+		if docRules.surname && sp.end-sp.start == 1 && parts[sp.key] {
+			typ = "PER"
+		} else if docRules.vote {
+			if b := best(sp.key); b != "" {
+				typ = b
+			}
+		}
+		if typ != sp.typ {
+			retag(sp, typ)
+		}
+	}
+	if !docRules.fill && !docRules.surname {
+		return
+	}
+	// untagged runs of capitalised words
+	for si, toks := range sents {
+		tg := tags[si]
+		for i := 0; i < len(toks); {
+			if !free(tg[i]) || !isCap(toks[i]) {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(toks) && free(tg[j]) && (isCap(toks[j]) || joiner[strings.ToLower(toks[j])]) {
+				j++
+			}
+			for j > i+1 && !isCap(toks[j-1]) {
+				j--
+			}
+			m.fillRun(sents[si], tg, i, j, votes, parts, best)
+			i = j
+		}
+	}
+}
+
+// namePart reports whether a word of a PER name may stand for the person
+// alone: not a common word ("Ambassador") and not a word the lexicon knows
+// only as a non-person name ("Afghan").
+func (m *Model) namePart(l string) bool {
+	if m.commonWord(l) || titles[l] {
+		return false
+	}
+	lx := m.lex[hstr(fnvOff, l)]
+	return lx == 0 || lx&1 != 0 || !docRules.partLex
+}
+
+// titles come before names but do not stand for the person.
+var titles = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "sir": true, "lord": true, "lady": true, "president": true,
+	"ambassador": true, "minister": true, "senator": true, "governor": true, "mayor": true, "king": true,
+	"queen": true, "prince": true, "princess": true, "pope": true, "general": true, "captain": true,
+	"judge": true, "sheriff": true, "professor": true, "chairman": true, "ceo": true, "coach": true,
+	"saint": true, "presidente": true, "ministro": true, "senatore": true, "sindaco": true, "papa": true,
+	"re": true, "regina": true, "dottor": true, "dottore": true, "avvocato": true, "onorevole": true,
+	"signor": true, "signora": true, "don": true, "san": true, "santa": true,
+}
+
+// joiner words may stand inside a multi-word name ("Bank of America").
+var joiner = map[string]bool{"of": true, "de": true, "di": true, "del": true, "della": true, "&": true, "and": true, "e": true, "-": true}
+
+// fillRun tags the untagged capitalised run toks[i:j] when it, as a whole
+// or after a capitalised common word ("The Warhol"), is a name of the
+// document. A one-word name must not be a sentence's first word when that
+// is a common word ("Home" in "Home prices").
+func (m *Model) fillRun(toks, tg []string, i, j int, votes map[string]map[string]int, parts map[string]bool, best func(string) string) {
+	typ := m.runType(toks, i, j, votes, parts, best)
+	if typ == "" && i+1 < j && m.commonWord(toks[i]) {
+		i++
+		typ = m.runType(toks, i, j, votes, parts, best)
+	}
+	if typ == "" {
+		return
+	}
+	if j == i+1 {
+		first := i == 0
+		if !first {
+			r, _ := utf8.DecodeRuneInString(toks[i-1])
+			first = !unicode.IsLetter(r) && !unicode.IsDigit(r) && i == 1
+		}
+		l := strings.ToLower(toks[i])
+		if (first && m.commonWord(l)) || notNames[l] || utf8.RuneCountInString(l) < 2 {
+			return
+		}
+	}
+	tg[i] = "B-" + typ
+	for x := i + 1; x < j; x++ {
+		tg[x] = "I-" + typ
+	}
+}
+
+// runType is the document type of the name toks[i:j], or "".
+func (m *Model) runType(toks []string, i, j int, votes map[string]map[string]int, parts map[string]bool, best func(string) string) string {
+	k := spanKey(toks[i:j])
+	switch {
+	case docRules.fill && votes[k] != nil && total(votes[k]) >= docRules.minFill:
+		return best(k)
+	case docRules.surname && j == i+1 && parts[k]:
+		return "PER"
+	}
+	return ""
+}
+
+// commonWord reports a word seen mostly in lower case.
+func (m *Model) commonWord(w string) bool {
+	l := strings.ToLower(w)
+	return m.lower[hstr(fnvOff, l)] || commonLower(l)
+}
+
+// free reports whether a token is outside every PER, ORG and LOC name.
+func free(t string) bool {
+	return len(t) < 3 || (t[2:] != "PER" && t[2:] != "ORG" && t[2:] != "LOC")
+}
+
+func spanKey(toks []string) string {
+	return strings.ToLower(strings.Join(toks, " "))
+}
+
+func total(v map[string]int) int {
+	n := 0
+	for _, c := range v {
+		n += c
+	}
+	return n
+}
