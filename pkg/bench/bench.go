@@ -58,11 +58,14 @@ type Options struct {
 
 // Result is one run's figures.
 type Result struct {
-	Mode      string // "nats" or "inproc"
-	Articles  int    // submitted
-	Briefed   int
-	Failed    int // rejected or dead-lettered
-	Elapsed   time.Duration
+	Mode     string // "nats" or "inproc"
+	Articles int    // submitted
+	Briefed  int
+	Failed   int // rejected or dead-lettered
+	Elapsed  time.Duration
+	// CPU is the process's user+system CPU time over Elapsed (server,
+	// stages, submitters and the watch alike).
+	CPU       time.Duration
 	EndToEnd  Dist
 	Stages    map[string]Dist
 	Submit    Dist // time to prepare, claim and publish one article
@@ -79,6 +82,14 @@ func (r Result) Throughput() float64 {
 		return 0
 	}
 	return float64(r.Briefed) / r.Elapsed.Seconds()
+}
+
+// CPUPerArticle is CPU time per briefed article.
+func (r Result) CPUPerArticle() time.Duration {
+	if r.Briefed == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.Briefed)
 }
 
 // Dist summarises durations.
@@ -277,7 +288,7 @@ func RunNATS(ctx context.Context, o Options) (Result, error) {
 		subDur.add("submit", time.Since(t0))
 	}
 
-	start := time.Now()
+	start, cpu0 := time.Now(), CPUTime()
 	feed(ctx, o.Submissions, o.Rate, o.Submitters, submit)
 	select {
 	case <-done:
@@ -285,7 +296,7 @@ func RunNATS(ctx context.Context, o Options) (Result, error) {
 		return res, fmt.Errorf("watching briefs: %w", err)
 	case <-ctx.Done():
 	}
-	res.Elapsed = time.Since(start)
+	res.Elapsed, res.CPU = time.Since(start), CPUTime()-cpu0
 	res.PeakRSS = ReadStatus("VmHWM")
 	res.LoadAvg = LoadAvg()
 	mu.Lock()
@@ -409,9 +420,9 @@ func RunInProc(ctx context.Context, o Options) (Result, error) {
 		e2e = append(e2e, d)
 		mu.Unlock()
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), CPUTime()
 	feed(ctx, o.Submissions, o.Rate, workers, one)
-	res.Elapsed = time.Since(start)
+	res.Elapsed, res.CPU = time.Since(start), CPUTime()-cpu0
 	res.PeakRSS = ReadStatus("VmHWM")
 	res.LoadAvg = LoadAvg()
 	res.EndToEnd = Summarise(e2e)
@@ -428,6 +439,7 @@ func RunInProc(ctx context.Context, o Options) (Result, error) {
 func (r Result) Write(w io.Writer) {
 	fmt.Fprintf(w, "%s: articles=%d briefed=%d failed=%d elapsed=%s throughput=%.1f/s workers=%d gomaxprocs=%d loadavg=%q\n",
 		r.Mode, r.Articles, r.Briefed, r.Failed, r.Elapsed.Round(time.Millisecond), r.Throughput(), r.Workers, r.GoMaxProc, r.LoadAvg)
+	fmt.Fprintf(w, "%s: cpu=%s (%.3fms/article, user+sys)\n", r.Mode, r.CPU.Round(time.Millisecond), float64(r.CPUPerArticle())/1e6)
 	fmt.Fprintf(w, "%s: end-to-end %s\n", r.Mode, r.EndToEnd)
 	if r.Submit.N > 0 {
 		fmt.Fprintf(w, "%s: submit     %s\n", r.Mode, r.Submit)
@@ -459,8 +471,8 @@ func (r Result) Write(w io.Writer) {
 
 // Line is the one-line summary `newsbrief bench` ends with.
 func Line(main Result, inproc float64) string {
-	return fmt.Sprintf("bench: articles=%d throughput=%.1f/s p50=%.2fms p99=%.2fms rss=%.0fMB inproc=%.1f/s",
-		main.Articles, main.Throughput(), float64(main.EndToEnd.P50)/1e6, float64(main.EndToEnd.P99)/1e6, mb(main.PeakRSS), inproc)
+	return fmt.Sprintf("bench: articles=%d throughput=%.1f/s p50=%.2fms p99=%.2fms rss=%.0fMB inproc=%.1f/s cpu=%.2fms/article",
+		main.Articles, main.Throughput(), float64(main.EndToEnd.P50)/1e6, float64(main.EndToEnd.P99)/1e6, mb(main.PeakRSS), inproc, float64(main.CPUPerArticle())/1e6)
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }

@@ -30,7 +30,7 @@ article) with a numbered sentence appended, so every one has its own id.
 
 It prints throughput, latency per stage and end to end (submit -> brief
 stored), peak RSS and the load average, and ends with one line:
-  bench: articles=N throughput=X/s p50=Yms p99=Zms rss=WMB inproc=V/s
+  bench: articles=N throughput=X/s p50=Yms p99=Zms rss=WMB inproc=V/s cpu=Cms/article
 
 Examples:
   newsbrief bench                                  # 2000 seed variants, NATS then in-process
