@@ -345,6 +345,20 @@ func TestClaimDedupsBeyondTheWindow(t *testing.T) {
 			t.Errorf("step %d (status %q): fresh=%v err=%v, want fresh=%v", i, s.set, fresh, err, s.wantFresh)
 		}
 	}
+	// A deleted status (a delete marker in the bucket) is claimed afresh.
+	kv, err := b.JS.KeyValue(ctx, news.BucketArticles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kv.Delete(ctx, "c1"); err != nil {
+		t.Fatal(err)
+	}
+	if fresh, st, err := arts.Claim(ctx, "c1"); err != nil || !fresh || st.Status != news.StatusPending {
+		t.Errorf("claim after delete: fresh=%v status=%q err=%v, want a fresh pending claim", fresh, st.Status, err)
+	}
+	if st, err := arts.Get(ctx, "c1"); err != nil || st.Status != news.StatusPending {
+		t.Errorf("status after claim of a deleted key = %+v, %v, want pending", st, err)
+	}
 	if _, err := arts.Get(ctx, "no-such"); !errors.Is(err, bus.ErrNotFound) {
 		t.Errorf("Get of a missing id: %v, want ErrNotFound", err)
 	}

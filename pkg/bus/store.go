@@ -39,14 +39,27 @@ func (b *Bus) Articles(ctx context.Context) (*Articles, error) {
 func (a *Articles) Claim(ctx context.Context, id string) (bool, news.Status, error) {
 	st := news.Status{ID: id, Status: news.StatusPending, UpdatedAt: time.Now().UTC()}
 	data, _ := json.Marshal(st)
-	_, err := a.kv.Create(ctx, id, data)
+	// Update at revision 0 creates the key or fails if it exists: one
+	// request either way. kv.Create would follow a failure with a Get of
+	// its own before ours (issue #7: the ingest stage re-claims every
+	// article the gateway claimed).
+	_, err := a.kv.Update(ctx, id, data, 0)
 	if err == nil {
 		return true, st, nil
 	}
-	if !errors.Is(err, jetstream.ErrKeyExists) {
+	if !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
 		return false, st, fmt.Errorf("claiming article %s: %w", id, err)
 	}
 	old, err := a.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		// Deleted or purged since: Create handles the delete marker.
+		if _, err := a.kv.Create(ctx, id, data); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
+			return false, st, fmt.Errorf("claiming article %s: %w", id, err)
+		} else if err == nil {
+			return true, st, nil
+		}
+		old, err = a.Get(ctx, id)
+	}
 	if err != nil {
 		return false, st, err
 	}
