@@ -38,7 +38,7 @@ var ErrIncomplete = errors.New("bench: not every article was briefed in time")
 // Options say what to measure.
 type Options struct {
 	// Submissions are the articles, as news.submitted JSON (see Variants).
-	Submissions [][]byte
+	Submissions Source
 	// Config is the service configuration (workers, languages, engines).
 	Config service.Config
 	// Getenv is passed to Build (LLM settings).
@@ -50,6 +50,10 @@ type Options struct {
 	Rate float64
 	// Submitters is how many goroutines submit (default 4).
 	Submitters int
+	// InFlight, if > 0, bounds the closed loop: a submitter waits while
+	// this many articles are submitted and not yet settled (briefed,
+	// rejected or failed). 0 queues every article at once.
+	InFlight int
 	// Timeout bounds the whole run (default 5 minutes).
 	Timeout time.Duration
 	// Log receives the pipeline's logs (default: discarded).
@@ -144,7 +148,7 @@ func (d *durations) dists() map[string]Dist {
 }
 
 func (o *Options) defaults() error {
-	if len(o.Submissions) == 0 {
+	if o.Submissions == nil || o.Submissions.Len() == 0 {
 		return fmt.Errorf("%w to submit", ErrNoArticles)
 	}
 	if o.Build == nil {
@@ -206,7 +210,7 @@ func RunNATS(ctx context.Context, o Options) (Result, error) {
 	}
 	p.Claimer = be.Arts
 
-	n := len(o.Submissions)
+	n := o.Submissions.Len()
 	res := Result{Mode: "nats", Articles: n, Workers: c.Workers, GoMaxProc: runtime.GOMAXPROCS(0)}
 	runtime.GC()
 	res.IdleRSS = ReadStatus("VmRSS")
@@ -222,6 +226,27 @@ func RunNATS(ctx context.Context, o Options) (Result, error) {
 		closeOnce sync.Once
 		failed    atomic.Int64
 	)
+	// window holds a token per article in flight (closed loop, InFlight > 0).
+	var window chan struct{}
+	if o.InFlight > 0 && o.Rate <= 0 {
+		window = make(chan struct{}, o.InFlight)
+	}
+	acquire := func() {
+		if window != nil {
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+			}
+		}
+	}
+	release := func() {
+		if window != nil {
+			select {
+			case <-window:
+			default:
+			}
+		}
+	}
 	finish := func(id string, ok bool) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -230,6 +255,7 @@ func RunNATS(ctx context.Context, o Options) (Result, error) {
 			return
 		}
 		settled[id] = true
+		release()
 		if ok {
 			e2e = append(e2e, time.Since(t))
 		} else {
@@ -264,18 +290,24 @@ func RunNATS(ctx context.Context, o Options) (Result, error) {
 	}()
 
 	submit := func(data []byte) {
+		acquire()
 		t0 := time.Now()
 		a, err := be.Prepare(ctx, pipeline.Raw{Data: data, ContentType: "application/json"})
 		if err != nil {
 			o.Log.Warn("bench: preparing", "err", err)
 			failed.Add(1)
+			release()
 			return
 		}
 		mu.Lock()
-		if _, dup := submitted[a.ID]; !dup {
+		_, dup := submitted[a.ID]
+		if !dup {
 			submitted[a.ID] = t0
 		}
 		mu.Unlock()
+		if dup {
+			release() // settles once, under its first submission
+		}
 		if _, _, err := be.Claim(ctx, a.ID); err != nil {
 			o.Log.Warn("bench: claiming", "err", err)
 			finish(a.ID, false)
@@ -316,7 +348,7 @@ func RunNATS(ctx context.Context, o Options) (Result, error) {
 // feed calls submit for every item: closed loop on `workers` goroutines,
 // or open loop at rate per second (each submission on its own goroutine,
 // at most 256 at once).
-func feed(ctx context.Context, items [][]byte, rate float64, workers int, submit func([]byte)) {
+func feed(ctx context.Context, items Source, rate float64, workers int, submit func([]byte)) {
 	var wg sync.WaitGroup
 	if rate <= 0 {
 		ch := make(chan []byte)
@@ -329,9 +361,9 @@ func feed(ctx context.Context, items [][]byte, rate float64, workers int, submit
 				}
 			}()
 		}
-		for _, d := range items {
+		for i := range items.Len() {
 			select {
-			case ch <- d:
+			case ch <- items.At(i):
 			case <-ctx.Done():
 			}
 		}
@@ -342,7 +374,8 @@ func feed(ctx context.Context, items [][]byte, rate float64, workers int, submit
 	sem := make(chan struct{}, 256)
 	start := time.Now()
 	interval := time.Duration(float64(time.Second) / rate)
-	for i, d := range items {
+	for i := range items.Len() {
+		d := items.At(i)
 		if wait := time.Until(start.Add(time.Duration(i) * interval)); wait > 0 {
 			select {
 			case <-time.After(wait):
@@ -374,7 +407,7 @@ func RunInProc(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	n := len(o.Submissions)
+	n := o.Submissions.Len()
 	workers := max(o.Config.Workers, runtime.GOMAXPROCS(0))
 	res := Result{Mode: "inproc", Articles: n, Workers: workers, GoMaxProc: runtime.GOMAXPROCS(0)}
 	runtime.GC()
