@@ -53,10 +53,12 @@ func (a *Articles) Claim(ctx context.Context, id string) (bool, news.Status, err
 	old, err := a.Get(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		// Deleted or purged since: Create handles the delete marker.
-		if _, err := a.kv.Create(ctx, id, data); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
-			return false, st, fmt.Errorf("claiming article %s: %w", id, err)
-		} else if err == nil {
+		_, cerr := a.kv.Create(ctx, id, data)
+		if cerr == nil {
 			return true, st, nil
+		}
+		if !errors.Is(cerr, jetstream.ErrKeyExists) {
+			return false, st, fmt.Errorf("claiming article %s: %w", id, cerr)
 		}
 		old, err = a.Get(ctx, id)
 	}
