@@ -28,7 +28,14 @@ func TestVariants(t *testing.T) {
 	for _, size := range []int{0, 10, 100} {
 		subs := Variants(docs, 5, size)
 		seen := map[string]bool{}
-		for i, data := range subs {
+		if subs.Len() != 5 {
+			t.Fatalf("size %d: %d variants, want 5", size, subs.Len())
+		}
+		for i := range subs.Len() {
+			data := subs.At(i)
+			if again := subs.At(i); string(again) != string(data) {
+				t.Errorf("size %d: variant %d differs when asked twice", size, i)
+			}
 			var s news.Submission
 			if err := json.Unmarshal(data, &s); err != nil {
 				t.Fatalf("variant %d: %v", i, err)

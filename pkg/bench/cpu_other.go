@@ -4,5 +4,5 @@ package bench
 
 import "time"
 
-// processCPU is not measured on this platform.
-func processCPU() time.Duration { return 0 }
+// CPUTime is 0 where getrusage is not available.
+func CPUTime() time.Duration { return 0 }

@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// processCPU is the user + system CPU time this process has used so far.
-func processCPU() time.Duration {
+// CPUTime is the process's user+system CPU time so far.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())

@@ -217,9 +217,12 @@ func (r *runner[In, Out]) process(msg jetstream.Msg) {
 	case stage.DeadLetter:
 		lvl = slog.LevelWarn
 	}
-	r.log.Log(context.Background(), lvl, "settled", "id", id, "subject", msg.Subject(), "seq", seq,
-		"delivered", delivered, "outcome", d.Action.String(), "reason", d.Reason, "ms", time.Since(start).Milliseconds(),
-		"trace_id", traceID(msg.Headers()))
+	// Most settles log at debug: skip building the record when it is off.
+	if r.log.Enabled(context.Background(), lvl) {
+		r.log.Log(context.Background(), lvl, "settled", "id", id, "subject", msg.Subject(), "seq", seq,
+			"delivered", delivered, "outcome", d.Action.String(), "reason", d.Reason, "ms", time.Since(start).Milliseconds(),
+			"trace_id", traceID(msg.Headers()))
+	}
 	if r.s.Observe != nil {
 		r.s.Observe(Outcome{Stage: r.s.Name, ID: id, Action: d.Action, Reason: d.Reason, Duration: time.Since(start), Delivered: delivered})
 	}

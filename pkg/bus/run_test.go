@@ -345,6 +345,20 @@ func TestClaimDedupsBeyondTheWindow(t *testing.T) {
 			t.Errorf("step %d (status %q): fresh=%v err=%v, want fresh=%v", i, s.set, fresh, err, s.wantFresh)
 		}
 	}
+	// A deleted status (a delete marker in the bucket) is claimed afresh.
+	kv, err := b.JS.KeyValue(ctx, news.BucketArticles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kv.Delete(ctx, "c1"); err != nil {
+		t.Fatal(err)
+	}
+	if fresh, st, err := arts.Claim(ctx, "c1"); err != nil || !fresh || st.Status != news.StatusPending {
+		t.Errorf("claim after delete: fresh=%v status=%q err=%v, want a fresh pending claim", fresh, st.Status, err)
+	}
+	if st, err := arts.Get(ctx, "c1"); err != nil || st.Status != news.StatusPending {
+		t.Errorf("status after claim of a deleted key = %+v, %v, want pending", st, err)
+	}
 	if _, err := arts.Get(ctx, "no-such"); !errors.Is(err, bus.ErrNotFound) {
 		t.Errorf("Get of a missing id: %v, want ErrNotFound", err)
 	}
@@ -390,5 +404,65 @@ func TestSlowCallIsNotRedelivered(t *testing.T) {
 	time.Sleep(700 * time.Millisecond)
 	if n := calls.Load(); n != 1 {
 		t.Errorf("stage called %d times, want 1 (redelivered while in progress)", n)
+	}
+}
+
+// The recorder stores a brief as the summarise stage encoded it (fields it
+// does not know included) and marks the article briefed; a brief it cannot
+// read, or whose id cannot be a key, is dead-lettered, not stored.
+func TestRecordStoresBriefsAsPublished(t *testing.T) {
+	b, _ := bustest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	rec := make(chan error, 1)
+	go func() { rec <- bus.Record(ctx, b, 2, nil) }()
+	t.Cleanup(func() { cancel(); <-rec })
+	pub := func(id string, data []byte) {
+		t.Helper()
+		h := nats.Header{}
+		h.Set(news.HeaderStage, news.StageSummarise)
+		msg := &nats.Msg{Subject: news.Subject(news.SubjectBriefed, "it"), Data: data, Header: h}
+		if _, err := b.JS.PublishMsg(context.Background(), msg, jetstream.WithMsgID(id+".summarise")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := []byte(`{"id":"b1","schema_version":"1.0","language":{"code":"it","confidence":0.99},"title":"T","headline":"H","summary":"S","key_points":[],"entities":[],"topics":[],"source":{},"method":{"entities":"offline","summary":"offline"},"created_at":"2026-11-25T07:00:00Z","word_count":3,"body":"uno \u00e8 tre","future_field":{"x":1}}`)
+	pub("b1", good)
+	pub("b2", []byte(`{"id":"b2","language":`))
+	pub("b3", []byte(`{"id":"bad key!","language":{"code":"it"}}`))
+
+	briefs, err := b.Briefs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts, err := b.Articles(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bustest.Eventually(t, 5*time.Second, "brief b1 and two dead letters", func() bool {
+		st, _ := arts.Get(context.Background(), "b1")
+		return st.Status == news.StatusBriefed && len(dlq(t, b)) == 2
+	})
+	kv, err := b.JS.KeyValue(context.Background(), news.BucketBriefs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := kv.Get(context.Background(), "b1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(e.Value()) != string(good) {
+		t.Errorf("stored brief = %s\nwant the published bytes %s", e.Value(), good)
+	}
+	br, err := briefs.Get(context.Background(), "b1")
+	if err != nil || br.Body != "uno è tre" || br.Language.Code != "it" {
+		t.Errorf("Get(b1) = %+v, %v", br, err)
+	}
+	if st, _ := arts.Get(context.Background(), "b1"); st.Language != "it" || st.Stage != news.StageSummarise {
+		t.Errorf("status of b1 = %+v, want language it, stage summarise", st)
+	}
+	for _, id := range []string{"b2", "bad key!"} {
+		if _, err := briefs.Get(context.Background(), id); !errors.Is(err, bus.ErrNotFound) {
+			t.Errorf("brief %q stored (err %v), want none", id, err)
+		}
 	}
 }

@@ -39,14 +39,29 @@ func (b *Bus) Articles(ctx context.Context) (*Articles, error) {
 func (a *Articles) Claim(ctx context.Context, id string) (bool, news.Status, error) {
 	st := news.Status{ID: id, Status: news.StatusPending, UpdatedAt: time.Now().UTC()}
 	data, _ := json.Marshal(st)
-	_, err := a.kv.Create(ctx, id, data)
+	// Update at revision 0 creates the key or fails if it exists: one
+	// request either way. kv.Create would follow a failure with a Get of
+	// its own before ours (issue #7: the ingest stage re-claims every
+	// article the gateway claimed).
+	_, err := a.kv.Update(ctx, id, data, 0)
 	if err == nil {
 		return true, st, nil
 	}
-	if !errors.Is(err, jetstream.ErrKeyExists) {
+	if !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
 		return false, st, fmt.Errorf("claiming article %s: %w", id, err)
 	}
 	old, err := a.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		// Deleted or purged since: Create handles the delete marker.
+		_, cerr := a.kv.Create(ctx, id, data)
+		if cerr == nil {
+			return true, st, nil
+		}
+		if !errors.Is(cerr, jetstream.ErrKeyExists) {
+			return false, st, fmt.Errorf("claiming article %s: %w", id, cerr)
+		}
+		old, err = a.Get(ctx, id)
+	}
 	if err != nil {
 		return false, st, err
 	}
@@ -128,8 +143,13 @@ func (s *Briefs) Put(ctx context.Context, br news.Brief) error {
 	if err != nil {
 		return fmt.Errorf("encoding brief %s: %w", br.ID, err)
 	}
-	if _, err := s.kv.Put(ctx, br.ID, data); err != nil {
-		return fmt.Errorf("storing brief %s: %w", br.ID, err)
+	return s.putJSON(ctx, br.ID, data)
+}
+
+// putJSON stores a brief already encoded.
+func (s *Briefs) putJSON(ctx context.Context, id string, data []byte) error {
+	if _, err := s.kv.Put(ctx, id, data); err != nil {
+		return fmt.Errorf("storing brief %s: %w", id, err)
 	}
 	return nil
 }
@@ -161,6 +181,36 @@ func (s *Briefs) Watch(ctx context.Context, fn func(br news.Brief, live bool)) e
 			var br news.Brief
 			if json.Unmarshal(e.Value(), &br) == nil {
 				fn(br, live)
+			}
+		}
+	}
+}
+
+// WatchIDs calls fn with the id of every stored brief, then of each new or
+// replaced one, until ctx is done; live is false during the initial replay.
+// It asks the server for the entries' metadata only, for watchers (the
+// bench) that do not read the briefs.
+func (s *Briefs) WatchIDs(ctx context.Context, fn func(id string, live bool)) error {
+	w, err := s.kv.WatchAll(ctx, jetstream.MetaOnly())
+	if err != nil {
+		return fmt.Errorf("watching brief ids: %w", err)
+	}
+	defer w.Stop()
+	live := false
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case e, ok := <-w.Updates():
+			if !ok {
+				return errors.New("brief watch closed")
+			}
+			if e == nil {
+				live = true
+				continue
+			}
+			if e.Operation() == jetstream.KeyValuePut {
+				fn(e.Key(), live)
 			}
 		}
 	}
@@ -222,14 +272,21 @@ func Record(ctx context.Context, b *Bus, workers int, observe func(Outcome)) err
 					}
 					return struct{}{}, arts.Set(ctx, news.Status{ID: rej.ID, Status: news.StatusRejected, Reason: rej.Reason, Stage: rej.Stage, UpdatedAt: rej.At})
 				}
-				var br news.Brief
-				if err := json.Unmarshal(r.data, &br); err != nil {
+				// The message is the brief's JSON as the summarise stage
+				// encoded it: store those bytes, reading only what the
+				// status needs, instead of decoding the whole brief and
+				// encoding it again (issue #7).
+				var head briefHead
+				if err := json.Unmarshal(r.data, &head); err != nil {
 					return struct{}{}, stage.Permanent(err)
 				}
-				if err := briefs.Put(ctx, br); err != nil {
+				if !validKey(head.ID) {
+					return struct{}{}, stage.Permanent(fmt.Errorf("brief id %q cannot be a key", head.ID))
+				}
+				if err := briefs.putJSON(ctx, head.ID, r.data); err != nil {
 					return struct{}{}, err
 				}
-				return struct{}{}, arts.Set(ctx, news.Status{ID: br.ID, Status: news.StatusBriefed, Stage: news.StageSummarise, Language: br.Language.Code})
+				return struct{}{}, arts.Set(ctx, news.Status{ID: head.ID, Status: news.StatusBriefed, Stage: news.StageSummarise, Language: head.Language.Code})
 			},
 		})
 	}()
@@ -257,6 +314,14 @@ func Record(ctx context.Context, b *Bus, workers int, observe func(Outcome)) err
 		})
 	}()
 	return errors.Join(<-errc, <-errc)
+}
+
+// briefHead is the part of a brief the recorder reads.
+type briefHead struct {
+	ID       string `json:"id"`
+	Language struct {
+		Code string `json:"code"`
+	} `json:"language"`
 }
 
 type record struct {

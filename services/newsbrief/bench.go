@@ -30,7 +30,7 @@ article) with a numbered sentence appended, so every one has its own id.
 
 It prints throughput, latency per stage and end to end (submit -> brief
 stored), peak RSS and the load average, and ends with one line:
-  bench: articles=N throughput=X/s p50=Yms p99=Zms rss=WMB inproc=V/s
+  bench: articles=N throughput=X/s p50=Yms p99=Zms rss=WMB inproc=V/s cpu=Cms/article
 
 Examples:
   newsbrief bench                                  # 2000 seed variants, NATS then in-process
@@ -58,6 +58,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	llmLatency := fs.Duration("llm-latency", 0, "use the LLM engines against a built-in test server with this latency per request (e.g. 500ms)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long")
 	submitters := fs.Int("submitters", 4, "goroutines submitting in closed loop")
+	inflight := fs.Int("inflight", 0, "closed loop: at most this many articles submitted and not yet settled (0: queue all N at once)")
 	verbose := fs.Bool("v", false, "show the pipeline's warnings")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
@@ -142,7 +143,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	o := bench.Options{
 		Submissions: bench.Variants(docs, *n, *size),
 		Config:      c, Getenv: get, Build: buildPipeline, Rate: *rate,
-		Submitters: *submitters, Timeout: *timeout, Log: log,
+		Submitters: *submitters, InFlight: *inflight, Timeout: *timeout, Log: log,
 	}
 	fmt.Fprintf(stdout, "bench: %d articles from %d documents, mean size %d bytes, workers=%d, load average %s\n",
 		*n, len(docs), meanSize(o.Submissions), c.Workers, bench.LoadAvg())
@@ -177,7 +178,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		if *inproc {
 			main = r
 		} else {
-			fmt.Fprintf(stdout, "bench: nats/inproc = %.0f%%\n", 100*main.Throughput()/ip)
+			fmt.Fprintf(stdout, "bench: nats/inproc = %.0f%% by throughput, %.0f%% by CPU per article (%.3f / %.3f ms)\n",
+				100*main.Throughput()/ip, 100*float64(r.CPUPerArticle())/float64(max(main.CPUPerArticle(), 1)),
+				float64(r.CPUPerArticle())/1e6, float64(main.CPUPerArticle())/1e6)
 		}
 	}
 	if srv != nil {
@@ -191,10 +194,11 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	return nil
 }
 
-func meanSize(subs [][]byte) int {
-	t := 0
-	for _, s := range subs {
-		t += len(s)
+// meanSize is the mean size of the first 100 submissions.
+func meanSize(subs bench.Source) int {
+	t, n := 0, min(subs.Len(), 100)
+	for i := range n {
+		t += len(subs.At(i))
 	}
-	return t / max(1, len(subs))
+	return t / max(1, n)
 }
