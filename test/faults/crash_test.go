@@ -32,9 +32,18 @@ func TestKillWorker(t *testing.T) {
 				consumer = news.StageRecord
 			}
 			arts := corpus(t, articlesPerFault(), "kill-"+victim)
+			// Watch from before the first publish: ingest is fast enough
+			// (≈ 0.1 ms an article) to be idle again by the time
+			// submitNATS returns.
+			heldc := make(chan int, 1)
+			go func() {
+				held := 0
+				waitFor(20*time.Second, func() bool { held = ackPending(b, consumer); return held > 0 })
+				heldc <- held
+			}()
 			submitNATS(t, b, arts)
-			held := 0
-			if !waitFor(20*time.Second, func() bool { held = ackPending(b, consumer); return held > 0 }) {
+			held := <-heldc
+			if held == 0 {
 				t.Fatalf("%s never held an unacked message", victim)
 			}
 			p := ps[victim]

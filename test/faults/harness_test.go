@@ -407,7 +407,18 @@ func retry(t testing.TB, what string, fn func(ctx context.Context) error) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err := fn(ctx)
+		// A call that ignores its context must not hang the suite: an
+		// attempt that overruns by 5 s fails the test (it is not retried, so
+		// no two attempts ever write the caller's variables at once).
+		done := make(chan error, 1)
+		go func() { done <- fn(ctx) }()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(10 * time.Second):
+			cancel()
+			t.Fatalf("%s: no answer 5 s past the attempt's deadline", what)
+		}
 		cancel()
 		if err == nil {
 			return
@@ -499,36 +510,26 @@ func check(t testing.TB, b *bus.Bus, want []string) Report {
 }
 
 // streamIDs counts the messages on subject by their Newsbrief-Id header.
+// It reads them one request at a time ("next message on subject after
+// seq"), so every read honours ctx: an ordered consumer's Fetch could sit
+// for many minutes after a cluster node loss, ignoring its context.
 func streamIDs(ctx context.Context, b *bus.Bus, stream, subject string) (map[string]int, error) {
-	c, err := b.JS.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
-	if err != nil {
-		return nil, err
-	}
-	info, err := c.Info(ctx)
+	st, err := b.JS.Stream(ctx, stream)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]int{}
-	left := int(info.NumPending)
-	for left > 0 {
-		batch, err := c.Fetch(min(left, 500), jetstream.FetchMaxWait(5*time.Second))
+	for seq := uint64(1); ; {
+		m, err := st.GetMsg(ctx, seq, jetstream.WithGetMsgSubject(subject))
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return out, nil
+		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("stream %s after %d: %w", stream, seq, err)
 		}
-		got := 0
-		for m := range batch.Messages() {
-			out[m.Headers().Get(news.HeaderID)]++
-			got++
-		}
-		if err := batch.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) {
-			return nil, err
-		}
-		if got == 0 {
-			return nil, fmt.Errorf("stream %s: %d messages left but none fetched", stream, left)
-		}
-		left -= got
+		out[m.Header.Get(news.HeaderID)]++
+		seq = m.Sequence + 1
 	}
-	return out, nil
 }
 
 // queue returns what a consumer has delivered but not had acked, and what
