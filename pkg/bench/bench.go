@@ -175,7 +175,7 @@ func (o *Options) defaults() error {
 // RunNATS starts an embedded NATS server with its store in a temporary
 // directory, runs every stage and the recorder on it as `newsbrief serve`
 // does, submits the articles the way the gateway does (prepare, claim,
-// publish on news.submitted) and waits until every brief is stored in the
+// publish the prepared article on news.ingested) and waits until every brief is stored in the
 // briefs bucket (or the article was rejected or dead-lettered).
 func RunNATS(ctx context.Context, o Options) (Result, error) {
 	if err := o.defaults(); err != nil {

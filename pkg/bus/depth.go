@@ -2,6 +2,7 @@ package bus
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/nats-io/nats.go"
@@ -9,20 +10,21 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
-// SubmitWithHeaders is Submit with extra headers (trace context) that the
-// stages carry to every message they publish for this article.
-func (b *Bus) SubmitWithHeaders(ctx context.Context, id string, data []byte, contentType string, extra map[string][]string) error {
+// PublishIngested publishes an article that is already prepared (decoded,
+// normalised, claimed) on news.ingested, exactly as the ingest stage would
+// (Msg-Id <id>.ingest): the gateway does that work to answer with the id, so
+// its submissions skip the ingest hop instead of being prepared twice
+// (issue #7). extra headers (trace context) travel with the article.
+func (b *Bus) PublishIngested(ctx context.Context, a news.Article, extra map[string][]string) error {
+	data, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("encoding article %s: %w", a.ID, err)
+	}
 	h := nats.Header{}
 	for k, v := range extra {
 		h[k] = append([]string(nil), v...)
 	}
-	if contentType != "" {
-		h.Set("Content-Type", contentType)
-	}
-	if id == "" {
-		id = news.RawID(data)
-	}
-	return b.publish(ctx, news.SubjectSubmitted, id, "submitted", data, h)
+	return b.publish(ctx, news.SubjectIngested, a.ID, news.StageIngest, data, h)
 }
 
 // Depth is one durable consumer's backlog.

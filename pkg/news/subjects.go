@@ -3,8 +3,8 @@ package news
 // Subjects. Everything on news.> is kept by StreamNews; the language suffix
 // lets a deployment run workers per language.
 //
-//	news.submitted            raw submissions (JSON Submission, or plain text/HTML)
-//	news.ingested             Article, normalised, with its ID
+//	news.submitted            raw submissions (JSON Submission, or plain text/HTML) from NATS clients
+//	news.ingested             Article, normalised, with its ID (from ingest, or the gateway)
 //	news.detected.<lang>      Article with Language set
 //	news.extracted.<lang>     Extracted (article + entities)
 //	news.briefed.<lang>       Brief

@@ -125,17 +125,13 @@ func (g *Backend) Claim(ctx context.Context, id string) (bool, news.Status, erro
 	return g.Arts.Claim(ctx, id)
 }
 
-// Submit publishes the prepared article as a JSON submission; ingest
-// normalises it again, which is a no-op on normalised text, and gets the
-// same id.
+// Submit publishes the prepared and claimed article on news.ingested, as
+// the ingest stage would have: the ingest workers serve what is published
+// on news.submitted directly.
 func (g *Backend) Submit(ctx context.Context, a news.Article) error {
-	data, err := SubmissionJSON(a)
-	if err != nil {
-		return err
-	}
 	h := map[string][]string{}
 	tracing.Inject(ctx, h)
-	return g.B.SubmitWithHeaders(ctx, a.ID, data, "application/json", h)
+	return g.B.PublishIngested(ctx, a, h)
 }
 
 func (g *Backend) Status(ctx context.Context, id string) (news.Status, error) {

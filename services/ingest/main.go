@@ -1,6 +1,7 @@
 // Command ingest is the ingest worker: it reads raw submissions from
 // news.submitted, fetches URLs, extracts and normalises text and publishes
-// articles with their content-hash id on news.ingested.
+// articles with their content-hash id on news.ingested. (The gateway does
+// the same for what reaches it over HTTP, so those skip this hop.)
 package main
 
 import (

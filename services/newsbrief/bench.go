@@ -23,7 +23,7 @@ const benchUsage = `usage: newsbrief bench [flags]
 Pushes N articles through the whole pipeline on an embedded NATS server in a
 temporary directory (every stage and the recorder in this process, as
 'newsbrief serve' runs them), submitting them as the gateway does (prepare,
-claim, publish on news.submitted), and waits until every brief is stored.
+claim, publish the prepared article on news.ingested), and waits until every brief is stored.
 Then it runs the same stage functions in-process, without NATS, for
 comparison. Articles are variants of the corpus (--data, default the seed
 article) with a numbered sentence appended, so every one has its own id.
