@@ -127,18 +127,31 @@ func TestStreamLatency(t *testing.T) {
 	t.Logf("submit→event %s; brief stored (status %s at %s)→event %s", received.Sub(start).Round(time.Millisecond),
 		st.Status, st.UpdatedAt.Format("15:04:05.000"), received.Sub(st.UpdatedAt).Round(time.Microsecond))
 
-	// The metrics saw every stage.
-	mr, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(mr.Body)
-	mr.Body.Close()
-	for _, want := range []string{`newsbrief_stage_processed_total{stage="summarise"} 1`, `newsbrief_queue_pending{consumer="ingest",stream="NEWS"}`, "newsbrief_stream_clients 1",
-		`newsbrief_submissions_total{origin="api",result="queued"} 1`} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("/metrics lacks %s", want)
+	// The metrics saw every stage. A stage counts a message once it has
+	// settled it, which can be just after the brief it published is stored
+	// and streamed: poll for a moment.
+	wants := []string{`newsbrief_stage_processed_total{stage="summarise"} 1`, `newsbrief_queue_pending{consumer="ingest",stream="NEWS"}`, "newsbrief_stream_clients 1",
+		`newsbrief_submissions_total{origin="api",result="queued"} 1`}
+	var missing []string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		mr, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(mr.Body)
+		mr.Body.Close()
+		missing = missing[:0]
+		for _, want := range wants {
+			if !strings.Contains(string(body), want) {
+				missing = append(missing, want)
+			}
+		}
+		if len(missing) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, want := range missing {
+		t.Errorf("/metrics lacks %s", want)
 	}
 }
 
