@@ -19,8 +19,9 @@ type Fold struct {
 // tagged with TagDoc in language lang, as Extract tags an article; without,
 // every sentence is tagged as a document of its own (as `newsbrief eval
 // entities` tags a file without document markers). k == 1 scores all of sents
-// with a model trained on tokens and tags alone.
-func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, docLevel bool, lang string, opt TrainOptions) ([]Fold, error) {
+// with a model trained on tokens and tags alone. The sentences of sents that
+// train a fold get weight (opt.Weights, when set, weighs tokens).
+func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, docLevel bool, lang string, weight float64, opt TrainOptions) ([]Fold, error) {
 	if k < 1 || len(sents) == 0 {
 		return nil, fmt.Errorf("cross-validation: %d folds of %d sentences", k, len(sents))
 	}
@@ -35,6 +36,13 @@ func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, doc
 	var out []Fold
 	for f := range k {
 		tt, tg := append([][]string(nil), tokens...), append([][]string(nil), tags...)
+		var tw []float64
+		if opt.Weights != nil || weight != 1 {
+			tw = append([]float64(nil), opt.Weights...)
+			for len(tw) < len(tokens) {
+				tw = append(tw, 1)
+			}
+		}
 		var gold []nereval.Sentence
 		for d, doc := range docs {
 			if fold[d] == f {
@@ -43,12 +51,17 @@ func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, doc
 			}
 			for _, s := range doc {
 				tt, tg = append(tt, s.Tokens), append(tg, s.Tags)
+				if tw != nil {
+					tw = append(tw, weight)
+				}
 			}
 		}
 		if len(gold) == 0 {
 			continue
 		}
-		m, err := Train(tt, tg, opt)
+		fo := opt
+		fo.Weights = tw
+		m, err := Train(tt, tg, fo)
 		if err != nil {
 			return nil, fmt.Errorf("training fold %d: %w", f+1, err)
 		}

@@ -48,7 +48,8 @@ func TestEvaluation(t *testing.T) {
 // TestEnglishCrossValidation is the honest English figure: the shipped
 // English model trains on all of GUM, the only English news gold, so GUM is
 // scored by 4-fold cross-validation over whole documents, each fold tagged
-// by a model trained as the shipped one (README) but without that fold.
+// by a model trained as the shipped one (README) but without that fold:
+// the mean of 10 perceptrons, which trains forty models.
 func TestEnglishCrossValidation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains four models")
@@ -87,7 +88,7 @@ func TestEnglishCrossValidation(t *testing.T) {
 	if err := nereval.SetDocs(gum, starts); err != nil {
 		t.Fatal(err)
 	}
-	folds, err := CrossValidate(toks, tags, gum, 4, true, "en", TrainOptions{Epochs: 8, Prune: 0.05, Seed: 1, Lexicon: LexiconFrom(lt, lg), Folds: 5})
+	folds, err := CrossValidate(toks, tags, gum, 4, true, "en", 1, TrainOptions{Epochs: 8, Prune: 0.5, Seed: 1, Lexicon: LexiconFrom(lt, lg), Folds: 5, Runs: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,8 +100,8 @@ func TestEnglishCrossValidation(t *testing.T) {
 		lo = min(lo, v)
 	}
 	t.Logf("mean F1 %.3f", mean)
-	// measured: 0.842 0.772 0.676 0.674, mean 0.741
-	if mean < 0.725 || lo < 0.65 {
-		t.Errorf("4-fold GUM F1: mean %.3f (want >= 0.725), lowest fold %.3f (want >= 0.65)", mean, lo)
+	// measured: 0.846 0.784 0.699 0.656, mean 0.746 (seeds 11, 21: 0.748, 0.748)
+	if mean < 0.74 || lo < 0.65 {
+		t.Errorf("4-fold GUM F1: mean %.3f (want >= 0.74), lowest fold %.3f (want >= 0.65)", mean, lo)
 	}
 }

@@ -230,6 +230,22 @@ func BenchmarkExtractSeed(b *testing.B) {
 	}
 }
 
+// BenchmarkExtractEnglish is the English counterpart (GUM article 1, which
+// the English model trained on; the cost, not the tags, is measured).
+func BenchmarkExtractEnglish(b *testing.B) {
+	b.ReportAllocs()
+	o := offline(b)
+	data, err := os.ReadFile(shared.Path(b, "articles", "en_wikinews_001.txt"))
+	if err != nil {
+		b.Skip(err)
+	}
+	body := string(data)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		o.Extract(body, "en")
+	}
+}
+
 func BenchmarkNewOffline(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {

@@ -29,7 +29,19 @@ type TrainOptions struct {
 	// the other folds, so the feature behaves on training data as it will
 	// on unseen text.
 	Folds int
-	Log   io.Writer
+	// Weights, if not nil, holds a weight per training sentence (1 when
+	// nil) that scales its perceptron updates. Up-weighting the in-domain
+	// GUM sentences did not help (README); kept to measure such choices.
+	Weights []float64
+	// Repeat applies Weights by visiting a sentence round(weight) times per
+	// epoch instead of scaling its updates.
+	Repeat bool
+	// Runs > 1 trains Runs models that differ only in the shuffling seed
+	// (Seed, Seed+1, ...) and keeps the mean of their averaged weights: one
+	// perceptron's F1 moves with the order it saw the sentences in, the mean
+	// of several moves less and scores higher.
+	Runs int
+	Log  io.Writer
 }
 
 // Train fits an averaged perceptron on IOB2-labelled sentences. Tags outside
@@ -38,8 +50,14 @@ func Train(tokens, tags [][]string, opt TrainOptions) (*Model, error) {
 	if len(tokens) != len(tags) {
 		return nil, fmt.Errorf("training: %d token sentences but %d tag sentences", len(tokens), len(tags))
 	}
+	if opt.Weights != nil && len(opt.Weights) != len(tokens) {
+		return nil, fmt.Errorf("training: %d sentences but %d weights", len(tokens), len(opt.Weights))
+	}
 	if opt.Epochs <= 0 {
 		opt.Epochs = 8
+	}
+	if opt.Runs > 1 {
+		return trainRuns(tokens, tags, opt)
 	}
 	if opt.MinLower <= 0 {
 		opt.MinLower = 2
@@ -142,9 +160,21 @@ func Train(tokens, tags [][]string, opt TrainOptions) (*Model, error) {
 		stamp[i] = clock
 		w[i] += d
 	}
-	order := make([]int, len(tokens))
-	for i := range order {
-		order[i] = i
+	order := make([]int, 0, len(tokens))
+	for i := range tokens {
+		n := 1
+		if opt.Repeat && opt.Weights != nil {
+			n = int(math.Round(opt.Weights[i]))
+		}
+		for range n {
+			order = append(order, i)
+		}
+	}
+	weight := func(si int) float64 {
+		if opt.Repeat || opt.Weights == nil {
+			return 1
+		}
+		return opt.Weights[si]
 	}
 	rng := rand.New(rand.NewPCG(opt.Seed, 1))
 	lws := make([][]string, len(tokens))
@@ -173,6 +203,7 @@ func Train(tokens, tags [][]string, opt TrainOptions) (*Model, error) {
 		for _, si := range order {
 			clock++
 			toks, gold, lw, st := tokens[si], tags[si], lws[si], static[si]
+			sw := weight(si)
 			pred := viterbi(len(toks), tagList,
 				func(i int, dst []float64) {
 					for _, f := range st[i] {
@@ -192,16 +223,16 @@ func Train(tokens, tags [][]string, opt TrainOptions) (*Model, error) {
 					errs++
 					for _, f := range st[i] {
 						r := row(f, true)
-						upd(r, g, 1)
-						upd(r, p, -1)
+						upd(r, g, sw)
+						upd(r, p, -sw)
 					}
 				}
 				if g != p || gp != pp {
 					for _, f := range transFeatures(prevName(gp), lw[i]) {
-						upd(row(f, true), g, 1)
+						upd(row(f, true), g, sw)
 					}
 					for _, f := range transFeatures(prevName(pp), lw[i]) {
-						upd(row(f, true), p, -1)
+						upd(row(f, true), p, -sw)
 					}
 				}
 				gp, pp = g, p
@@ -238,6 +269,55 @@ func Train(tokens, tags [][]string, opt TrainOptions) (*Model, error) {
 		m.tab.put(f, m.w[int(r)*nt:int(r+1)*nt])
 	}
 	m.index, m.w = nil, nil
+	m.prepare()
+	return m, nil
+}
+
+// trainRuns trains opt.Runs models that differ only in the shuffling seed and
+// averages their weights into one model of the same size and speed.
+func trainRuns(tokens, tags [][]string, opt TrainOptions) (*Model, error) {
+	runs, prune := opt.Runs, opt.Prune
+	opt.Runs, opt.Prune = 1, 0
+	sum := map[uint64][]float64{}
+	var m *Model
+	for r := range runs {
+		o := opt
+		o.Seed = opt.Seed + uint64(r)
+		var err error
+		if m, err = Train(tokens, tags, o); err != nil {
+			return nil, err
+		}
+		m.tab.each(func(h uint64, w []float32) {
+			a := sum[h]
+			if a == nil {
+				a = make([]float64, len(w))
+				sum[h] = a
+			}
+			for k, v := range w {
+				a[k] += float64(v)
+			}
+		})
+	}
+	nt := len(m.Tags)
+	keep := map[uint64][]float32{}
+	for h, a := range sum {
+		avg := make([]float32, nt)
+		var mx float64
+		for k, v := range a {
+			avg[k] = float32(v / float64(runs))
+			mx = math.Max(mx, math.Abs(v/float64(runs)))
+		}
+		if mx >= prune && mx > 0 {
+			keep[h] = avg
+		}
+	}
+	if opt.Log != nil {
+		fmt.Fprintf(opt.Log, "%d runs: kept %d of %d features\n", runs, len(keep), len(sum))
+	}
+	m.tab = newFeatTable(len(keep), nt)
+	for h, w := range keep {
+		m.tab.put(h, w)
+	}
 	m.prepare()
 	return m, nil
 }

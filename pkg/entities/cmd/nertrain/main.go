@@ -31,7 +31,7 @@ func main() {
 func run(args []string) error {
 	fs := flag.NewFlagSet("nertrain", flag.ContinueOnError)
 	lang := fs.String("lang", "it", "language of the model")
-	train := fs.String("train", "", "comma-separated training files; FILE:N uses the first N sentences")
+	train := fs.String("train", "", "comma-separated training files; FILE:N uses the first N sentences, FILE*W weighs its sentences W (default 1)")
 	eval := fs.String("eval", "", "comma-separated evaluation files")
 	out := fs.String("out", "", "model file to write (optional)")
 	epochs := fs.Int("epochs", 8, "training epochs")
@@ -44,14 +44,27 @@ func run(args []string) error {
 	cv := fs.Int("cv", 0, "cross-validate on -cvfile: K folds of whole documents, each scored by a model trained on -train plus the other folds (1: score all of -cvfile, trained on -train only)")
 	cvFile := fs.String("cvfile", "", "labelled file to cross-validate on (with -cv)")
 	docsFile := fs.String("docs", "", "sentence indices where the documents of -cvfile start, one a line (default: every sentence its own document)")
+	cvWeight := fs.Float64("cvweight", 1, "weight of the -cvfile sentences that train a fold")
+	repeat := fs.Bool("repeat", false, "apply weights by visiting a sentence round(W) times per epoch instead of scaling its updates")
+	runs := fs.Int("runs", 1, "train this many models (seeds seed, seed+1, ...) and average their weights")
 	docLevel := fs.Bool("doc", false, "tag -cvfile document by document (names consistent across a document, as in Extract); without it every sentence is a document of its own")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	var toks, tags [][]string
+	var weights []float64
+	weighted := false
 	for _, spec := range strings.Split(*train, ",") {
 		if spec == "" {
 			continue
+		}
+		wt := 1.0
+		if i := strings.LastIndexByte(spec, '*'); i > 0 {
+			if _, err := fmt.Sscan(spec[i+1:], &wt); err != nil {
+				return fmt.Errorf("weight in %q: %w", spec, err)
+			}
+			spec = spec[:i]
+			weighted = weighted || wt != 1
 		}
 		path, limit := spec, -1
 		if i := strings.LastIndexByte(spec, ':'); i > 0 {
@@ -75,6 +88,7 @@ func run(args []string) error {
 			}
 			toks = append(toks, s.Tokens)
 			tags = append(tags, tg)
+			weights = append(weights, wt)
 		}
 	}
 	if len(toks) == 0 {
@@ -96,9 +110,12 @@ func run(args []string) error {
 	}
 	lex := entities.LexiconFrom(ltoks, ltags)
 	fmt.Fprintf(os.Stderr, "lexicon: %d words\n", len(lex))
-	opt := entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: *seed, Log: os.Stderr, Lexicon: lex, Folds: *folds}
+	opt := entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: *seed, Log: os.Stderr, Lexicon: lex, Folds: *folds, Repeat: *repeat, Runs: *runs}
+	if weighted {
+		opt.Weights = weights
+	}
 	if *cv >= 1 {
-		return crossValidate(toks, tags, opt, *cv, *cvFile, *docsFile, *lang, *misc, *docLevel, *dump)
+		return crossValidate(toks, tags, opt, *cv, *cvWeight, *cvFile, *docsFile, *lang, *misc, *docLevel, *dump)
 	}
 	t0 := time.Now()
 	m, err := entities.Train(toks, tags, opt)
@@ -196,7 +213,7 @@ func writeErrors(f io.Writer, sents []nereval.Sentence, tags [][]string) {
 
 // crossValidate runs entities.CrossValidate on path and prints every fold,
 // the pooled counts and the mean and spread of F1.
-func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path, docsPath, lang string, misc, docLevel bool, dump string) error {
+func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, weight float64, path, docsPath, lang string, misc, docLevel bool, dump string) error {
 	sents, err := nereval.ReadFile(path)
 	if err != nil {
 		return err
@@ -225,7 +242,7 @@ func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, path
 		defer out.Close()
 	}
 	opt.Log = nil
-	folds, err := entities.CrossValidate(toks, tags, sents, k, docLevel, lang, opt)
+	folds, err := entities.CrossValidate(toks, tags, sents, k, docLevel, lang, weight, opt)
 	if err != nil {
 		return err
 	}
