@@ -88,7 +88,13 @@ func TestEnglishCrossValidation(t *testing.T) {
 	if err := nereval.SetDocs(gum, starts); err != nil {
 		t.Fatal(err)
 	}
-	folds, err := CrossValidate(toks, tags, gum, 4, true, "en", 1, TrainOptions{Epochs: 8, Prune: 0.5, Seed: 1, Lexicon: LexiconFrom(lt, lg), Folds: 5, Runs: 10})
+	// Under -race (CI) one perceptron per fold instead of ten: forty
+	// trainings would take a quarter of an hour there. Its bar is lower.
+	runs, wantMean, wantLow := 10, 0.74, 0.65
+	if raceBuild {
+		runs, wantMean, wantLow = 1, 0.725, 0.65 // measured 0.741 (0.842 0.772 0.676 0.674), seed 1
+	}
+	folds, err := CrossValidate(toks, tags, gum, 4, true, "en", 1, TrainOptions{Epochs: 8, Prune: 0.5, Seed: 1, Lexicon: LexiconFrom(lt, lg), Folds: 5, Runs: runs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,8 +106,8 @@ func TestEnglishCrossValidation(t *testing.T) {
 		lo = min(lo, v)
 	}
 	t.Logf("mean F1 %.3f", mean)
-	// measured: 0.846 0.784 0.699 0.656, mean 0.746 (seeds 11, 21: 0.748, 0.748)
-	if mean < 0.74 || lo < 0.65 {
-		t.Errorf("4-fold GUM F1: mean %.3f (want >= 0.74), lowest fold %.3f (want >= 0.65)", mean, lo)
+	// measured with 10 runs: 0.846 0.784 0.699 0.656, mean 0.746 (seeds 11, 21: 0.748, 0.748)
+	if mean < wantMean || lo < wantLow {
+		t.Errorf("4-fold GUM F1 (%d runs): mean %.3f (want >= %.2f), lowest fold %.3f (want >= %.2f)", runs, mean, wantMean, lo, wantLow)
 	}
 }
