@@ -18,10 +18,22 @@ while IFS= read -r line; do
 	target="$(sed -E 's/.*func (Fuzz[A-Za-z0-9_]*)\(.*/\1/' <<<"$line")"
 	dir="./$(dirname "$file")"
 	echo "== $dir $target ($fuzztime)"
-	if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -parallel 2 "$dir"; then
-		echo "FAIL: $dir $target" >&2
-		status=1
+	out="$(mktemp)"
+	set +e
+	go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -parallel 2 "$dir" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	set -e
+	if [ "$rc" -ne 0 ]; then
+		if grep -q 'context deadline exceeded' "$out" && ! grep -q 'Failing input written to' "$out"; then
+			# The fuzzing engine sometimes reports its own -fuzztime deadline
+			# hitting a worker mid-input as a failure, with no failing input.
+			echo "fuzz: $dir $target stopped at its deadline mid-run; no input failed (not a finding)"
+		else
+			echo "FAIL: $dir $target" >&2
+			status=1
+		fi
 	fi
+	rm -f "$out"
 	ran=$((ran + 1))
 done < <(for p in "${pkgs[@]}"; do
 	grep -rn --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]*\(f \*testing\.F\)' "${p%/...}" 2>/dev/null || true
