@@ -466,3 +466,32 @@ func TestRecordStoresBriefsAsPublished(t *testing.T) {
 		}
 	}
 }
+
+func TestFeedStates(t *testing.T) {
+	b, _ := bustest.New(t)
+	ctx := context.Background()
+	fs, err := b.FeedStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := "https://example.com/feed.xml?lang=it&x=1"
+	if got, err := fs.Load(ctx, feed); err != nil || got != nil {
+		t.Fatalf("Load of an unknown feed = %q, %v; want nil, nil", got, err)
+	}
+	for _, v := range []string{`{"etag":"v1"}`, `{"etag":"v2","seen":["00ff"]}`} {
+		if err := fs.Save(ctx, feed, []byte(v)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := fs.Load(ctx, feed); err != nil || string(got) != v {
+			t.Fatalf("Load after Save(%s) = %q, %v", v, got, err)
+		}
+	}
+	// Declaring again (a second gateway, a restart) keeps the state.
+	fs2, err := b.FeedStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := fs2.Load(ctx, feed); string(got) != `{"etag":"v2","seen":["00ff"]}` {
+		t.Errorf("after redeclaring: %q", got)
+	}
+}

@@ -235,3 +235,81 @@ func TestInbox(t *testing.T) {
 		t.Error("want done/a.1.txt")
 	}
 }
+
+// memStore is a StateStore in memory; fail makes every call fail.
+type memStore struct {
+	mu    sync.Mutex
+	data  map[string][]byte
+	saves int
+	fail  bool
+}
+
+func (m *memStore) Load(_ context.Context, feed string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail {
+		return nil, errors.New("store down")
+	}
+	return m.data[feed], nil
+}
+
+func (m *memStore) Save(_ context.Context, feed string, state []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail {
+		return errors.New("store down")
+	}
+	if m.data == nil {
+		m.data = map[string][]byte{}
+	}
+	m.data[feed] = append([]byte(nil), state...)
+	m.saves++
+	return nil
+}
+
+// TestPollerStateSurvivesRestart: a new poller on the same store sends the
+// saved validators (304, no refetch) and does not resubmit seen items even
+// when the feed changed; a failing store only costs the memory.
+func TestPollerStateSurvivesRestart(t *testing.T) {
+	srv, rssGets, notModified := feedServer(t)
+	store := &memStore{}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	newPoller := func(fs *fakeSubmit, st StateStore) *Poller {
+		return &Poller{Feeds: []string{srv.URL + "/rss"}, Client: &http.Client{Timeout: 5 * time.Second}, Submit: fs.submit, Store: st}
+	}
+	first := &fakeSubmit{}
+	newPoller(first, store).PollAll(ctx)
+	if len(first.subs) != 2 || store.saves != 1 {
+		t.Fatalf("first poller: %d submissions, %d saves; want 2 and 1", len(first.subs), store.saves)
+	}
+	// Restart: the saved ETag gets a 304.
+	second := &fakeSubmit{}
+	p := newPoller(second, store)
+	p.PollAll(ctx)
+	if len(second.subs) != 0 || notModified.Load() != 1 || rssGets.Load() != 2 {
+		t.Errorf("after restart: %d submissions, %d not-modified of %d GETs; want 0, 1, 2", len(second.subs), notModified.Load(), rssGets.Load())
+	}
+	if store.saves != 1 {
+		t.Errorf("unchanged state saved again (%d saves)", store.saves)
+	}
+	// The validators are lost (a feed that changed): the seen links still
+	// keep its old items out.
+	var saved savedState
+	if err := json.Unmarshal(store.data[srv.URL+"/rss"], &saved); err != nil || len(saved.Seen) != 2 {
+		t.Fatalf("saved state %s: %v", store.data[srv.URL+"/rss"], err)
+	}
+	saved.ETag = ""
+	store.data[srv.URL+"/rss"], _ = json.Marshal(saved)
+	third := &fakeSubmit{}
+	newPoller(third, store).PollAll(ctx)
+	if len(third.subs) != 0 || rssGets.Load() != 3 {
+		t.Errorf("refetched feed after restart: %d submissions (want 0), %d GETs", len(third.subs), rssGets.Load())
+	}
+	// A store that fails: the poller works from memory.
+	down := &fakeSubmit{}
+	newPoller(down, &memStore{fail: true}).PollAll(ctx)
+	if len(down.subs) != 2 {
+		t.Errorf("with a failing store: %d submissions, want 2", len(down.subs))
+	}
+}

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -40,9 +42,28 @@ type Poller struct {
 	Log     *slog.Logger
 	// OnPoll, if set, is told each poll's result: ok, not_modified or error.
 	OnPoll func(result string)
+	// Store, if set, keeps each feed's conditional-GET validators and seen
+	// links across restarts (and shares them between gateways), so a
+	// restart neither refetches a whole feed nor every teaser's page.
+	Store StateStore
 
 	mu    sync.Mutex
 	state map[string]*feedState
+}
+
+// StateStore keeps a feed's state, opaque bytes, by feed URL. Load returns
+// nil, nil for a feed it has nothing for.
+type StateStore interface {
+	Load(ctx context.Context, feed string) ([]byte, error)
+	Save(ctx context.Context, feed string, state []byte) error
+}
+
+// savedState is what Store keeps: the validators and the seen links, oldest
+// first (hashed, so that 10,000 of them stay well under a KV value's size).
+type savedState struct {
+	ETag         string   `json:"etag,omitempty"`
+	LastModified string   `json:"last_modified,omitempty"`
+	Seen         []string `json:"seen,omitempty"`
 }
 
 // FeedStatus is what /v1/feeds reports for one feed.
@@ -65,8 +86,74 @@ type FeedStatus struct {
 
 type feedState struct {
 	FeedStatus
-	seen  map[string]bool
-	order []string
+	seen   map[string]bool // by seenKey
+	order  []string
+	loaded bool // from Store (or there is none)
+	dirty  bool // changed since the last save
+}
+
+// seenKey is the form an item's key is remembered in: 16 hex digits of its
+// FNV-1a hash.
+func seenKey(key string) string {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return fmt.Sprintf("%016x", h.Sum64())
+}
+
+// load restores a feed's state from Store once; a failure is logged and the
+// feed starts afresh (the content-hash id still keeps out double briefs).
+func (p *Poller) load(ctx context.Context, feed string) {
+	p.mu.Lock()
+	st := p.state[feed]
+	done := st.loaded
+	st.loaded = true
+	p.mu.Unlock()
+	if done || p.Store == nil {
+		return
+	}
+	data, err := p.Store.Load(ctx, feed)
+	if err != nil {
+		p.Log.Warn("loading feed state; starting afresh", "feed", feed, "err", err)
+		return
+	}
+	if data == nil {
+		return
+	}
+	var saved savedState
+	if err := json.Unmarshal(data, &saved); err != nil {
+		p.Log.Warn("feed state unreadable; starting afresh", "feed", feed, "err", err)
+		return
+	}
+	p.update(feed, func(s *feedState) {
+		s.ETag, s.LastModified = saved.ETag, saved.LastModified
+		for _, k := range saved.Seen {
+			s.remember(k, p.MaxSeen)
+		}
+		s.dirty = false
+	})
+}
+
+// save writes a feed's state to Store if it changed.
+func (p *Poller) save(ctx context.Context, feed string) {
+	if p.Store == nil {
+		return
+	}
+	p.mu.Lock()
+	st := p.state[feed]
+	if !st.dirty {
+		p.mu.Unlock()
+		return
+	}
+	st.dirty = false
+	data, err := json.Marshal(savedState{ETag: st.ETag, LastModified: st.LastModified, Seen: slices.Clone(st.order)})
+	p.mu.Unlock()
+	if err == nil {
+		err = p.Store.Save(ctx, feed, data)
+	}
+	if err != nil {
+		p.update(feed, func(s *feedState) { s.dirty = true })
+		p.Log.Warn("saving feed state", "feed", feed, "err", err)
+	}
 }
 
 func (p *Poller) defaults() {
@@ -172,6 +259,10 @@ func (p *Poller) Poll(ctx context.Context, feed string) error {
 		st = &feedState{FeedStatus: FeedStatus{URL: feed}, seen: map[string]bool{}}
 		p.state[feed] = st
 	}
+	p.mu.Unlock()
+	p.load(ctx, feed)
+	defer p.save(context.WithoutCancel(ctx), feed)
+	p.mu.Lock()
 	etag, lastMod := st.ETag, st.LastModified
 	p.mu.Unlock()
 
@@ -194,6 +285,7 @@ func (p *Poller) Poll(ctx context.Context, feed string) error {
 	p.result("ok")
 	p.update(feed, func(s *feedState) {
 		s.LastPoll, s.LastOK, s.LastError, s.Polls = now, now, "", s.Polls+1
+		s.dirty = s.dirty || s.ETag != newETag || s.LastModified != newLastMod
 		s.ETag, s.LastModified, s.Title = newETag, newLastMod, parsed.Title
 		s.Items = len(parsed.Items)
 	})
@@ -258,6 +350,7 @@ func (p *Poller) item(ctx context.Context, feed, feedTitle string, it *gofeed.It
 	if key == "guid:" {
 		key = "title:" + it.Title
 	}
+	key = seenKey(key)
 	p.mu.Lock()
 	seen := p.state[feed].seen[key]
 	p.mu.Unlock()
@@ -305,6 +398,7 @@ func (s *feedState) remember(key string, max int) {
 	if s.seen[key] {
 		return
 	}
+	s.dirty = true
 	s.seen[key] = true
 	s.order = append(s.order, key)
 	if len(s.order) > max {

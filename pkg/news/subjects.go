@@ -26,6 +26,9 @@ const (
 	StreamDLQ      = "DLQ"
 	BucketBriefs   = "briefs"
 	BucketArticles = "articles"
+	// BucketFeeds keeps the feed poller's state (validators, seen links) by
+	// feed; only gateways that poll feeds create and use it.
+	BucketFeeds = "feeds"
 )
 
 // Stage names, used for consumer names, Msg-Id suffixes and status records.

@@ -37,13 +37,19 @@ func (g *Gateway) SubmitFunc(origin string) feeds.Submit {
 }
 
 // inputs builds the feed poller and inbox the config asks for and serves
-// GET /v1/feeds (an empty list when no feed is configured).
-func (g *Gateway) inputs(c Config) {
+// GET /v1/feeds (an empty list when no feed is configured). The poller keeps
+// its state in the feeds KV bucket.
+func (g *Gateway) inputs(ctx context.Context, c Config) error {
 	if len(c.Feeds) > 0 {
+		store, err := g.Backend.B.FeedStates(ctx)
+		if err != nil {
+			return err
+		}
 		g.poller = &feeds.Poller{
 			Feeds: c.Feeds, Interval: c.FeedsInterval, MaxBytes: c.MaxBytes,
 			Client: &http.Client{Timeout: c.FetchTimeout},
 			Submit: g.SubmitFunc("feed"), Log: g.log.With("stage", "feeds"), OnPoll: g.Metrics.FeedPoll,
+			Store: store,
 		}
 		g.Handle("GET /v1/feeds", g.poller.Handler())
 	} else {
@@ -55,6 +61,7 @@ func (g *Gateway) inputs(c Config) {
 	if c.Inbox != "" {
 		g.inbox = &feeds.Inbox{Dir: c.Inbox, MaxBytes: c.MaxBytes * 2, Submit: g.SubmitFunc("inbox"), Log: g.log.With("stage", "inbox")}
 	}
+	return nil
 }
 
 // runInputs runs the poller and the inbox until ctx is done; their errors

@@ -51,7 +51,9 @@ func NewGateway(ctx context.Context, c Config, b *bus.Bus, p *pipeline.Pipeline,
 	wb.Register(srv)
 	srv.Handle("GET /metrics", m.Handler())
 	g := &Gateway{Server: srv, Index: idx, Backend: be, Metrics: m, Web: wb, log: log}
-	g.inputs(c)
+	if err := g.inputs(ctx, c); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 

@@ -4,10 +4,15 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
+	"html"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +35,14 @@ const (
 // offline engines and returns its base URL. It stops when the test ends.
 func startInProcess(t *testing.T, extra map[string]string) string {
 	t.Helper()
+	base, _ := startServe(t, extra)
+	return base
+}
+
+// startServe is startInProcess that also returns a func stopping the server
+// (and waiting for it), for tests that restart it on the same data.
+func startServe(t *testing.T, extra map[string]string) (string, func()) {
+	t.Helper()
 	env := map[string]string{
 		"NEWSBRIEF_DATA":            t.TempDir(),
 		"NEWSBRIEF_HTTP_ADDR":       "127.0.0.1:0",
@@ -50,26 +63,30 @@ func startInProcess(t *testing.T, extra map[string]string) string {
 		logw = os.Stderr
 	}
 	go func() { done <- serve(ctx, nil, logw, func(k string) string { return env[k] }, ready) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("serve: %v", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Error("serve did not stop within 20s")
 			}
-		case <-time.After(20 * time.Second):
-			t.Error("serve did not stop within 20s")
-		}
-	})
+		})
+	}
+	t.Cleanup(stop)
 	select {
 	case addr := <-ready:
-		return "http://" + addr
+		return "http://" + addr, stop
 	case err := <-done:
 		t.Fatalf("serve: %v", err)
 	case <-time.After(60 * time.Second):
 		t.Fatal("serve not ready within 60s")
 	}
-	return ""
+	return "", stop
 }
 
 func postText(t *testing.T, base, text string) string {
@@ -194,5 +211,57 @@ func TestDigestAndFeeds(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("GET %s lacks %s:\n%.300s", path, want, b)
 		}
+	}
+}
+
+// TestFeedStateSurvivesRestart runs serve with a feed, restarts it on the
+// same data directory, and checks that the restarted poller asks with the
+// saved ETag (the feeds KV bucket) instead of fetching the feed again.
+func TestFeedStateSurvivesRestart(t *testing.T) {
+	var gets, conditional atomic.Int32
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/rss" { // the item's page, fetched if the feed's text is a teaser
+			fmt.Fprintf(w, "<html><body><article><p>%s</p></article></body></html>", html.EscapeString(itArticle))
+			return
+		}
+		gets.Add(1)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			conditional.Add(1)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>%[1]s</link><description>d</description>
+<item><title>One</title><link>%[1]s/a/1</link><description><![CDATA[<p>%[2]s</p>]]></description></item></channel></rss>`, "http://"+r.Host, html.EscapeString(itArticle))
+	}))
+	defer feed.Close()
+	env := map[string]string{"NEWSBRIEF_DATA": t.TempDir(), "NEWSBRIEF_FEEDS": feed.URL + "/rss", "NEWSBRIEF_FEEDS_INTERVAL": "1h"}
+	waitFeed := func(base string, want func(st []map[string]any) bool) {
+		t.Helper()
+		var last []map[string]any
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			resp, err := http.Get(base + "/v1/feeds")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body struct {
+				Feeds []map[string]any `json:"feeds"`
+			}
+			_ = json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+			if last = body.Feeds; want(last) {
+				return
+			}
+		}
+		t.Fatalf("feed status never as wanted: %v", last)
+	}
+	base, stop := startServe(t, env)
+	waitFeed(base, func(st []map[string]any) bool { return len(st) == 1 && st[0]["submitted"] == float64(1) })
+	stop()
+	base, _ = startServe(t, env)
+	waitFeed(base, func(st []map[string]any) bool { return len(st) == 1 && st[0]["not_modified"] == float64(1) })
+	if gets.Load() != 2 || conditional.Load() != 1 {
+		t.Errorf("feed fetched %d times, %d conditionally; want 2, 1", gets.Load(), conditional.Load())
 	}
 }
