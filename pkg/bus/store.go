@@ -77,21 +77,26 @@ func (a *Articles) Claim(ctx context.Context, id string) (bool, news.Status, err
 
 // Get returns an article's status, or ErrNotFound.
 func (a *Articles) Get(ctx context.Context, id string) (news.Status, error) {
-	var st news.Status
+	return getJSON[news.Status](ctx, a.kv, id, "status of")
+}
+
+// getJSON reads key id of kv as JSON into a T, or returns ErrNotFound.
+func getJSON[T any](ctx context.Context, kv jetstream.KeyValue, id, what string) (T, error) {
+	var v T
 	if !validKey(id) {
-		return st, ErrNotFound
+		return v, ErrNotFound
 	}
-	e, err := a.kv.Get(ctx, id)
+	e, err := kv.Get(ctx, id)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return st, ErrNotFound
+		return v, ErrNotFound
 	}
 	if err != nil {
-		return st, fmt.Errorf("reading status of %s: %w", id, err)
+		return v, fmt.Errorf("reading %s %s: %w", what, id, err)
 	}
-	if err := json.Unmarshal(e.Value(), &st); err != nil {
-		return st, fmt.Errorf("decoding status of %s: %w", id, err)
+	if err := json.Unmarshal(e.Value(), &v); err != nil {
+		return v, fmt.Errorf("decoding %s %s: %w", what, id, err)
 	}
-	return st, nil
+	return v, nil
 }
 
 // Set writes an article's status.
@@ -120,21 +125,7 @@ func (b *Bus) Briefs(ctx context.Context) (*Briefs, error) {
 
 // Get returns a brief, or ErrNotFound.
 func (s *Briefs) Get(ctx context.Context, id string) (news.Brief, error) {
-	var br news.Brief
-	if !validKey(id) {
-		return br, ErrNotFound
-	}
-	e, err := s.kv.Get(ctx, id)
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return br, ErrNotFound
-	}
-	if err != nil {
-		return br, fmt.Errorf("reading brief %s: %w", id, err)
-	}
-	if err := json.Unmarshal(e.Value(), &br); err != nil {
-		return br, fmt.Errorf("decoding brief %s: %w", id, err)
-	}
-	return br, nil
+	return getJSON[news.Brief](ctx, s.kv, id, "brief")
 }
 
 // Put stores a brief under its id, replacing any earlier one.
