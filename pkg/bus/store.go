@@ -148,7 +148,26 @@ func (s *Briefs) putJSON(ctx context.Context, id string, data []byte) error {
 // Watch calls fn for every stored brief, then for each new or replaced one,
 // until ctx is done. live is false during the initial replay.
 func (s *Briefs) Watch(ctx context.Context, fn func(br news.Brief, live bool)) error {
-	w, err := s.kv.WatchAll(ctx)
+	return s.watch(ctx, func(e jetstream.KeyValueEntry, live bool) {
+		var br news.Brief
+		if json.Unmarshal(e.Value(), &br) == nil {
+			fn(br, live)
+		}
+	})
+}
+
+// WatchIDs calls fn with the id of every stored brief, then of each new or
+// replaced one, until ctx is done; live is false during the initial replay.
+// It asks the server for the entries' metadata only, for watchers (the
+// bench) that do not read the briefs.
+func (s *Briefs) WatchIDs(ctx context.Context, fn func(id string, live bool)) error {
+	return s.watch(ctx, func(e jetstream.KeyValueEntry, live bool) { fn(e.Key(), live) }, jetstream.MetaOnly())
+}
+
+// watch calls fn for every put in the bucket, replayed (live false) and then
+// new, until ctx is done.
+func (s *Briefs) watch(ctx context.Context, fn func(e jetstream.KeyValueEntry, live bool), opts ...jetstream.WatchOpt) error {
+	w, err := s.kv.WatchAll(ctx, opts...)
 	if err != nil {
 		return fmt.Errorf("watching briefs: %w", err)
 	}
@@ -166,42 +185,8 @@ func (s *Briefs) Watch(ctx context.Context, fn func(br news.Brief, live bool)) e
 				live = true
 				continue
 			}
-			if e.Operation() != jetstream.KeyValuePut {
-				continue
-			}
-			var br news.Brief
-			if json.Unmarshal(e.Value(), &br) == nil {
-				fn(br, live)
-			}
-		}
-	}
-}
-
-// WatchIDs calls fn with the id of every stored brief, then of each new or
-// replaced one, until ctx is done; live is false during the initial replay.
-// It asks the server for the entries' metadata only, for watchers (the
-// bench) that do not read the briefs.
-func (s *Briefs) WatchIDs(ctx context.Context, fn func(id string, live bool)) error {
-	w, err := s.kv.WatchAll(ctx, jetstream.MetaOnly())
-	if err != nil {
-		return fmt.Errorf("watching brief ids: %w", err)
-	}
-	defer w.Stop()
-	live := false
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case e, ok := <-w.Updates():
-			if !ok {
-				return errors.New("brief watch closed")
-			}
-			if e == nil {
-				live = true
-				continue
-			}
 			if e.Operation() == jetstream.KeyValuePut {
-				fn(e.Key(), live)
+				fn(e, live)
 			}
 		}
 	}
