@@ -323,13 +323,23 @@ func corpus(t testing.TB, n int, tag string) []article {
 		if err != nil {
 			t.Fatalf("preparing %s: %v", files[i%len(files)], err)
 		}
-		sub, _ := service.SubmissionJSON(a)
+		sub, _ := submissionJSON(a)
 		out = append(out, article{ID: a.ID, Data: sub})
 	}
 	return out
 }
 
-// submitNATS publishes articles on news.submitted as the gateway would.
+// submissionJSON encodes a prepared article as the Submission JSON that
+// news.submitted carries.
+func submissionJSON(a news.Article) ([]byte, error) {
+	s := news.Submission{Title: a.Title, Body: a.Body, URL: a.URL, Source: a.Source, Language: a.LanguageHint}
+	if a.PublishedAt != nil {
+		s.PublishedAt = a.PublishedAt.UTC().Format(time.RFC3339)
+	}
+	return json.Marshal(s)
+}
+
+// submitNATS publishes articles on news.submitted, as any NATS client may.
 func submitNATS(t testing.TB, b *bus.Bus, arts []article) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
