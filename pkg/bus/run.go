@@ -59,10 +59,19 @@ type Outcome struct {
 	Delivered int
 }
 
-// DecodeJSON is the default Decode.
+// DecodeJSON is the default Decode. The articles the stages pass on go
+// through package news's one-pass decoders, which equal json.Unmarshal.
 func DecodeJSON[T any](data []byte, _ nats.Header) (T, error) {
 	var v T
-	err := json.Unmarshal(data, &v)
+	var err error
+	switch p := any(&v).(type) {
+	case *news.Article:
+		err = news.UnmarshalArticle(data, p)
+	case *news.Extracted:
+		err = news.UnmarshalExtracted(data, p)
+	default:
+		err = json.Unmarshal(data, &v)
+	}
 	return v, err
 }
 

@@ -252,8 +252,8 @@ func Record(ctx context.Context, b *Bus, workers int, observe func(Outcome)) err
 				// encoded it: store those bytes, reading only what the
 				// status needs, instead of decoding the whole brief and
 				// encoding it again (issue #7).
-				var head briefHead
-				if err := json.Unmarshal(r.data, &head); err != nil {
+				var head news.BriefHead
+				if err := news.UnmarshalBriefHead(r.data, &head); err != nil {
 					return struct{}{}, stage.Permanent(err)
 				}
 				if !validKey(head.ID) {
@@ -290,14 +290,6 @@ func Record(ctx context.Context, b *Bus, workers int, observe func(Outcome)) err
 		})
 	}()
 	return errors.Join(<-errc, <-errc)
-}
-
-// briefHead is the part of a brief the recorder reads.
-type briefHead struct {
-	ID       string `json:"id"`
-	Language struct {
-		Code string `json:"code"`
-	} `json:"language"`
 }
 
 type record struct {
