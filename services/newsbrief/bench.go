@@ -61,6 +61,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	inflight := fs.Int("inflight", 0, "closed loop: at most this many articles submitted and not yet settled (0: queue all N at once)")
 	verbose := fs.Bool("v", false, "show the pipeline's warnings")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the run to this file (go tool pprof -sample_index=alloc_space: what the run allocated)")
 	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -159,6 +160,13 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *memprofile != "" {
+		defer func() {
+			if err := writeHeapProfile(*memprofile); err != nil {
+				fmt.Fprintln(stderr, "bench:", err)
+			}
+		}()
+	}
 	var main bench.Result
 	var ip float64
 	if !*inproc {
@@ -192,6 +200,20 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	fmt.Fprintln(stdout, bench.Line(main, ip))
 	return nil
+}
+
+// writeHeapProfile writes the heap profile: live objects and, with
+// -sample_index=alloc_space, everything allocated since the start.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("creating the heap profile: %w", err)
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the heap profile: %w", err)
+	}
+	return f.Close()
 }
 
 // meanSize is the mean size of the first 100 submissions.
