@@ -1,7 +1,7 @@
 package ingest
 
 import (
-	"github.com/newsbrief/newsbrief/pkg/internal/jsonscan"
+	"github.com/newsbrief/newsbrief/pkg/internal/wirejson"
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
@@ -16,7 +16,7 @@ import (
 // A key given twice needs no care: every field is a string or a bool, which
 // encoding/json overwrites too.
 func fastSubmission(data []byte) (s news.Submission, ok bool) {
-	r := jsonscan.New(data)
+	r := wirejson.New(data)
 	r.Object(func(key []byte) {
 		var field *string
 		switch string(key) {

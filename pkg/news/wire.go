@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/newsbrief/newsbrief/pkg/internal/jsonscan"
+	"github.com/newsbrief/newsbrief/pkg/internal/wirejson"
 )
 
 // The decoders below are what the stages use on every hop. They read the
@@ -31,7 +31,7 @@ func fastArticle(data []byte) (a Article, ok bool) {
 	if !utf8.Valid(data) {
 		return a, false
 	}
-	r := jsonscan.New(data)
+	r := wirejson.New(data)
 	readArticle(r, &a)
 	return a, r.End()
 }
@@ -49,7 +49,7 @@ func fastExtracted(data []byte) (x Extracted, ok bool) {
 	if !utf8.Valid(data) {
 		return x, false
 	}
-	r := jsonscan.New(data)
+	r := wirejson.New(data)
 	readExtracted(r, &x)
 	return x, r.End()
 }
@@ -76,7 +76,7 @@ func fastBriefHead(data []byte) (h BriefHead, ok bool) {
 	if !utf8.Valid(data) {
 		return h, false
 	}
-	r := jsonscan.New(data)
+	r := wirejson.New(data)
 	var seen uint8
 	r.Object(func(key []byte) {
 		switch string(key) {
@@ -104,7 +104,7 @@ func fastBriefHead(data []byte) (h BriefHead, ok bool) {
 // once declines a key seen before in the same object: encoding/json would
 // merge the two values into pointers and reuse slices, which the readers do
 // not copy.
-func once(r *jsonscan.Reader, seen *uint8, bit uint8) {
+func once(r *wirejson.Reader, seen *uint8, bit uint8) {
 	if *seen&bit != 0 {
 		r.Decline()
 	}
@@ -114,7 +114,7 @@ func once(r *jsonscan.Reader, seen *uint8, bit uint8) {
 // skipOther skips the value of a key the caller does not read, declining
 // keys that encoding/json would match to a field anyway (it folds case) or
 // that are not plain ASCII (which it could fold too).
-func skipOther(r *jsonscan.Reader, key []byte, fields ...string) {
+func skipOther(r *wirejson.Reader, key []byte, fields ...string) {
 	for _, c := range key {
 		if c >= utf8.RuneSelf {
 			r.Decline()
@@ -130,7 +130,7 @@ func skipOther(r *jsonscan.Reader, key []byte, fields ...string) {
 	r.Skip()
 }
 
-func readTime(r *jsonscan.Reader, t *time.Time) {
+func readTime(r *wirejson.Reader, t *time.Time) {
 	raw := r.RawString()
 	if !r.OK() {
 		return
@@ -140,7 +140,7 @@ func readTime(r *jsonscan.Reader, t *time.Time) {
 	}
 }
 
-func readArticle(r *jsonscan.Reader, a *Article) {
+func readArticle(r *wirejson.Reader, a *Article) {
 	var seen uint16
 	r.Object(func(key []byte) {
 		bit, field := uint16(0), (*string)(nil)
@@ -186,7 +186,7 @@ func readArticle(r *jsonscan.Reader, a *Article) {
 	})
 }
 
-func readLanguage(r *jsonscan.Reader, l *Language) {
+func readLanguage(r *wirejson.Reader, l *Language) {
 	var seen uint8
 	r.Object(func(key []byte) {
 		switch string(key) {
@@ -202,7 +202,7 @@ func readLanguage(r *jsonscan.Reader, l *Language) {
 	})
 }
 
-func readExtracted(r *jsonscan.Reader, x *Extracted) {
+func readExtracted(r *wirejson.Reader, x *Extracted) {
 	var seen uint8
 	r.Object(func(key []byte) {
 		switch string(key) {
@@ -228,7 +228,7 @@ func readExtracted(r *jsonscan.Reader, x *Extracted) {
 	})
 }
 
-func readEntity(r *jsonscan.Reader, e *Entity) {
+func readEntity(r *wirejson.Reader, e *Entity) {
 	var seen uint16
 	r.Object(func(key []byte) {
 		bit, field := uint16(0), (*string)(nil)

@@ -1,5 +1,5 @@
-// Package jsonscan reads, in one pass, the JSON the pipeline writes itself,
-// for the hot decoders of package news and package ingest.
+// Package wirejson reads, in one pass, the JSON of the messages the stages
+// pass on, for the hot decoders of package news and package ingest.
 //
 // encoding/json validates a document with a byte-at-a-time state machine and
 // then scans it again to decode (≈ 100 MB/s on an article's text); a reader
@@ -10,11 +10,13 @@
 // Its callers then decode the same bytes with encoding/json, so what they
 // accept and what they produce never differ from encoding/json: the fast
 // path only has to be right when it says yes, which their fuzz tests check
-// against encoding/json.
+// against encoding/json. (Writing is left to encoding/json: a hand-written
+// encoder measured 1.4× faster on an article, 0.02 ms of 2.4 per article
+// in the pipeline, not worth its code.)
 //
 // Input must be valid UTF-8 (check with utf8.Valid first): encoding/json
-// replaces invalid bytes inside strings, this package does not look.
-package jsonscan
+// replaces invalid bytes inside strings, a Reader does not look.
+package wirejson
 
 import (
 	"strconv"
