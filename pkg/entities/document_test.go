@@ -88,29 +88,6 @@ func TestExtractDocumentConsistency(t *testing.T) {
 	}
 }
 
-// guessDocStarts is the rule that wrote testdata/it_kind_dev_docs.txt: a
-// KIND article opens with its title, a sentence without final punctuation.
-func guessDocStarts(sents []nereval.Sentence) []int {
-	ends := func(s nereval.Sentence) bool {
-		switch s.Tokens[len(s.Tokens)-1] {
-		case ".", "!", "?", "\"", "»", "”", ")", "'", "…":
-			return true
-		}
-		return false
-	}
-	last := func(s nereval.Sentence) string { return s.Tokens[len(s.Tokens)-1] }
-	starts := []int{0}
-	for i := 1; i < len(sents); i++ {
-		s := sents[i]
-		colon := last(s) == ":" && i+1 < len(sents) && !ends(sents[i+1]) && last(sents[i+1]) != ":"
-		title := !ends(s) && len(s.Tokens) >= 4 && last(s) != ":"
-		if (title || colon) && ends(sents[i-1]) && i-starts[len(starts)-1] >= 3 {
-			starts = append(starts, i)
-		}
-	}
-	return starts
-}
-
 func TestKINDDevDocs(t *testing.T) {
 	sents, err := nereval.ReadFile(shared.Path(t, "ner", "it_kind_wikinews_dev_gold.conll"))
 	if err != nil {
@@ -120,7 +97,7 @@ func TestKINDDevDocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := guessDocStarts(sents); !reflect.DeepEqual(got, want) {
+	if want := nereval.GuessDocStarts(sents); !reflect.DeepEqual(got, want) {
 		t.Errorf("testdata/it_kind_dev_docs.txt has %d starts, the rule gives %d", len(got), len(want))
 	}
 }

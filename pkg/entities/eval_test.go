@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,28 +11,30 @@ import (
 
 // TestEvaluation scores the embedded models on the shared labelled sets and
 // fails if F1 drops below what the shipped models reach, minus a margin.
-// Files marked trained were used to fit the model and only show fit. With
-// docs, the file is tagged a document at a time (TagDoc, as Extract tags an
-// article), documents starting at the sentences listed in that file.
+// Files marked trained were used to fit the model and only show fit. The
+// file is tagged a document at a time (TagDoc, as Extract tags an article),
+// documents as seg says: guessed from the titles by default.
 func TestEvaluation(t *testing.T) {
 	o := offline(t)
+	sentences := nereval.Segmentation{Sentences: true}
 	tests := []struct {
-		file, lang, docs string
-		minF1            float64
-		trained          bool
+		file, lang string
+		seg        nereval.Segmentation
+		minF1      float64
+		trained    bool
 	}{
-		{"it_kind_wikinews_dev_gold.conll", "it", "", 0.775, false},                              // 0.784
-		{"it_kind_wikinews_dev_gold.conll", "it", "testdata/it_kind_dev_docs.txt", 0.788, false}, // 0.796
-		{"en_gum_news_gold.conll", "en", "testdata/en_gum_news_docs.txt", 0.90, true},            // held out: TestEnglishCrossValidation
-		{"en_wikigold_gold.conll", "en", "", 0.80, true},
+		{"it_kind_wikinews_dev_gold.conll", "it", sentences, 0.775, false},                                              // 0.784
+		{"it_kind_wikinews_dev_gold.conll", "it", nereval.Segmentation{}, 0.788, false},                                 // 0.796, guessed articles
+		{"en_gum_news_gold.conll", "en", nereval.Segmentation{StartsFile: "testdata/en_gum_news_docs.txt"}, 0.90, true}, // held out: TestEnglishCrossValidation
+		{"en_wikigold_gold.conll", "en", sentences, 0.80, true},
 	}
 	for _, tc := range tests {
-		t.Run(tc.file+" "+tc.docs, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s %+v", tc.file, tc.seg), func(t *testing.T) {
 			path := shared.Path(t, "ner", tc.file)
 			if _, err := nereval.ReadFile(path); err != nil {
 				t.Skipf("labelled file not readable: %v", err)
 			}
-			r, err := nereval.RunDocs(path, tc.docs, tc.lang, o.TagDoc)
+			r, err := nereval.RunDocs(path, tc.seg, tc.lang, o.TagDoc)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package nereval
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -158,6 +159,95 @@ func TestReadDocStarts(t *testing.T) {
 	for _, bad := range []string{"0\n3\n3\n", "0\nx\n", "-1\n"} {
 		if _, err := ReadDocStarts(write(bad)); err == nil {
 			t.Errorf("ReadDocStarts(%q): want an error", bad)
+		}
+	}
+}
+
+func TestGuessDocStarts(t *testing.T) {
+	sent := func(text string) Sentence { return Sentence{Tokens: strings.Fields(text)} }
+	title := sent("Apple buys a company")
+	body := sent("It paid a lot .")
+	many := func(n int) []Sentence {
+		out := make([]Sentence, n)
+		for i := range out {
+			out[i] = body
+		}
+		return out
+	}
+	join := func(parts ...[]Sentence) []Sentence {
+		var out []Sentence
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		sents []Sentence
+		want  []int
+	}{
+		{"empty", nil, nil},
+		{"one article", join([]Sentence{title}, many(5)), []int{0}},
+		{"two articles", join([]Sentence{title}, many(4), []Sentence{title}, many(4)), []int{0, 5}},
+		{"a title right after a title is its subtitle", join([]Sentence{title, title}, many(4)), []int{0}},
+		{"too close to the last start", join([]Sentence{title, body, title}, many(3)), []int{0}},
+		{"short lines are not titles", join([]Sentence{title}, many(3), []Sentence{sent("Foto")}, many(3)), []int{0}},
+		{"a title cut at its colon", join([]Sentence{title}, many(3), []Sentence{sent("Roma :"), title}, many(3)), []int{0, 4}},
+		{"no titles: capped", many(2*maxGuessedDoc + 1), []int{0, maxGuessedDoc, 2 * maxGuessedDoc}},
+	}
+	for _, tc := range tests {
+		if got := GuessDocStarts(tc.sents); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestRunDocsSegmentation: markers win, then --docs, then --sentences, else
+// the guess; the report says which.
+func TestRunDocsSegmentation(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	doc := "Apple\tB-ORG\nbuys\tO\na\tO\nfirm\tO\n\nIt\tO\npaid\tO\n.\tO\n\nIt\tO\nwon\tO\n.\tO\n\n"
+	plain := write("plain.conll", doc+doc)
+	marked := write("marked.conll", "-DOCSTART-\n\n"+doc+"-DOCSTART-\n\n"+doc)
+	starts := write("starts.txt", "0\n2\n")
+	var docs []int
+	tag := func(sents [][]string, _ string) [][]string {
+		docs = append(docs, len(sents))
+		out := make([][]string, len(sents))
+		for i, s := range sents {
+			out[i] = make([]string, len(s))
+			for j := range s {
+				out[i][j] = "O"
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		path string
+		seg  Segmentation
+		docs []int
+		how  string
+	}{
+		{plain, Segmentation{}, []int{3, 3}, "2 documents, guessed"},
+		{plain, Segmentation{Sentences: true}, []int{1, 1, 1, 1, 1, 1}, "6 documents, every sentence alone"},
+		{plain, Segmentation{StartsFile: starts}, []int{2, 4}, "2 documents, starting at"},
+		{marked, Segmentation{Sentences: true}, []int{3, 3}, "2 documents, from the file's markers"},
+	}
+	for _, tc := range tests {
+		docs = nil
+		r, err := RunDocs(tc.path, tc.seg, "en", tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(docs, tc.docs) || !strings.HasPrefix(r.Docs, tc.how) {
+			t.Errorf("%s %+v: documents of %v (%q), want %v (%q)", filepath.Base(tc.path), tc.seg, docs, r.Docs, tc.docs, tc.how)
 		}
 	}
 }

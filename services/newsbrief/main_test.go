@@ -74,8 +74,10 @@ func TestEvalSummariesCommand(t *testing.T) {
 	}
 }
 
-// TestEvalEntitiesDocs: with --docs the surname alone in the second sentence
-// is tagged from the full name in the first; without, each sentence is alone.
+// TestEvalEntitiesDocs: with --docs, or by default (the two sentences are
+// guessed to be one article), the surname alone in the second sentence is
+// tagged from the full name in the first; with --sentences each sentence is
+// alone.
 func TestEvalEntitiesDocs(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "x.conll")
@@ -93,8 +95,12 @@ func TestEvalEntitiesDocs(t *testing.T) {
 		t.Errorf("eval entities --docs: exit %d, out %q, err %q; want 2 true positives", code, out, errs)
 	}
 	code, out, errs = runCLI(t, "", "eval", "entities", "--data", data, "--lang", "en")
+	if code != 0 || !regexp.MustCompile(`overall\s+2\s+0\s+0`).MatchString(out) || !strings.Contains(out, "documents: 1 documents, guessed") {
+		t.Errorf("eval entities without --docs: exit %d, out %q, err %q; want one guessed document, 2 true positives", code, out, errs)
+	}
+	code, out, errs = runCLI(t, "", "eval", "entities", "--data", data, "--lang", "en", "--sentences")
 	if code != 0 || !regexp.MustCompile(`overall\s+1\s+0\s+1`).MatchString(out) {
-		t.Errorf("eval entities without --docs: exit %d, out %q, err %q; want 1 true positive, 1 miss", code, out, errs)
+		t.Errorf("eval entities --sentences: exit %d, out %q, err %q; want 1 true positive, 1 miss", code, out, errs)
 	}
 	if code, _, _ := runCLI(t, "", "eval", "entities", "--data", data, "--docs", filepath.Join(dir, "missing")); code == 0 {
 		t.Error("eval entities with a missing --docs file: exit 0")

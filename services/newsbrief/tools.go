@@ -19,7 +19,7 @@ import (
 
 func evalCmd(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageError{`usage: newsbrief eval entities --data FILE.conll --lang it|en [--docs STARTS]
+		return usageError{`usage: newsbrief eval entities --data FILE.conll --lang it|en [--docs STARTS | --sentences]
        newsbrief eval summaries --data FILE.jsonl
 
 Measures the offline engines on labelled data: entity precision/recall/F1
@@ -33,7 +33,8 @@ Examples:
 	fs := flag.NewFlagSet("eval "+args[0], flag.ContinueOnError)
 	data := fs.String("data", "", "labelled data file")
 	lang := fs.String("lang", "it", "with entities: the language of the file")
-	docs := fs.String("docs", "", "with entities: file of sentence indices where documents start, for files without -DOCSTART- or # newdoc lines")
+	docs := fs.String("docs", "", "with entities: file of sentence indices where documents start, for files without -DOCSTART- or # newdoc lines (default: guessed from the titles)")
+	sentences := fs.Bool("sentences", false, "with entities: in a file without document markers, tag every sentence alone instead of guessing its articles")
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError{err.Error()}
 	}
@@ -47,9 +48,9 @@ Examples:
 			return err
 		}
 		// Documents are tagged as Extract tags an article: names kept
-		// consistent across it. Without markers or --docs every sentence
-		// is a document of its own.
-		rep, err := nereval.RunDocs(*data, *docs, *lang, off.TagDoc)
+		// consistent across it. Without markers or --docs the articles
+		// are guessed from their titles (--sentences: none).
+		rep, err := nereval.RunDocs(*data, nereval.Segmentation{StartsFile: *docs, Sentences: *sentences}, *lang, off.TagDoc)
 		if err != nil {
 			return err
 		}

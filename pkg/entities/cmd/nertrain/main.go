@@ -43,7 +43,7 @@ func run(args []string) error {
 	folds := fs.Int("folds", 5, "jackknife folds for adding the training entities to the lexicon (0: do not add them)")
 	cv := fs.Int("cv", 0, "cross-validate on -cvfile: K folds of whole documents, each scored by a model trained on -train plus the other folds (1: score all of -cvfile, trained on -train only)")
 	cvFile := fs.String("cvfile", "", "labelled file to cross-validate on (with -cv)")
-	docsFile := fs.String("docs", "", "sentence indices where the documents of -cvfile start, one a line (default: every sentence its own document)")
+	docsFile := fs.String("docs", "", "sentence indices where the documents of -cvfile start, one a line, or \"guess\" to guess them from the titles as `newsbrief eval entities` does for a file without markers (default: every sentence its own document)")
 	cvWeight := fs.Float64("cvweight", 1, "weight of the -cvfile sentences that train a fold")
 	repeat := fs.Bool("repeat", false, "apply weights by visiting a sentence round(W) times per epoch instead of scaling its updates")
 	runs := fs.Int("runs", 1, "train this many models (seeds seed, seed+1, ...) and average their weights")
@@ -219,9 +219,11 @@ func crossValidate(toks, tags [][]string, opt entities.TrainOptions, k int, weig
 		return err
 	}
 	if docsPath != "" {
-		starts, err := nereval.ReadDocStarts(docsPath)
-		if err != nil {
-			return err
+		starts := nereval.GuessDocStarts(sents)
+		if docsPath != "guess" {
+			if starts, err = nereval.ReadDocStarts(docsPath); err != nil {
+				return err
+			}
 		}
 		if err := nereval.SetDocs(sents, starts); err != nil {
 			return err
