@@ -2,6 +2,7 @@ package entities
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -252,5 +253,44 @@ func BenchmarkNewOffline(b *testing.B) {
 		if _, err := NewOffline(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkAllSeed is what the pipeline's entities stage runs: names and amounts.
+func BenchmarkAllSeed(b *testing.B) {
+	b.ReportAllocs()
+	o := offline(b)
+	data, err := os.ReadFile(shared.Path(b, "seed", "it_amazon_openai_trainium.txt"))
+	if err != nil {
+		b.Skip(err)
+	}
+	body := string(data)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		o.All(body, "it")
+	}
+}
+
+// BenchmarkAllArticles runs All over the shared articles in turn; one op is
+// one article.
+func BenchmarkAllArticles(b *testing.B) {
+	b.ReportAllocs()
+	o := offline(b)
+	files, _ := filepath.Glob(filepath.Join(shared.Path(b, "articles"), "*.txt"))
+	if len(files) == 0 {
+		b.Skip("no articles")
+	}
+	var bodies, langs []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bodies, langs = append(bodies, string(data)), append(langs, filepath.Base(f)[:2])
+	}
+	i := 0
+	for b.Loop() {
+		o.All(bodies[i%len(bodies)], langs[i%len(langs)])
+		i++
 	}
 }
