@@ -114,12 +114,14 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 	sents := Sentences(body, toks)
 	words := make([][]string, len(sents))
 	tags := make([][]string, len(sents))
+	dc := newDocCache()
+	defer dc.release()
 	for si, sent := range sents {
 		words[si] = make([]string, len(sent))
 		for i, t := range sent {
 			words[si][i] = t.Text
 		}
-		tags[si] = MapMISC(m.tag(words[si], true)) // gated: see gateReach
+		tags[si] = MapMISC(m.tagCached(words[si], dc)) // gated: see gateReach
 	}
 	m.docConsistency(words, tags, lang) // the article is one document
 	var ms []mention

@@ -35,6 +35,7 @@ type Model struct {
 	tPre  []uint64            // hash of t-1,w up to the word, by previous tag
 	allow []bool              // IOB2: tag k may follow previous tag p at [p*nt+k]
 	o     int                 // index of tag O
+	exact bool                // weights are int16 × scale: sums are exact in any order (see doccache.go)
 }
 
 // feature hashing (FNV-1a, 64 bit).
@@ -358,6 +359,7 @@ func ReadModel(r io.Reader, gaz *gazetteer) (*Model, error) {
 		}
 		m.tab.put(binary.LittleEndian.Uint64(row), w)
 	}
+	m.exact = true // every weight is float32(q)·scale: see doccache.go
 	m.prepare()
 	return m, nil
 }

@@ -389,12 +389,24 @@ func (m *Model) Tag(toks []string) []string { return m.tag(toks, false) }
 // O has one possible tag, so leaving out its emission score changes no path's
 // rank.
 func (m *Model) tag(toks []string, gate bool) []string {
-	n, nt := len(toks), len(m.Tags)
-	if n == 0 {
+	if len(toks) == 0 {
 		return []string{}
 	}
 	s := scratchPool.Get().(*tagScratch)
 	defer scratchPool.Put(s)
+	m.emissions(s, toks, gate)
+	nt := len(m.Tags)
+	s.tr = grow(s.tr, nt)
+	return m.decode(s, toks, func(i, p int) []float64 {
+		copy(s.tr, m.tRow[p*nt:(p+1)*nt])
+		m.tab.addTo(mix(m.tPre[p], s.tlw[i]), s.tr)
+		return s.tr
+	})
+}
+
+// emissions fills s.em with the static scores of every token (n*nt).
+func (m *Model) emissions(s *tagScratch, toks []string, gate bool) {
+	n, nt := len(toks), len(m.Tags)
 	gate = gate && m.o >= 0
 	m.features(s, toks, gate)
 	s.tlw = grow(s.tlw, n)
@@ -405,9 +417,8 @@ func (m *Model) tag(toks []string, gate bool) []string {
 			s.tlw[i] = strings.ToLower(t)
 		}
 	}
-	s.em, s.score, s.back, s.tr = grow(s.em, n*nt), grow(s.score, n*nt), grow(s.back, n*nt), grow(s.tr, nt)
+	s.em = grow(s.em, n*nt)
 	clear(s.em)
-	clear(s.back)
 	for i := range n {
 		em := s.em[i*nt : (i+1)*nt]
 		for _, f := range s.feats[s.offs[i]:s.offs[i+1]] {
@@ -421,8 +432,16 @@ func (m *Model) tag(toks []string, gate bool) []string {
 			}
 		}
 	}
+}
+
+// decode runs first-order Viterbi over the emissions in s.em; trans(i, p)
+// returns the transition scores into token i from previous tag p (p == nt:
+// the sentence start).
+func (m *Model) decode(s *tagScratch, toks []string, trans func(i, p int) []float64) []string {
+	n, nt := len(toks), len(m.Tags)
+	s.score, s.back = grow(s.score, n*nt), grow(s.back, n*nt)
+	clear(s.back)
 	negInf := math.Inf(-1)
-	tr := s.tr
 	for i := range n {
 		em := s.em[i*nt : (i+1)*nt]
 		row := s.score[i*nt : (i+1)*nt]
@@ -430,8 +449,7 @@ func (m *Model) tag(toks []string, gate bool) []string {
 			row[k] = negInf
 		}
 		if i == 0 {
-			copy(tr, m.tRow[nt*nt:])
-			m.tab.addTo(mix(m.tPre[nt], s.tlw[0]), tr)
+			tr := trans(0, nt)
 			for k := range nt {
 				if m.allow[nt*nt+k] {
 					row[k] = em[k] + tr[k]
@@ -446,8 +464,7 @@ func (m *Model) tag(toks []string, gate bool) []string {
 			if prev[p] == negInf {
 				continue
 			}
-			copy(tr, m.tRow[p*nt:(p+1)*nt])
-			m.tab.addTo(mix(m.tPre[p], s.tlw[i]), tr)
+			tr := trans(i, p)
 			allow := m.allow[p*nt : (p+1)*nt]
 			for k := range nt {
 				if !allow[k] {

@@ -1,0 +1,371 @@
+package entities
+
+import (
+	"math"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The document cache (issue #7, round 4). News repeats its words: about 40%
+// of the tokens the gated tagger scores were already scored earlier in the
+// same article. Extract therefore keeps, per distinct token of the article,
+// what the tagger derives from the token alone: its lower case, shape,
+// lexicon bits and clusters; the hash states of the features in which it is
+// a neighbour's value; the summed weights of the features that depend on it
+// alone (bias, word, shape, prefixes, suffixes, lexicon, clusters, ...); and
+// its transition scores by previous tag. A token then costs the features that
+// read its neighbours.
+//
+// Summing a group of weights first changes the order of the float64
+// additions. It cannot change the result: every weight of a loaded model is
+// float32(q)·scale for an int16 q, hence an integer multiple of u, the float32
+// ulp of scale, below 2^39·u in magnitude; a token's sum of fewer than 2^14
+// of them is an integer multiple of u below 2^53·u, which float64 holds
+// exactly whatever the order. Models fresh from training do not have that
+// property (Model.exact is false) and take the plain path.
+// TestDocCacheMatchesTag checks the emissions bit for bit.
+
+// wordEntry is what the tagger keeps about one distinct token.
+type wordEntry struct {
+	// set for every token
+	stripped, lw, tlw, gl string
+	upper                 bool // an upper-case letter: the tokens around it are live
+	letter, capW, allCaps bool // of the stripped token
+	alnum, lastApos       bool // of the token as written
+	elided                bool
+
+	// set once a live token reads it (ready)
+	ready                                              bool
+	sh, s3                                             string
+	lex                                                uint8
+	lk                                                 bool
+	cl                                                 []string
+	hM1, hP1, hM2, hP2, shM1, shP1                     uint64 // its features as a neighbour
+	sShM10, sSh0P1, sM10, s0P1, sShM1W0, sWm1Sh0       uint64 // hash states it starts
+	sWm2Wm1Sh0, sSh0Wp1, sSh0Wp1Wp2, sWm1S3, capFirstW uint64
+	cM1, sCM1w, cP1, sCP1w                             uint64
+
+	sum  int32  // offset of its own features' summed weights in docCache.sums, or -1
+	tr   int32  // offset of its transition rows in docCache.tr, or -1
+	trOK uint64 // bit p: the row for previous tag p is computed
+}
+
+// docCache holds the word entries of one article for one model.
+type docCache struct {
+	idx     map[string]int32
+	e       []wordEntry
+	sums    []float64
+	tr      []float64
+	shapes  map[string]string // interned shapes
+	ids     []int32           // by token of the sentence being tagged
+	gl      []string
+	pend    [][3]int32 // new sums: offset in sums, features f[from:to]
+	scratch tagScratch
+}
+
+const bosEntry, eosEntry = 0, 1 // the "<s>" and "</s>" neighbours
+
+var docCachePool = sync.Pool{New: func() any {
+	return &docCache{idx: map[string]int32{}, shapes: map[string]string{}}
+}}
+
+func newDocCache() *docCache {
+	c := docCachePool.Get().(*docCache)
+	clear(c.idx)
+	c.e, c.sums, c.tr = c.e[:0], c.sums[:0], c.tr[:0]
+	for _, b := range []string{"<s>", "</s>"} {
+		c.e = append(c.e, wordEntry{stripped: b, lw: b, sh: b, sum: -1, tr: -1})
+		c.e[len(c.e)-1].hashes()
+	}
+	return c
+}
+
+func (c *docCache) release() { docCachePool.Put(c) }
+
+// entry returns the index of token t's entry, adding it if new.
+func (c *docCache) entry(t string) int32 {
+	if i, ok := c.idx[t]; ok {
+		return i
+	}
+	st := stripElision(t)
+	l := strings.ToLower(st)
+	e := wordEntry{stripped: st, lw: l, tlw: l, upper: l != st, elided: st != t, sum: -1, tr: -1}
+	if st != t {
+		e.tlw = strings.ToLower(t)
+	}
+	e.gl = strings.ReplaceAll(l, "’", "'")
+	r, _ := utf8.DecodeRuneInString(st)
+	e.letter, e.capW, e.allCaps = unicode.IsLetter(r), unicode.IsUpper(r), isAllCaps(st)
+	r, _ = utf8.DecodeRuneInString(t)
+	e.alnum = unicode.IsLetter(r) || unicode.IsDigit(r)
+	r, _ = utf8.DecodeLastRuneInString(t)
+	e.lastApos = isApos(r)
+	i := int32(len(c.e))
+	c.e = append(c.e, e)
+	c.idx[t] = i
+	return i
+}
+
+// ready computes what a live token reads of entry i.
+func (c *docCache) ready(m *Model, i int32) {
+	e := &c.e[i]
+	if e.ready {
+		return
+	}
+	var buf [32]byte
+	sh := appendShape(buf[:0], e.stripped)
+	s, ok := c.shapes[string(sh)]
+	if !ok {
+		s = string(sh)
+		c.shapes[s] = s
+	}
+	e.sh = s
+	w := m.words[hstr(fnvOff, e.lw)]
+	e.lex, e.cl, e.lk = w.lex, w.cl, w.lowerKnown
+	e.hashes()
+}
+
+// hashes computes the neighbour features and hash states from lw, sh and cl.
+func (e *wordEntry) hashes() {
+	l, sh := e.lw, e.sh
+	e.s3 = suffix(l, 3)
+	e.hM1, e.hP1, e.hM2, e.hP2, e.shM1, e.shP1 = mix(hWm1, l), mix(hWp1, l), mix(hWm2, l), mix(hWp2, l), mix(hShm1, sh), mix(hShp1, sh)
+	e.sShM10, e.sSh0P1, e.sM10, e.s0P1, e.sShM1W0, e.sWm1Sh0 = mix(hShm10, sh), mix(hSh0p1, sh), mix(hWm10, l), mix(hW0p1, l), mix(hShm1W0, sh), mix(hWm1Sh0, l)
+	e.sWm2Wm1Sh0, e.sSh0Wp1, e.sSh0Wp1Wp2, e.sWm1S3, e.capFirstW = mix(hWm2Wm1Sh0, l), mix(hSh0Wp1, sh), mix(hSh0Wp1Wp2, sh), mix(hWm1S3, l), mix(hCapFirstW, l)
+	if cl := e.cl; cl != nil {
+		e.cM1, e.sCM1w = mix(hCm1, cl[min(1, len(cl)-1)]), mix(hCm1w, cl[len(cl)-1])
+		e.cP1, e.sCP1w = mix(hCp1, cl[min(1, len(cl)-1)]), mix(hCp1w, cl[len(cl)-1])
+	}
+	e.ready = true
+}
+
+// groupFeatures appends the features of entry i that depend on the token
+// alone (it must be ready) to f.
+func (c *docCache) groupFeatures(f []uint64, i int32) []uint64 {
+	e := &c.e[i]
+	l, sh := e.lw, e.sh
+	f = append(f, fB, mix(hW, l), mix(hSh, sh), mix(hP2, prefix(l, 2)), mix(hP3, prefix(l, 3)),
+		mix(hS2, suffix(l, 2)), mix(hS3, e.s3), mix(hS4, suffix(l, 4)), mix(hP1, prefix(l, 1)), mix(hS1, suffix(l, 1)))
+	if e.capW {
+		f = append(f, fCap)
+	}
+	if e.allCaps {
+		f = append(f, fAllcaps)
+	}
+	if e.elided {
+		f = append(f, fElided)
+	}
+	if lx := e.lex; lx != 0 {
+		f = append(f, fLexmask[lx])
+		for b := range lexTypes {
+			if lx&(1<<b) != 0 {
+				f = append(f, fLex[b], mix(hLexCap[b], sh))
+			}
+		}
+	}
+	if cl := e.cl; cl != nil {
+		for k, p := range cl {
+			f = append(f, mix(clusterName(k), p))
+		}
+		f = append(f, mix(mix(hCsh, cl[len(cl)-1]), sh))
+	} else {
+		f = append(f, mix(hCnone, sh))
+	}
+	return f
+}
+
+// trans returns the transition scores into entry i's token from previous
+// tag p, as tag computes them.
+func (c *docCache) trans(m *Model, i int32, p int) []float64 {
+	nt := len(m.Tags)
+	e := &c.e[i]
+	if e.tr < 0 {
+		e.tr = int32(len(c.tr))
+		c.tr = append(c.tr, make([]float64, (nt+1)*nt)...)
+	}
+	row := c.tr[int(e.tr)+p*nt : int(e.tr)+(p+1)*nt]
+	if e.trOK&(1<<p) == 0 {
+		copy(row, m.tRow[p*nt:(p+1)*nt])
+		m.tab.addTo(mix(m.tPre[p], e.tlw), row)
+		e.trOK |= 1 << p
+	}
+	return row
+}
+
+// cacheable reports whether tagCached gives exactly what tag(toks, true) gives.
+func (m *Model) cacheable() bool {
+	return m.exact && m.words != nil && m.o >= 0 && len(m.Tags) < 64
+}
+
+// tagCached is tag(toks, true) with the document cache c.
+func (m *Model) tagCached(toks []string, c *docCache) []string {
+	if len(toks) == 0 {
+		return []string{}
+	}
+	if !m.cacheable() {
+		return m.tag(toks, true)
+	}
+	s := &c.scratch
+	m.emissionsCached(s, toks, c)
+	ids := c.ids
+	return m.decode(s, toks, func(i, p int) []float64 { return c.trans(m, ids[i], p) })
+}
+
+// emissionsCached fills s.em as emissions(s, toks, true) does.
+func (m *Model) emissionsCached(s *tagScratch, toks []string, c *docCache) {
+	n, nt := len(toks), len(m.Tags)
+	c.ids = grow(c.ids, n)
+	ids := c.ids
+	s.live = grow(s.live, n)
+	clear(s.live)
+	caps, words := 0, 0
+	for i, t := range toks {
+		ids[i] = c.entry(t)
+		e := &c.e[ids[i]]
+		if e.upper {
+			for j := max(0, i-gateReach[0]); j <= min(n-1, i+gateReach[1]); j++ {
+				s.live[j] = true
+			}
+		}
+		if e.letter {
+			words++
+			if e.capW {
+				caps++
+			}
+		}
+	}
+	headline := words >= 3 && caps*10 >= words*7
+	var gz []string
+	if m.gaz != nil {
+		c.gl = grow(c.gl, n)
+		for i, id := range ids {
+			c.gl[i] = c.e[id].gl
+		}
+		gz = m.gaz.match(c.gl)
+	}
+	first := 0
+	for first < n && !c.e[ids[first]].alnum {
+		first++
+	}
+	for i, live := range s.live {
+		if live {
+			for j := max(0, i-2); j <= min(n-1, i+2); j++ {
+				c.ready(m, ids[j])
+			}
+		}
+	}
+	at := func(i int) *wordEntry {
+		switch {
+		case i < 0:
+			return &c.e[bosEntry]
+		case i >= n:
+			return &c.e[eosEntry]
+		}
+		return &c.e[ids[i]]
+	}
+	// The features of the live tokens, first those of words new to the
+	// article (summed into their entries), then each token's context
+	// features.
+	s.offs = grow(s.offs, n+1)
+	f := s.feats[:0]
+	c.pend = c.pend[:0]
+	for i, live := range s.live {
+		if e := &c.e[ids[i]]; live && e.sum < 0 {
+			e.sum = int32(len(c.sums))
+			c.sums = append(c.sums, make([]float64, nt)...)
+			start := len(f)
+			f = c.groupFeatures(f, ids[i])
+			c.pend = append(c.pend, [3]int32{e.sum, int32(start), int32(len(f))})
+		}
+	}
+	for i := range n {
+		s.offs[i] = int32(len(f))
+		if !s.live[i] {
+			continue
+		}
+		e, p, p2, nx, nx2 := at(i), at(i-1), at(i-2), at(i+1), at(i+2)
+		l, sh := e.lw, e.sh
+		if e.capW {
+			if i == first {
+				f = append(f, fCapFirst, e.capFirstW)
+				if e.lk {
+					f = append(f, fCapFirstLK)
+				}
+			} else if e.lk {
+				f = append(f, fCapLK)
+			}
+			if headline {
+				f = append(f, fCapHead)
+				if e.lk {
+					f = append(f, fCapHeadLK)
+				}
+			}
+		}
+		if e.allCaps && headline {
+			f = append(f, fAllcapsHead)
+		}
+		if i == first {
+			f = append(f, fFirst)
+		}
+		f = append(f, p.hM1, nx.hP1, p2.hM2, nx2.hP2, p.shM1, nx.shP1,
+			mix(p.sShM10, sh), mix(e.sSh0P1, nx.sh), mix(p.sM10, l), mix(e.s0P1, nx.lw), mix(p.sShM1W0, l),
+			mix(p.sWm1Sh0, sh), mix(mix(p2.sWm2Wm1Sh0, p.lw), sh), mix(e.sSh0Wp1, nx.lw), mix(mix(e.sSh0Wp1Wp2, nx.lw), nx2.lw))
+		if i > 0 {
+			f = append(f, mix(p.sWm1S3, e.s3))
+			if p.lastApos {
+				f = append(f, fAfterElision)
+			}
+			if p.lex != 0 {
+				f = append(f, fLexmaskM1[p.lex])
+			}
+			if p.cl != nil {
+				f = append(f, p.cM1, mix(p.sCM1w, sh))
+			}
+		}
+		if i+1 < n {
+			if nx.lex != 0 {
+				f = append(f, fLexmaskP1[nx.lex])
+			}
+			if nx.cl != nil {
+				f = append(f, nx.cP1, mix(nx.sCP1w, sh))
+			}
+		}
+		if gz != nil {
+			if g := gz[i]; g != "" {
+				f = append(f, mix(hGaz, g), mix(mix(hGazSh, g), sh))
+			}
+			if i+1 < n && gz[i+1] != "" {
+				f = append(f, mix(hGazP1, gz[i+1]))
+			}
+			if i > 0 && gz[i-1] != "" {
+				f = append(f, mix(hGazM1, gz[i-1]))
+			}
+		}
+	}
+	s.offs[n] = int32(len(f))
+	s.feats = f
+	t := m.tab
+	for _, pd := range c.pend {
+		dst := c.sums[pd[0] : int(pd[0])+nt]
+		for _, h := range f[pd[1]:pd[2]] {
+			t.addTo(h, dst)
+		}
+	}
+	s.em = grow(s.em, n*nt)
+	for i := range n {
+		em := s.em[i*nt : (i+1)*nt]
+		if !s.live[i] {
+			for k := range em {
+				em[k] = math.Inf(-1)
+			}
+			em[m.o] = 0
+			continue
+		}
+		copy(em, c.sums[c.e[ids[i]].sum:int(c.e[ids[i]].sum)+nt])
+		for _, h := range f[s.offs[i]:s.offs[i+1]] {
+			t.addTo(h, em)
+		}
+	}
+}
