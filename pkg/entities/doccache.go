@@ -31,9 +31,10 @@ import (
 type wordEntry struct {
 	// set for every token
 	stripped, lw, tlw, gl string
-	upper                 bool // an upper-case letter: the tokens around it are live
-	letter, capW, allCaps bool // of the stripped token
-	alnum, lastApos       bool // of the token as written
+	tgl                   string // tlw with ’ as ', as Extract matches aliases
+	upper                 bool   // an upper-case letter: the tokens around it are live
+	letter, capW, allCaps bool   // of the stripped token
+	alnum, lastApos       bool   // of the token as written
 	elided                bool
 
 	// set once a live token reads it (ready)
@@ -95,7 +96,7 @@ func (c *docCache) entry(t string) int32 {
 	if st != t {
 		e.tlw = strings.ToLower(t)
 	}
-	e.gl = strings.ReplaceAll(l, "’", "'")
+	e.gl, e.tgl = strings.ReplaceAll(l, "’", "'"), strings.ReplaceAll(e.tlw, "’", "'")
 	r, _ := utf8.DecodeRuneInString(st)
 	e.letter, e.capW, e.allCaps = unicode.IsLetter(r), unicode.IsUpper(r), isAllCaps(st)
 	r, _ = utf8.DecodeRuneInString(t)
@@ -199,8 +200,10 @@ func (m *Model) cacheable() bool {
 	return m.exact && m.words != nil && m.o >= 0 && len(m.Tags) < 64
 }
 
-// tagCached is tag(toks, true) with the document cache c.
-func (m *Model) tagCached(toks []string, c *docCache) []string {
+// tagCached is tag(toks, true) with the document cache c. ids are the
+// tokens' entries in c and tgz the alias gazetteer's matches of their tgl, as
+// Extract has them; either may be nil.
+func (m *Model) tagCached(toks []string, ids []int32, tgz []string, c *docCache) []string {
 	if len(toks) == 0 {
 		return []string{}
 	}
@@ -208,22 +211,29 @@ func (m *Model) tagCached(toks []string, c *docCache) []string {
 		return m.tag(toks, true)
 	}
 	s := &c.scratch
-	m.emissionsCached(s, toks, c)
-	ids := c.ids
+	m.emissionsCached(s, toks, ids, tgz, c)
+	ids = c.ids
 	return m.decode(s, toks, func(i, p int) []float64 { return c.trans(m, ids[i], p) })
 }
 
-// emissionsCached fills s.em as emissions(s, toks, true) does.
-func (m *Model) emissionsCached(s *tagScratch, toks []string, c *docCache) {
+// emissionsCached fills s.em as emissions(s, toks, true) does (ids and tgz
+// as for tagCached).
+func (m *Model) emissionsCached(s *tagScratch, toks []string, ids []int32, tgz []string, c *docCache) {
 	n, nt := len(toks), len(m.Tags)
-	c.ids = grow(c.ids, n)
-	ids := c.ids
+	if ids == nil {
+		c.ids = grow(c.ids, n)
+		for i, t := range toks {
+			c.ids[i] = c.entry(t)
+		}
+		ids = c.ids
+	}
+	c.ids = ids
 	s.live = grow(s.live, n)
 	clear(s.live)
-	caps, words := 0, 0
-	for i, t := range toks {
-		ids[i] = c.entry(t)
+	caps, words, elided := 0, 0, false
+	for i := range toks {
 		e := &c.e[ids[i]]
+		elided = elided || e.elided
 		if e.upper {
 			for j := max(0, i-gateReach[0]); j <= min(n-1, i+gateReach[1]); j++ {
 				s.live[j] = true
@@ -238,7 +248,11 @@ func (m *Model) emissionsCached(s *tagScratch, toks []string, c *docCache) {
 	}
 	headline := words >= 3 && caps*10 >= words*7
 	var gz []string
-	if m.gaz != nil {
+	switch {
+	case m.gaz == nil:
+	case tgz != nil && !elided: // the same words: tgl is gl
+		gz = tgz
+	default:
 		c.gl = grow(c.gl, n)
 		for i, id := range ids {
 			c.gl[i] = c.e[id].gl

@@ -32,7 +32,7 @@ func TestDocCacheMatchesTag(t *testing.T) {
 				continue
 			}
 			m.emissions(&want, s, true)
-			m.emissionsCached(&c.scratch, s, c)
+			m.emissionsCached(&c.scratch, s, nil, nil, c)
 			got := c.scratch.em[:len(s)*len(m.Tags)]
 			for k, w := range want.em[:len(s)*len(m.Tags)] {
 				if math.Float64bits(got[k]) != math.Float64bits(w) {
@@ -43,7 +43,7 @@ func TestDocCacheMatchesTag(t *testing.T) {
 					break
 				}
 			}
-			if g, w := m.tagCached(s, c), m.tag(s, true); !slices.Equal(g, w) {
+			if g, w := m.tagCached(s, nil, nil, c), m.tag(s, true); !slices.Equal(g, w) {
 				t.Errorf("%s: tagCached(%q)\n got %v\nwant %v", lang, s, g, w)
 			}
 		}

@@ -114,30 +114,37 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 	sents := Sentences(body, toks)
 	words := make([][]string, len(sents))
 	tags := make([][]string, len(sents))
+	// The document cache (doccache.go) gives each token an entry with its
+	// lower case; the alias matches are computed once per sentence.
 	dc := newDocCache()
 	defer dc.release()
+	wordBuf, lwBuf, idBuf := make([]string, len(toks)), make([]string, len(toks)), make([]int32, len(toks))
+	gzs := make([][]string, len(sents))
+	at := 0
 	for si, sent := range sents {
-		words[si] = make([]string, len(sent))
+		end := at + len(sent)
+		ws, lw, ids := wordBuf[at:end:end], lwBuf[at:end:end], idBuf[at:end:end]
+		at = end
 		for i, t := range sent {
-			words[si][i] = t.Text
+			ws[i] = t.Text
+			ids[i] = dc.entry(t.Text)
+			lw[i] = dc.e[ids[i]].tgl
 		}
-		tags[si] = MapMISC(m.tagCached(words[si], dc)) // gated: see gateReach
+		words[si], gzs[si] = ws, o.gaz.match(lw)
+		tgz := gzs[si]
+		if m.gaz != o.gaz {
+			tgz = nil
+		}
+		tags[si] = MapMISC(m.tagCached(ws, ids, tgz, dc)) // gated: see gateReach
 	}
 	m.docConsistency(words, tags, lang) // the article is one document
 	var ms []mention
 	for si, sent := range sents {
 		words := words[si]
-		lw := make([]string, len(sent))
-		for i, t := range sent {
-			lw[i] = strings.ReplaceAll(strings.ToLower(t.Text), "’", "'")
-		}
 		spans := tagSpans(tags[si])
-		spans = o.mergeAliases(spans, sent, lw)
+		spans = o.mergeAliases(spans, sent, gzs[si])
 		headline := isHeadline(words)
-		var gz []string
-		if headline {
-			gz = o.gaz.match(lw)
-		}
+		gz := gzs[si]
 		for _, sp := range spans {
 			sp, ok := trimSpan(sp, sent)
 			if ok && headline && !sp.fromAlias {
@@ -179,9 +186,9 @@ func tagSpans(tags []string) []span {
 }
 
 // mergeAliases adds names from the alias file that the tagger missed and
-// lets PRODUCT aliases win over the tagger's guess.
-func (o *Offline) mergeAliases(spans []span, sent []Token, lw []string) []span {
-	gz := o.gaz.match(lw)
+// lets PRODUCT aliases win over the tagger's guess; gz holds the alias
+// gazetteer's IOB2 matches for the sentence.
+func (o *Offline) mergeAliases(spans []span, sent []Token, gz []string) []span {
 	for i := 0; i < len(gz); i++ {
 		if !strings.HasPrefix(gz[i], "B-") {
 			continue
