@@ -2,6 +2,7 @@ package entities
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -16,7 +17,10 @@ import (
 // a neighbour's value; the summed weights of the features that depend on it
 // alone (bias, word, shape, prefixes, suffixes, lexicon, clusters, ...); and
 // its transition scores by previous tag. A token then costs the features that
-// read its neighbours.
+// read its neighbours. Once an article is tagged, the complete entries of
+// words the model knows (with a cluster or common in lower case) go to the
+// model's word cache, read only and shared by later articles, up to
+// sharedWords: about half the words of a new article are found there.
 //
 // Summing a group of weights first changes the order of the float64
 // additions. It cannot change the result: every weight of a loaded model is
@@ -48,23 +52,31 @@ type wordEntry struct {
 	sWm2Wm1Sh0, sSh0Wp1, sSh0Wp1Wp2, sWm1S3, capFirstW uint64
 	cM1, sCM1w, cP1, sCP1w                             uint64
 
-	sum  int32  // offset of its own features' summed weights in docCache.sums, or -1
-	tr   int32  // offset of its transition rows in docCache.tr, or -1
-	trOK uint64 // bit p: the row for previous tag p is computed
+	sum  []float64 // its own features' summed weights (nt), or nil
+	tr   []float64 // its transition rows by previous tag ((nt+1)*nt), or nil
+	trOK uint64    // bit p: the row for previous tag p is computed
+
+	tok    string // the token
+	shared bool   // from the model's word cache: read only
 }
 
 // docCache holds the word entries of one article for one model.
 type docCache struct {
+	m       *Model
 	idx     map[string]int32
 	e       []wordEntry
-	sums    []float64
-	tr      []float64
+	arena   []float64         // backs the entries' sum and tr
 	shapes  map[string]string // interned shapes
 	ids     []int32           // by token of the sentence being tagged
 	gl      []string
-	pend    [][3]int32 // new sums: offset in sums, features f[from:to]
+	pend    [][3]int32 // new sums: entry, features f[from:to]
 	scratch tagScratch
 }
+
+// sharedWords bounds each model's word cache (Model.shared): about 1.2 KB a
+// word, so at most ≈ 2.5 MB per model; the first words of known vocabulary
+// that articles tag stay (no eviction: output never depends on the cache).
+const sharedWords = 2048
 
 const bosEntry, eosEntry = 0, 1 // the "<s>" and "</s>" neighbours
 
@@ -72,27 +84,75 @@ var docCachePool = sync.Pool{New: func() any {
 	return &docCache{idx: map[string]int32{}, shapes: map[string]string{}}
 }}
 
-func newDocCache() *docCache {
+// newDocCache returns an empty cache for an article tagged with m.
+func newDocCache(m *Model) *docCache {
 	c := docCachePool.Get().(*docCache)
+	c.m = m
 	clear(c.idx)
-	c.e, c.sums, c.tr = c.e[:0], c.sums[:0], c.tr[:0]
+	c.e, c.arena = c.e[:0], c.arena[:0]
 	for _, b := range []string{"<s>", "</s>"} {
-		c.e = append(c.e, wordEntry{stripped: b, lw: b, sh: b, sum: -1, tr: -1})
+		c.e = append(c.e, wordEntry{stripped: b, lw: b, sh: b})
 		c.e[len(c.e)-1].hashes()
 	}
 	return c
 }
 
-func (c *docCache) release() { docCachePool.Put(c) }
+// release shares the article's complete entries of known words with later
+// articles (Model.shared) and returns c to the pool.
+func (c *docCache) release() {
+	m := c.m
+	if m.cacheable() {
+		nt := len(m.Tags)
+		for i := int32(2); i < int32(len(c.e)) && m.nShared.Load() < sharedWords; i++ {
+			e := &c.e[i]
+			if e.shared || !e.ready || e.sum == nil || e.cl == nil && !e.lk {
+				continue
+			}
+			for p := range nt + 1 {
+				c.trans(m, i, p)
+			}
+			s := *e
+			s.shared = true
+			s.stripped, s.lw, s.tlw, s.gl, s.tgl, s.s3, s.tok = strings.Clone(s.stripped), strings.Clone(s.lw),
+				strings.Clone(s.tlw), strings.Clone(s.gl), strings.Clone(s.tgl), strings.Clone(s.s3), strings.Clone(s.tok)
+			s.sum, s.tr = slices.Clone(s.sum), slices.Clone(s.tr)
+			if _, loaded := m.shared.LoadOrStore(s.tok, &s); !loaded {
+				m.nShared.Add(1)
+			}
+		}
+	}
+	c.m = nil
+	docCachePool.Put(c)
+}
+
+// alloc returns n zeroed float64 from the arena.
+func (c *docCache) alloc(n int) []float64 {
+	if cap(c.arena)-len(c.arena) < n {
+		c.arena = make([]float64, 0, max(2*cap(c.arena), 4096, n))
+	}
+	a := len(c.arena)
+	c.arena = c.arena[:a+n]
+	s := c.arena[a : a+n : a+n]
+	clear(s)
+	return s
+}
 
 // entry returns the index of token t's entry, adding it if new.
 func (c *docCache) entry(t string) int32 {
 	if i, ok := c.idx[t]; ok {
 		return i
 	}
+	if c.m != nil {
+		if s, ok := c.m.shared.Load(t); ok {
+			i := int32(len(c.e))
+			c.e = append(c.e, *s.(*wordEntry))
+			c.idx[t] = i
+			return i
+		}
+	}
 	st := stripElision(t)
 	l := strings.ToLower(st)
-	e := wordEntry{stripped: st, lw: l, tlw: l, upper: l != st, elided: st != t, sum: -1, tr: -1}
+	e := wordEntry{stripped: st, lw: l, tlw: l, upper: l != st, elided: st != t, tok: t}
 	if st != t {
 		e.tlw = strings.ToLower(t)
 	}
@@ -182,17 +242,16 @@ func (c *docCache) groupFeatures(f []uint64, i int32) []uint64 {
 func (c *docCache) trans(m *Model, i int32, p int) []float64 {
 	nt := len(m.Tags)
 	e := &c.e[i]
-	if e.tr < 0 {
-		e.tr = int32(len(c.tr))
-		c.tr = append(c.tr, make([]float64, (nt+1)*nt)...)
-	}
-	row := c.tr[int(e.tr)+p*nt : int(e.tr)+(p+1)*nt]
 	if e.trOK&(1<<p) == 0 {
+		if e.tr == nil {
+			e.tr = c.alloc((nt + 1) * nt)
+		}
+		row := e.tr[p*nt : (p+1)*nt]
 		copy(row, m.tRow[p*nt:(p+1)*nt])
 		m.tab.addTo(mix(m.tPre[p], e.tlw), row)
 		e.trOK |= 1 << p
 	}
-	return row
+	return e.tr[p*nt : (p+1)*nt]
 }
 
 // cacheable reports whether tagCached gives exactly what tag(toks, true) gives.
@@ -286,12 +345,11 @@ func (m *Model) emissionsCached(s *tagScratch, toks []string, ids []int32, tgz [
 	f := s.feats[:0]
 	c.pend = c.pend[:0]
 	for i, live := range s.live {
-		if e := &c.e[ids[i]]; live && e.sum < 0 {
-			e.sum = int32(len(c.sums))
-			c.sums = append(c.sums, make([]float64, nt)...)
+		if e := &c.e[ids[i]]; live && e.sum == nil {
+			e.sum = c.alloc(nt)
 			start := len(f)
 			f = c.groupFeatures(f, ids[i])
-			c.pend = append(c.pend, [3]int32{e.sum, int32(start), int32(len(f))})
+			c.pend = append(c.pend, [3]int32{ids[i], int32(start), int32(len(f))})
 		}
 	}
 	for i := range n {
@@ -362,7 +420,7 @@ func (m *Model) emissionsCached(s *tagScratch, toks []string, ids []int32, tgz [
 	s.feats = f
 	t := m.tab
 	for _, pd := range c.pend {
-		dst := c.sums[pd[0] : int(pd[0])+nt]
+		dst := c.e[pd[0]].sum
 		for _, h := range f[pd[1]:pd[2]] {
 			t.addTo(h, dst)
 		}
@@ -377,7 +435,7 @@ func (m *Model) emissionsCached(s *tagScratch, toks []string, ids []int32, tgz [
 			em[m.o] = 0
 			continue
 		}
-		copy(em, c.sums[c.e[ids[i]].sum:int(c.e[ids[i]].sum)+nt])
+		copy(em, c.e[ids[i]].sum)
 		for _, h := range f[s.offs[i]:s.offs[i+1]] {
 			t.addTo(h, em)
 		}

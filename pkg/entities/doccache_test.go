@@ -1,9 +1,15 @@
 package entities
 
 import (
+	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
+
+	"github.com/newsbrief/newsbrief/internal/shared"
 )
 
 // TestDocCacheMatchesTag checks that the document cache gives the gated
@@ -26,7 +32,7 @@ func TestDocCacheMatchesTag(t *testing.T) {
 				if c != nil {
 					c.release()
 				}
-				c = newDocCache()
+				c = newDocCache(m)
 			}
 			if len(s) == 0 {
 				continue
@@ -81,5 +87,66 @@ func TestWeightsExact(t *testing.T) {
 		if bad > 0 {
 			t.Errorf("%s model: %d weights are not multiples of %g below 2^39 times it", lang, bad, u)
 		}
+	}
+}
+
+// TestExtractConcurrent runs All from 4 goroutines on a fresh engine (its
+// models' word caches filling as they go) and checks every result against a
+// second fresh engine run sequentially.
+func TestExtractConcurrent(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(shared.Path(t, "articles"), "*.txt"))
+	if testing.Short() && len(files) > 24 {
+		files = files[:12:12]
+		files = append(files, files[len(files)-12:]...)
+	}
+	var bodies, langs []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []string{"it", "en"} {
+			bodies, langs = append(bodies, string(b)), append(langs, lang)
+		}
+	}
+	seq, err := NewOffline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]string, len(bodies))
+	for i := range bodies {
+		b, _ := json.Marshal(seq.All(bodies[i], langs[i]))
+		want[i] = string(b)
+	}
+	par, err := NewOffline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]string, len(bodies))
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w; i < len(bodies); i += 4 {
+				b, _ := json.Marshal(par.All(bodies[(i*7)%len(bodies)], langs[(i*7)%len(bodies)]))
+				got[(i*7)%len(bodies)] = string(b)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("%s (%s): concurrent result differs", files[i/2], langs[i])
+		}
+	}
+	for lang, m := range par.models {
+		t.Logf("%s model: %d shared words", lang, m.nShared.Load())
+	}
+}
+
+// freezeWordCaches stops o's models from adding words to their caches, as
+// if they were full (for BenchmarkAllHeldOut).
+func freezeWordCaches(o *Offline) {
+	for _, m := range o.models {
+		m.nShared.Store(sharedWords)
 	}
 }

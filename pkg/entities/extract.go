@@ -116,7 +116,7 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 	tags := make([][]string, len(sents))
 	// The document cache (doccache.go) gives each token an entry with its
 	// lower case; the alias matches are computed once per sentence.
-	dc := newDocCache()
+	dc := newDocCache(m)
 	defer dc.release()
 	wordBuf, lwBuf, idBuf := make([]string, len(toks)), make([]string, len(toks)), make([]int32, len(toks))
 	gzs := make([][]string, len(sents))

@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -36,6 +38,9 @@ type Model struct {
 	allow []bool              // IOB2: tag k may follow previous tag p at [p*nt+k]
 	o     int                 // index of tag O
 	exact bool                // weights are int16 × scale: sums are exact in any order (see doccache.go)
+
+	shared  sync.Map     // token -> *wordEntry, complete and read only (doccache.go)
+	nShared atomic.Int32 // entries in shared
 }
 
 // feature hashing (FNV-1a, 64 bit).
