@@ -100,10 +100,10 @@ func newDocCache(m *Model) *docCache {
 // release shares the article's complete entries of known words with later
 // articles (Model.shared) and returns c to the pool.
 func (c *docCache) release() {
-	m := c.m
-	if m.cacheable() {
+	if m := c.m; m.cacheable() && m.nShared.Load() < sharedWords {
 		nt := len(m.Tags)
-		for i := int32(2); i < int32(len(c.e)) && m.nShared.Load() < sharedWords; i++ {
+		var add []*wordEntry
+		for i := int32(2); i < int32(len(c.e)); i++ {
 			e := &c.e[i]
 			if e.shared || !e.ready || e.sum == nil || e.cl == nil && !e.lk {
 				continue
@@ -116,13 +116,52 @@ func (c *docCache) release() {
 			s.stripped, s.lw, s.tlw, s.gl, s.tgl, s.s3, s.tok = strings.Clone(s.stripped), strings.Clone(s.lw),
 				strings.Clone(s.tlw), strings.Clone(s.gl), strings.Clone(s.tgl), strings.Clone(s.s3), strings.Clone(s.tok)
 			s.sum, s.tr = slices.Clone(s.sum), slices.Clone(s.tr)
-			if _, loaded := m.shared.LoadOrStore(s.tok, &s); !loaded {
-				m.nShared.Add(1)
-			}
+			add = append(add, &s)
 		}
+		m.share(add, false)
 	}
 	c.m = nil
 	docCachePool.Put(c)
+}
+
+// share adds entries to the model's word cache, up to sharedWords. Readers
+// see an immutable map, replaced (copied) once 256 new words are pending or
+// the cache is full or flush is set: the copies stop once it is full.
+func (m *Model) share(add []*wordEntry, flush bool) {
+	m.sharedMu.Lock()
+	defer m.sharedMu.Unlock()
+	var old map[string]*wordEntry
+	if p := m.shared.Load(); p != nil {
+		old = *p
+	}
+	for _, e := range add {
+		if m.nShared.Load() >= sharedWords {
+			break
+		}
+		if _, ok := old[e.tok]; ok {
+			continue
+		}
+		if _, ok := m.pending[e.tok]; ok {
+			continue
+		}
+		if m.pending == nil {
+			m.pending = map[string]*wordEntry{}
+		}
+		m.pending[e.tok] = e
+		m.nShared.Add(1)
+	}
+	if len(m.pending) == 0 || !flush && len(m.pending) < 256 && m.nShared.Load() < sharedWords {
+		return
+	}
+	next := make(map[string]*wordEntry, len(old)+len(m.pending))
+	for k, e := range old {
+		next[k] = e
+	}
+	for k, e := range m.pending {
+		next[k] = e
+	}
+	m.shared.Store(&next)
+	clear(m.pending)
 }
 
 // alloc returns n zeroed float64 from the arena.
@@ -143,11 +182,13 @@ func (c *docCache) entry(t string) int32 {
 		return i
 	}
 	if c.m != nil {
-		if s, ok := c.m.shared.Load(t); ok {
-			i := int32(len(c.e))
-			c.e = append(c.e, *s.(*wordEntry))
-			c.idx[t] = i
-			return i
+		if p := c.m.shared.Load(); p != nil {
+			if s, ok := (*p)[t]; ok {
+				i := int32(len(c.e))
+				c.e = append(c.e, *s)
+				c.idx[t] = i
+				return i
+			}
 		}
 	}
 	st := stripElision(t)

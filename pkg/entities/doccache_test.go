@@ -147,6 +147,7 @@ func TestExtractConcurrent(t *testing.T) {
 // if they were full (for BenchmarkAllHeldOut).
 func freezeWordCaches(o *Offline) {
 	for _, m := range o.models {
+		m.share(nil, true)
 		m.nShared.Store(sharedWords)
 	}
 }

@@ -39,8 +39,11 @@ type Model struct {
 	o     int                 // index of tag O
 	exact bool                // weights are int16 × scale: sums are exact in any order (see doccache.go)
 
-	shared  sync.Map     // token -> *wordEntry, complete and read only (doccache.go)
-	nShared atomic.Int32 // entries in shared
+	// the word cache (doccache.go): token -> complete, read-only entry
+	shared   atomic.Pointer[map[string]*wordEntry]
+	sharedMu sync.Mutex
+	pending  map[string]*wordEntry // not yet in shared
+	nShared  atomic.Int32          // in shared and pending
 }
 
 // feature hashing (FNV-1a, 64 bit).
