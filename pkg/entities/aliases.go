@@ -119,8 +119,10 @@ func newGazetteer(t aliasTable) *gazetteer {
 
 // match labels each position with "B-TYPE"/"I-TYPE" for the longest alias
 // starting there, or "" when none does.
-func (g *gazetteer) match(lw []string) []string {
-	out := make([]string, len(lw))
+func (g *gazetteer) match(lw []string) []string { return g.matchInto(make([]string, len(lw)), lw) }
+
+// matchInto is match writing into out (len(lw), all "").
+func (g *gazetteer) matchInto(out, lw []string) []string {
 	if g == nil {
 		return out
 	}

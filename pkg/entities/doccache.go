@@ -70,6 +70,9 @@ type docCache struct {
 	ids     []int32           // by token of the sentence being tagged
 	gl      []string
 	pend    [][3]int32 // new sums: entry, features f[from:to]
+	strs    []string   // backs strings, reused by the next article
+	toks    []Token    // Extract's tokens
+	int32s  []int32    // backs Extract's entry ids
 	scratch tagScratch
 }
 
@@ -89,7 +92,7 @@ func newDocCache(m *Model) *docCache {
 	c := docCachePool.Get().(*docCache)
 	c.m = m
 	clear(c.idx)
-	c.e, c.arena = c.e[:0], c.arena[:0]
+	c.e, c.arena, c.strs, c.toks = c.e[:0], c.arena[:0], c.strs[:0], c.toks[:0]
 	for _, b := range []string{"<s>", "</s>"} {
 		c.e = append(c.e, wordEntry{stripped: b, lw: b, sh: b})
 		c.e[len(c.e)-1].hashes()
@@ -121,6 +124,8 @@ func (c *docCache) release() {
 		m.share(add, false)
 	}
 	c.m = nil
+	clear(c.strs[:cap(c.strs)]) // let the article's strings go
+	clear(c.toks[:cap(c.toks)])
 	docCachePool.Put(c)
 }
 
@@ -162,6 +167,18 @@ func (m *Model) share(add []*wordEntry, flush bool) {
 	}
 	m.shared.Store(&next)
 	clear(m.pending)
+}
+
+// strings returns n empty strings valid until c is released.
+func (c *docCache) strings(n int) []string {
+	if cap(c.strs)-len(c.strs) < n {
+		c.strs = make([]string, 0, max(2*cap(c.strs), 1024, n))
+	}
+	a := len(c.strs)
+	c.strs = c.strs[:a+n]
+	s := c.strs[a : a+n : a+n]
+	clear(s)
+	return s
 }
 
 // alloc returns n zeroed float64 from the arena.
@@ -313,7 +330,7 @@ func (m *Model) tagCached(toks []string, ids []int32, tgz []string, c *docCache)
 	s := &c.scratch
 	m.emissionsCached(s, toks, ids, tgz, c)
 	ids = c.ids
-	return m.decode(s, toks, func(i, p int) []float64 { return c.trans(m, ids[i], p) })
+	return m.decode(s, toks, func(i, p int) []float64 { return c.trans(m, ids[i], p) }, c.strings(len(toks)))
 }
 
 // emissionsCached fills s.em as emissions(s, toks, true) does (ids and tgz

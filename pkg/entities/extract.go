@@ -109,16 +109,20 @@ var typeName = map[string]string{"PER": news.Person, "ORG": news.Org, "LOC": new
 // body. Names are canonical (see Canonical), every mention carries byte
 // offsets into body, and entities are sorted by their first mention.
 func (o *Offline) Extract(body, lang string) []news.Entity {
-	toks := Tokenize(body)
 	m := o.model(lang)
+	// The document cache (doccache.go) gives each token an entry with its
+	// lower case and holds the buffers; the alias matches are computed once
+	// per sentence.
+	dc := newDocCache(m)
+	defer dc.release()
+	dc.toks = appendTokens(dc.toks[:0], body)
+	toks := dc.toks
 	sents := Sentences(body, toks)
 	words := make([][]string, len(sents))
 	tags := make([][]string, len(sents))
-	// The document cache (doccache.go) gives each token an entry with its
-	// lower case; the alias matches are computed once per sentence.
-	dc := newDocCache(m)
-	defer dc.release()
-	wordBuf, lwBuf, idBuf := make([]string, len(toks)), make([]string, len(toks)), make([]int32, len(toks))
+	wordBuf, lwBuf := dc.strings(len(toks)), dc.strings(len(toks))
+	dc.int32s = grow(dc.int32s, len(toks))
+	idBuf := dc.int32s
 	gzs := make([][]string, len(sents))
 	at := 0
 	for si, sent := range sents {
@@ -130,7 +134,7 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 			ids[i] = dc.entry(t.Text)
 			lw[i] = dc.e[ids[i]].tgl
 		}
-		words[si], gzs[si] = ws, o.gaz.match(lw)
+		words[si], gzs[si] = ws, o.gaz.matchInto(dc.strings(len(lw)), lw)
 		tgz := gzs[si]
 		if m.gaz != o.gaz {
 			tgz = nil

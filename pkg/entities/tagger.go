@@ -401,7 +401,7 @@ func (m *Model) tag(toks []string, gate bool) []string {
 		copy(s.tr, m.tRow[p*nt:(p+1)*nt])
 		m.tab.addTo(mix(m.tPre[p], s.tlw[i]), s.tr)
 		return s.tr
-	})
+	}, make([]string, len(toks)))
 }
 
 // emissions fills s.em with the static scores of every token (n*nt).
@@ -437,7 +437,7 @@ func (m *Model) emissions(s *tagScratch, toks []string, gate bool) {
 // decode runs first-order Viterbi over the emissions in s.em; trans(i, p)
 // returns the transition scores into token i from previous tag p (p == nt:
 // the sentence start).
-func (m *Model) decode(s *tagScratch, toks []string, trans func(i, p int) []float64) []string {
+func (m *Model) decode(s *tagScratch, toks []string, trans func(i, p int) []float64, out []string) []string {
 	n, nt := len(toks), len(m.Tags)
 	s.score, s.back = grow(s.score, n*nt), grow(s.back, n*nt)
 	clear(s.back)
@@ -477,7 +477,6 @@ func (m *Model) decode(s *tagScratch, toks []string, trans func(i, p int) []floa
 			}
 		}
 	}
-	out := make([]string, n)
 	best, bs := 0, negInf
 	for k, v := range s.score[(n-1)*nt : n*nt] {
 		if v > bs {

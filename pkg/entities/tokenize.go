@@ -51,7 +51,11 @@ type atom struct {
 // Italian elisions are split after the apostrophe and English "'s"/"n't" are
 // tokens of their own. Every token's Text equals text[Start:End].
 func Tokenize(text string) []Token {
-	toks := make([]Token, 0, len(text)/6) // about one token per six bytes of news text
+	return appendTokens(make([]Token, 0, len(text)/6), text) // about one token per six bytes of news text
+}
+
+// appendTokens appends the tokens of text to toks.
+func appendTokens(toks []Token, text string) []Token {
 	i := 0
 	for i < len(text) {
 		if c := text[i]; c < utf8.RuneSelf { // ASCII, most of the text (issue #7)
