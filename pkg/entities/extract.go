@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -386,21 +387,29 @@ func group(ms []mention) []news.Entity {
 	}
 	type acc struct {
 		e      news.Entity
-		types  map[string]int
+		types  [5]int // mentions by type, in the order of groupTypes
 		pinned string
 	}
+	known := map[string]bool{} // by name: in the alias file
 	byName := map[string]*acc{}
 	var order []string
 	for _, m := range ms {
 		key := strings.ToLower(m.name)
 		a, ok := byName[key]
 		if !ok {
-			a = &acc{e: news.Entity{Name: m.name}, types: map[string]int{}}
+			a = &acc{e: news.Entity{Name: m.name}}
 			byName[key] = a
 			order = append(order, key)
 		}
-		a.types[m.typ]++
-		if _, known := aliasesLookup(m.name); known {
+		if t := slices.Index(groupTypes[:], m.typ); t >= 0 {
+			a.types[t]++
+		}
+		k, ok := known[m.name]
+		if !ok {
+			_, k = aliasesLookup(m.name)
+			known[m.name] = k
+		}
+		if k {
 			a.pinned = m.typ
 		}
 		a.e.Mentions = append(a.e.Mentions, news.Mention{Start: m.start, End: m.end})
@@ -411,9 +420,9 @@ func group(ms []mention) []news.Entity {
 		typ := a.pinned
 		if typ == "" {
 			best := -1
-			for _, t := range []string{news.Person, news.Org, news.Location, news.Product, news.Event} {
-				if a.types[t] > best {
-					typ, best = t, a.types[t]
+			for i, t := range groupTypes {
+				if a.types[i] > best {
+					typ, best = t, a.types[i]
 				}
 			}
 		}
@@ -425,6 +434,10 @@ func group(ms []mention) []news.Entity {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Mentions[0].Start < out[j].Mentions[0].Start })
 	return out
 }
+
+// groupTypes are the entity types group chooses from, in order of preference
+// on a tie. (A mention of another type counts for none of them, as before.)
+var groupTypes = [5]string{news.Person, news.Org, news.Location, news.Product, news.Event}
 
 func aliasesLookup(name string) (alias, bool) {
 	t, _, err := loadAliases()
