@@ -15,7 +15,8 @@ import (
 // what the tagger derives from the token alone: its lower case, shape,
 // lexicon bits and clusters; the hash states of the features in which it is
 // a neighbour's value; the summed weights of the features that depend on it
-// alone (bias, word, shape, prefixes, suffixes, lexicon, clusters, ...); and
+// alone (bias, word, shape, prefixes, suffixes, lexicon, clusters, ...) and
+// of those it gives its neighbours (see neighbour); and
 // its transition scores by previous tag. A token then costs the features that
 // read its neighbours. Once an article is tagged, the complete entries of
 // words the model knows (with a cluster or common in lower case) go to the
@@ -53,6 +54,7 @@ type wordEntry struct {
 	cM1, sCM1w, cP1, sCP1w                             uint64
 
 	sum  []float64 // its own features' summed weights (nt), or nil
+	nb   []float64 // summed weights of its features as a neighbour (4*nt, see neighbour), or nil
 	tr   []float64 // its transition rows by previous tag ((nt+1)*nt), or nil
 	trOK uint64    // bit p: the row for previous tag p is computed
 
@@ -76,8 +78,8 @@ type docCache struct {
 	scratch tagScratch
 }
 
-// sharedWords bounds each model's word cache (Model.shared): about 1.2 KB a
-// word, so at most ≈ 2.5 MB per model; the first words of known vocabulary
+// sharedWords bounds each model's word cache (Model.shared): about 1.4 KB a
+// word, so at most ≈ 3 MB per model; the first words of known vocabulary
 // that articles tag stay (no eviction: output never depends on the cache).
 const sharedWords = 2048
 
@@ -114,11 +116,12 @@ func (c *docCache) release() {
 			for p := range nt + 1 {
 				c.trans(m, i, p)
 			}
+			c.neighbour(m, i)
 			s := *e
 			s.shared = true
 			s.stripped, s.lw, s.tlw, s.gl, s.tgl, s.s3, s.tok = strings.Clone(s.stripped), strings.Clone(s.lw),
 				strings.Clone(s.tlw), strings.Clone(s.gl), strings.Clone(s.tgl), strings.Clone(s.s3), strings.Clone(s.tok)
-			s.sum, s.tr = slices.Clone(s.sum), slices.Clone(s.tr)
+			s.sum, s.tr, s.nb = slices.Clone(s.sum), slices.Clone(s.tr), slices.Clone(s.nb)
 			add = append(add, &s)
 		}
 		m.share(add, false)
@@ -295,6 +298,42 @@ func (c *docCache) groupFeatures(f []uint64, i int32) []uint64 {
 	return f
 }
 
+// neighbour returns the summed weights of the features entry i gives the
+// tokens around it, which depend on it alone: as the previous token (word,
+// shape, after-elision, lexicon bits, cluster), as the next one (word, shape,
+// lexicon bits, cluster), two before (word) and two after (word), nt each.
+func (c *docCache) neighbour(m *Model, i int32) []float64 {
+	e := &c.e[i]
+	if e.nb == nil {
+		nt, t := len(m.Tags), m.tab
+		nb := c.alloc(4 * nt)
+		l1, r1, l2, r2 := nb[:nt], nb[nt:2*nt], nb[2*nt:3*nt], nb[3*nt:]
+		t.addTo(e.hM1, l1)
+		t.addTo(e.shM1, l1)
+		if e.lastApos {
+			t.addTo(fAfterElision, l1)
+		}
+		if e.lex != 0 {
+			t.addTo(fLexmaskM1[e.lex], l1)
+		}
+		if e.cl != nil {
+			t.addTo(e.cM1, l1)
+		}
+		t.addTo(e.hP1, r1)
+		t.addTo(e.shP1, r1)
+		if e.lex != 0 {
+			t.addTo(fLexmaskP1[e.lex], r1)
+		}
+		if e.cl != nil {
+			t.addTo(e.cP1, r1)
+		}
+		t.addTo(e.hM2, l2)
+		t.addTo(e.hP2, r2)
+		e.nb = nb
+	}
+	return e.nb
+}
+
 // trans returns the transition scores into entry i's token from previous
 // tag p, as tag computes them.
 func (c *docCache) trans(m *Model, i int32, p int) []float64 {
@@ -310,6 +349,18 @@ func (c *docCache) trans(m *Model, i int32, p int) []float64 {
 		e.trOK |= 1 << p
 	}
 	return e.tr[p*nt : (p+1)*nt]
+}
+
+// entryAt is the entry of token i of a sentence, or the boundary entry
+// before or after it.
+func entryAt(ids []int32, i int) int32 {
+	switch {
+	case i < 0:
+		return bosEntry
+	case i >= len(ids):
+		return eosEntry
+	}
+	return ids[i]
 }
 
 // cacheable reports whether tagCached gives exactly what tag(toks, true) gives.
@@ -439,28 +490,16 @@ func (m *Model) emissionsCached(s *tagScratch, toks []string, ids []int32, tgz [
 		if i == first {
 			f = append(f, fFirst)
 		}
-		f = append(f, p.hM1, nx.hP1, p2.hM2, nx2.hP2, p.shM1, nx.shP1,
-			mix(p.sShM10, sh), mix(e.sSh0P1, nx.sh), mix(p.sM10, l), mix(e.s0P1, nx.lw), mix(p.sShM1W0, l),
+		f = append(f, mix(p.sShM10, sh), mix(e.sSh0P1, nx.sh), mix(p.sM10, l), mix(e.s0P1, nx.lw), mix(p.sShM1W0, l),
 			mix(p.sWm1Sh0, sh), mix(mix(p2.sWm2Wm1Sh0, p.lw), sh), mix(e.sSh0Wp1, nx.lw), mix(mix(e.sSh0Wp1Wp2, nx.lw), nx2.lw))
 		if i > 0 {
 			f = append(f, mix(p.sWm1S3, e.s3))
-			if p.lastApos {
-				f = append(f, fAfterElision)
-			}
-			if p.lex != 0 {
-				f = append(f, fLexmaskM1[p.lex])
-			}
 			if p.cl != nil {
-				f = append(f, p.cM1, mix(p.sCM1w, sh))
+				f = append(f, mix(p.sCM1w, sh))
 			}
 		}
-		if i+1 < n {
-			if nx.lex != 0 {
-				f = append(f, fLexmaskP1[nx.lex])
-			}
-			if nx.cl != nil {
-				f = append(f, nx.cP1, mix(nx.sCP1w, sh))
-			}
+		if i+1 < n && nx.cl != nil {
+			f = append(f, mix(nx.sCP1w, sh))
 		}
 		if gz != nil {
 			if g := gz[i]; g != "" {
@@ -494,6 +533,15 @@ func (m *Model) emissionsCached(s *tagScratch, toks []string, ids []int32, tgz [
 			continue
 		}
 		copy(em, c.e[ids[i]].sum)
+		// the features the neighbours give (neighbour); the boundaries give
+		// theirs too, which are only the word and shape ones
+		l1 := c.neighbour(m, entryAt(ids, i-1))[:nt]
+		r1 := c.neighbour(m, entryAt(ids, i+1))[nt : 2*nt]
+		l2 := c.neighbour(m, entryAt(ids, i-2))[2*nt : 3*nt]
+		r2 := c.neighbour(m, entryAt(ids, i+2))[3*nt:]
+		for k := range em {
+			em[k] += l1[k] + r1[k] + l2[k] + r2[k]
+		}
 		for _, h := range f[s.offs[i]:s.offs[i+1]] {
 			t.addTo(h, em)
 		}
