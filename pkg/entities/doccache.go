@@ -244,7 +244,7 @@ func (c *docCache) ready(m *Model, i int32) {
 		c.shapes[s] = s
 	}
 	e.sh = s
-	w := m.words[hstr(fnvOff, e.lw)]
+	w := m.words.get(hstr(fnvOff, e.lw))
 	e.lex, e.cl, e.lk = w.lex, w.cl, w.lowerKnown
 	e.hashes()
 }

@@ -32,12 +32,12 @@ type Model struct {
 	gaz   *gazetteer
 
 	// derived by prepare
-	words map[uint64]wordInfo // by hash of the lower-case word
-	tRow  []float64           // weights of feature t-1 by previous tag (nt+1 rows, the last the sentence start)
-	tPre  []uint64            // hash of t-1,w up to the word, by previous tag
-	allow []bool              // IOB2: tag k may follow previous tag p at [p*nt+k]
-	o     int                 // index of tag O
-	exact bool                // weights are int16 × scale: sums are exact in any order (see doccache.go)
+	words *wordTable // by hash of the lower-case word
+	tRow  []float64  // weights of feature t-1 by previous tag (nt+1 rows, the last the sentence start)
+	tPre  []uint64   // hash of t-1,w up to the word, by previous tag
+	allow []bool     // IOB2: tag k may follow previous tag p at [p*nt+k]
+	o     int        // index of tag O
+	exact bool       // weights are int16 × scale: sums are exact in any order (see doccache.go)
 
 	// the word cache (doccache.go): token -> complete, read-only entry
 	shared   atomic.Pointer[map[string]*wordEntry]

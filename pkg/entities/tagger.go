@@ -170,7 +170,7 @@ func (m *Model) features(s *tagScratch, toks []string, gate bool) {
 		s.shEnd[i] = len(s.shape)
 		s.hl[i] = hstr(fnvOff, l)
 		if m.words != nil {
-			w := m.words[s.hl[i]]
+			w := m.words.get(s.hl[i])
 			s.lex[i], s.cl[i], s.lk[i] = w.lex, w.cl, w.lowerKnown
 		} else { // training: the lexicon changes between folds
 			s.lex[i], s.cl[i], s.lk[i] = m.lex[s.hl[i]], clus[l], m.lower[s.hl[i]] || commonLower(l)
@@ -336,21 +336,22 @@ type wordInfo struct {
 // table, the transition rows by previous tag and the IOB2 constraints.
 func (m *Model) prepare() {
 	clus, _ := wordClusters()
-	m.words = make(map[uint64]wordInfo, len(clus)+len(m.lex))
+	words := make(map[uint64]wordInfo, len(clus)+len(m.lex))
 	for w, cl := range clus {
 		h := hstr(fnvOff, w)
-		m.words[h] = wordInfo{lex: m.lex[h], lowerKnown: m.lower[h] || clusterLow[w], cl: cl}
+		words[h] = wordInfo{lex: m.lex[h], lowerKnown: m.lower[h] || clusterLow[w], cl: cl}
 	}
 	for h, lx := range m.lex {
-		if _, ok := m.words[h]; !ok {
-			m.words[h] = wordInfo{lex: lx, lowerKnown: m.lower[h]}
+		if _, ok := words[h]; !ok {
+			words[h] = wordInfo{lex: lx, lowerKnown: m.lower[h]}
 		}
 	}
 	for h := range m.lower {
-		if _, ok := m.words[h]; !ok {
-			m.words[h] = wordInfo{lowerKnown: true}
+		if _, ok := words[h]; !ok {
+			words[h] = wordInfo{lowerKnown: true}
 		}
 	}
+	m.words = newWordTable(words)
 	nt := len(m.Tags)
 	prevName := func(p int) string {
 		if p == nt {
