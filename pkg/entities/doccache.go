@@ -107,12 +107,19 @@ func newDocCache(m *Model) *docCache {
 func (c *docCache) release() {
 	if m := c.m; m.cacheable() && m.nShared.Load() < sharedWords {
 		nt := len(m.Tags)
-		var add []*wordEntry
+		var cand []int32
+		m.sharedMu.Lock()
 		for i := int32(2); i < int32(len(c.e)); i++ {
 			e := &c.e[i]
-			if e.shared || !e.ready || e.sum == nil || e.cl == nil && !e.lk {
+			if _, ok := m.pending[e.tok]; ok || e.shared || !e.ready || e.sum == nil || e.cl == nil && !e.lk {
 				continue
 			}
+			cand = append(cand, i)
+		}
+		m.sharedMu.Unlock()
+		var add []*wordEntry
+		for _, i := range cand {
+			e := &c.e[i]
 			for p := range nt + 1 {
 				c.trans(m, i, p)
 			}
@@ -133,8 +140,9 @@ func (c *docCache) release() {
 }
 
 // share adds entries to the model's word cache, up to sharedWords. Readers
-// see an immutable map, replaced (copied) once 256 new words are pending or
-// the cache is full or flush is set: the copies stop once it is full.
+// see an immutable map, replaced (copied) once the pending words reach an
+// eighth of it (at least 32), or the cache is full, or flush is set: about
+// 8 × sharedWords entries copied in all, and none once it is full.
 func (m *Model) share(add []*wordEntry, flush bool) {
 	m.sharedMu.Lock()
 	defer m.sharedMu.Unlock()
@@ -158,7 +166,7 @@ func (m *Model) share(add []*wordEntry, flush bool) {
 		m.pending[e.tok] = e
 		m.nShared.Add(1)
 	}
-	if len(m.pending) == 0 || !flush && len(m.pending) < 256 && m.nShared.Load() < sharedWords {
+	if len(m.pending) == 0 || !flush && len(m.pending) < max(32, len(old)/8) && m.nShared.Load() < sharedWords {
 		return
 	}
 	next := make(map[string]*wordEntry, len(old)+len(m.pending))
