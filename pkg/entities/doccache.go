@@ -248,6 +248,9 @@ func (c *docCache) ready(m *Model, i int32) {
 	sh := appendShape(buf[:0], e.stripped)
 	s, ok := c.shapes[string(sh)]
 	if !ok {
+		if len(c.shapes) >= 4096 { // odd text: keep the pooled cache small
+			clear(c.shapes)
+		}
 		s = string(sh)
 		c.shapes[s] = s
 	}
