@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 //go:embed data/aliases.tsv
@@ -38,6 +39,9 @@ func loadAliases() (aliasTable, *gazetteer, error) {
 // normKey folds case, apostrophes and spacing so that "Stati  Uniti",
 // "stati uniti" and "STATI UNITI" find the same line.
 func normKey(s string) string {
+	if plainASCII(s) {
+		return strings.ToLower(s)
+	}
 	s = strings.ReplaceAll(s, "’", "'")
 	s = strings.ReplaceAll(s, "`", "'")
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
@@ -75,13 +79,34 @@ func parseAliases(data string) (aliasTable, error) {
 	return t, nil
 }
 
+// plainASCII reports an ASCII string without '`' whose only spaces are
+// single ' ' between other characters: normKey is then its lower case, and
+// spaces need no folding (issue #7: most names).
+func plainASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c == '`', c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		}
+	}
+	return true
+}
+
 // Canonical returns the canonical name and type of an entity name through the
 // alias file: Canonical("Aws", "ORG") is ("AWS", "ORG") and
 // Canonical("USA", "LOCATION") is ("Stati Uniti", "LOCATION"). Names that are
 // not in the file come back trimmed, with typ unchanged.
 func Canonical(name, typ string) (string, string) {
 	t, _, err := loadAliases()
-	clean := strings.Join(strings.Fields(name), " ")
+	clean := name
+	if !plainASCII(name) {
+		clean = strings.Join(strings.Fields(name), " ")
+	}
 	if err != nil {
 		return clean, typ
 	}
@@ -119,8 +144,10 @@ func newGazetteer(t aliasTable) *gazetteer {
 
 // match labels each position with "B-TYPE"/"I-TYPE" for the longest alias
 // starting there, or "" when none does.
-func (g *gazetteer) match(lw []string) []string {
-	out := make([]string, len(lw))
+func (g *gazetteer) match(lw []string) []string { return g.matchInto(make([]string, len(lw)), lw) }
+
+// matchInto is match writing into out (len(lw), all "").
+func (g *gazetteer) matchInto(out, lw []string) []string {
 	if g == nil {
 		return out
 	}

@@ -45,7 +45,7 @@ type docSpan struct {
 func (m *Model) docConsistency(sents, tags [][]string, lang string) {
 	english := strings.HasPrefix(strings.ToLower(lang), "en")
 	var spans []docSpan
-	votes := map[string]map[string]int{}
+	votes := map[string]*docVotes{}
 	parts := map[string]bool{} // first and last words of multi-word PER names
 	for si, tg := range tags {
 		for _, sp := range tagSpans(tg) {
@@ -58,10 +58,12 @@ func (m *Model) docConsistency(sents, tags [][]string, lang string) {
 			}
 			k := spanKey(sents[si][sp.start:sp.end])
 			spans = append(spans, docSpan{si, sp.start, sp.end, sp.typ, k})
-			if votes[k] == nil {
-				votes[k] = map[string]int{}
+			v := votes[k]
+			if v == nil {
+				v = new(docVotes)
+				votes[k] = v
 			}
-			votes[k][sp.typ]++
+			v[docTypeIndex(sp.typ)]++
 			if sp.typ == "PER" && sp.end-sp.start >= 2 {
 				for _, i := range []int{sp.start, sp.end - 1} {
 					if w := sents[si][i]; isCap(w) && utf8.RuneCountInString(w) > 1 && !strings.HasSuffix(w, ".") {
@@ -78,8 +80,13 @@ func (m *Model) docConsistency(sents, tags [][]string, lang string) {
 	}
 	best := func(k string) string {
 		bt, bn, tie := "", 0, false
-		for _, t := range []string{"PER", "ORG", "LOC"} {
-			if n := votes[k][t]; n > bn {
+		v := votes[k]
+		for i, t := range docTypes {
+			n := 0
+			if v != nil {
+				n = v[i]
+			}
+			if n > bn {
 				bt, bn, tie = t, n, false
 			} else if n == bn && n > 0 {
 				tie = true
@@ -163,7 +170,7 @@ var joiner = map[string]bool{"of": true, "de": true, "di": true, "del": true, "d
 // or after a capitalised common word ("The Warhol"), is a name of the
 // document. A one-word name must not be a sentence's first word when that
 // is a common word ("Home" in "Home prices").
-func (m *Model) fillRun(toks, tg []string, i, j int, votes map[string]map[string]int, parts map[string]bool, best func(string) string) {
+func (m *Model) fillRun(toks, tg []string, i, j int, votes map[string]*docVotes, parts map[string]bool, best func(string) string) {
 	typ := m.runType(toks, i, j, votes, parts, best)
 	if typ == "" && i+1 < j && m.commonWord(toks[i]) {
 		i++
@@ -190,10 +197,10 @@ func (m *Model) fillRun(toks, tg []string, i, j int, votes map[string]map[string
 }
 
 // runType is the document type of the name toks[i:j], or "".
-func (m *Model) runType(toks []string, i, j int, votes map[string]map[string]int, parts map[string]bool, best func(string) string) string {
+func (m *Model) runType(toks []string, i, j int, votes map[string]*docVotes, parts map[string]bool, best func(string) string) string {
 	k := spanKey(toks[i:j])
 	switch {
-	case docRules.fill && votes[k] != nil && total(votes[k]) >= docRules.minFill:
+	case docRules.fill && votes[k] != nil && votes[k][0]+votes[k][1]+votes[k][2] >= docRules.minFill:
 		return best(k)
 	case docRules.surname && j == i+1 && parts[k]:
 		return "PER"
@@ -216,10 +223,19 @@ func spanKey(toks []string) string {
 	return strings.ToLower(strings.Join(toks, " "))
 }
 
-func total(v map[string]int) int {
-	n := 0
-	for _, c := range v {
-		n += c
+// docVotes counts a name's spans by type, in the order of docTypes (an
+// array, not a map per name: issue #7).
+type docVotes [3]int
+
+var docTypes = [3]string{"PER", "ORG", "LOC"}
+
+// docTypeIndex is t's index in docTypes (t is one of them).
+func docTypeIndex(t string) int {
+	switch t {
+	case "PER":
+		return 0
+	case "ORG":
+		return 1
 	}
-	return n
+	return 2
 }

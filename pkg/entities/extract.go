@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -109,33 +110,46 @@ var typeName = map[string]string{"PER": news.Person, "ORG": news.Org, "LOC": new
 // body. Names are canonical (see Canonical), every mention carries byte
 // offsets into body, and entities are sorted by their first mention.
 func (o *Offline) Extract(body, lang string) []news.Entity {
-	toks := Tokenize(body)
 	m := o.model(lang)
+	// The document cache (doccache.go) gives each token an entry with its
+	// lower case and holds the buffers; the alias matches are computed once
+	// per sentence.
+	dc := newDocCache(m)
+	defer dc.release()
+	dc.toks = appendTokens(dc.toks[:0], body)
+	toks := dc.toks
 	sents := Sentences(body, toks)
 	words := make([][]string, len(sents))
 	tags := make([][]string, len(sents))
+	wordBuf, lwBuf := dc.strings(len(toks)), dc.strings(len(toks))
+	dc.int32s = grow(dc.int32s, len(toks))
+	idBuf := dc.int32s
+	gzs := make([][]string, len(sents))
+	at := 0
 	for si, sent := range sents {
-		words[si] = make([]string, len(sent))
+		end := at + len(sent)
+		ws, lw, ids := wordBuf[at:end:end], lwBuf[at:end:end], idBuf[at:end:end]
+		at = end
 		for i, t := range sent {
-			words[si][i] = t.Text
+			ws[i] = t.Text
+			ids[i] = dc.entry(t.Text)
+			lw[i] = dc.e[ids[i]].tgl
 		}
-		tags[si] = MapMISC(m.tag(words[si], true)) // gated: see gateReach
+		words[si], gzs[si] = ws, o.gaz.matchInto(dc.strings(len(lw)), lw)
+		tgz := gzs[si]
+		if m.gaz != o.gaz {
+			tgz = nil
+		}
+		tags[si] = MapMISC(m.tagCached(ws, ids, tgz, dc)) // gated: see gateReach
 	}
 	m.docConsistency(words, tags, lang) // the article is one document
 	var ms []mention
 	for si, sent := range sents {
 		words := words[si]
-		lw := make([]string, len(sent))
-		for i, t := range sent {
-			lw[i] = strings.ReplaceAll(strings.ToLower(t.Text), "’", "'")
-		}
 		spans := tagSpans(tags[si])
-		spans = o.mergeAliases(spans, sent, lw)
+		spans = o.mergeAliases(spans, sent, gzs[si])
 		headline := isHeadline(words)
-		var gz []string
-		if headline {
-			gz = o.gaz.match(lw)
-		}
+		gz := gzs[si]
 		for _, sp := range spans {
 			sp, ok := trimSpan(sp, sent)
 			if ok && headline && !sp.fromAlias {
@@ -177,9 +191,9 @@ func tagSpans(tags []string) []span {
 }
 
 // mergeAliases adds names from the alias file that the tagger missed and
-// lets PRODUCT aliases win over the tagger's guess.
-func (o *Offline) mergeAliases(spans []span, sent []Token, lw []string) []span {
-	gz := o.gaz.match(lw)
+// lets PRODUCT aliases win over the tagger's guess; gz holds the alias
+// gazetteer's IOB2 matches for the sentence.
+func (o *Offline) mergeAliases(spans []span, sent []Token, gz []string) []span {
 	for i := 0; i < len(gz); i++ {
 		if !strings.HasPrefix(gz[i], "B-") {
 			continue
@@ -373,21 +387,29 @@ func group(ms []mention) []news.Entity {
 	}
 	type acc struct {
 		e      news.Entity
-		types  map[string]int
+		types  [5]int // mentions by type, in the order of groupTypes
 		pinned string
 	}
+	known := map[string]bool{} // by name: in the alias file
 	byName := map[string]*acc{}
 	var order []string
 	for _, m := range ms {
 		key := strings.ToLower(m.name)
 		a, ok := byName[key]
 		if !ok {
-			a = &acc{e: news.Entity{Name: m.name}, types: map[string]int{}}
+			a = &acc{e: news.Entity{Name: m.name}}
 			byName[key] = a
 			order = append(order, key)
 		}
-		a.types[m.typ]++
-		if _, known := aliasesLookup(m.name); known {
+		if t := slices.Index(groupTypes[:], m.typ); t >= 0 {
+			a.types[t]++
+		}
+		k, ok := known[m.name]
+		if !ok {
+			_, k = aliasesLookup(m.name)
+			known[m.name] = k
+		}
+		if k {
 			a.pinned = m.typ
 		}
 		a.e.Mentions = append(a.e.Mentions, news.Mention{Start: m.start, End: m.end})
@@ -398,9 +420,9 @@ func group(ms []mention) []news.Entity {
 		typ := a.pinned
 		if typ == "" {
 			best := -1
-			for _, t := range []string{news.Person, news.Org, news.Location, news.Product, news.Event} {
-				if a.types[t] > best {
-					typ, best = t, a.types[t]
+			for i, t := range groupTypes {
+				if a.types[i] > best {
+					typ, best = t, a.types[i]
 				}
 			}
 		}
@@ -412,6 +434,10 @@ func group(ms []mention) []news.Entity {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Mentions[0].Start < out[j].Mentions[0].Start })
 	return out
 }
+
+// groupTypes are the entity types group chooses from, in order of preference
+// on a tie. (A mention of another type counts for none of them, as before.)
+var groupTypes = [5]string{news.Person, news.Org, news.Location, news.Product, news.Event}
 
 func aliasesLookup(name string) (alias, bool) {
 	t, _, err := loadAliases()

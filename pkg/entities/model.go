@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -30,11 +32,18 @@ type Model struct {
 	gaz   *gazetteer
 
 	// derived by prepare
-	words map[uint64]wordInfo // by hash of the lower-case word
-	tRow  []float64           // weights of feature t-1 by previous tag (nt+1 rows, the last the sentence start)
-	tPre  []uint64            // hash of t-1,w up to the word, by previous tag
-	allow []bool              // IOB2: tag k may follow previous tag p at [p*nt+k]
-	o     int                 // index of tag O
+	words *wordTable // by hash of the lower-case word
+	tRow  []float64  // weights of feature t-1 by previous tag (nt+1 rows, the last the sentence start)
+	tPre  []uint64   // hash of t-1,w up to the word, by previous tag
+	allow []bool     // IOB2: tag k may follow previous tag p at [p*nt+k]
+	o     int        // index of tag O
+	exact bool       // weights are int16 × scale: sums are exact in any order (see doccache.go)
+
+	// the word cache (doccache.go): token -> complete, read-only entry
+	shared   atomic.Pointer[map[string]*wordEntry]
+	sharedMu sync.Mutex
+	pending  map[string]*wordEntry // not yet in shared
+	nShared  atomic.Int32          // in shared and pending
 }
 
 // feature hashing (FNV-1a, 64 bit).
@@ -358,6 +367,7 @@ func ReadModel(r io.Reader, gaz *gazetteer) (*Model, error) {
 		}
 		m.tab.put(binary.LittleEndian.Uint64(row), w)
 	}
+	m.exact = true // every weight is float32(q)·scale: see doccache.go
 	m.prepare()
 	return m, nil
 }

@@ -43,3 +43,22 @@ func TestFeatTable(t *testing.T) {
 		}
 	}
 }
+
+// TestModelTablesFindEveryFeature reads back every feature of both models
+// through addTo (the Bloom filter must pass every stored key).
+func TestModelTablesFindEveryFeature(t *testing.T) {
+	o := offline(t)
+	for lang, m := range o.models {
+		missing, n := 0, 0
+		dst := make([]float64, len(m.Tags))
+		m.tab.each(func(h uint64, _ []float32) {
+			n++
+			if !m.tab.addTo(h, dst) {
+				missing++
+			}
+		})
+		if missing > 0 || n != m.tab.len() {
+			t.Errorf("%s model: %d of %d features not found (table holds %d)", lang, missing, n, m.tab.len())
+		}
+	}
+}

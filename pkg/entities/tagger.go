@@ -170,7 +170,7 @@ func (m *Model) features(s *tagScratch, toks []string, gate bool) {
 		s.shEnd[i] = len(s.shape)
 		s.hl[i] = hstr(fnvOff, l)
 		if m.words != nil {
-			w := m.words[s.hl[i]]
+			w := m.words.get(s.hl[i])
 			s.lex[i], s.cl[i], s.lk[i] = w.lex, w.cl, w.lowerKnown
 		} else { // training: the lexicon changes between folds
 			s.lex[i], s.cl[i], s.lk[i] = m.lex[s.hl[i]], clus[l], m.lower[s.hl[i]] || commonLower(l)
@@ -336,21 +336,22 @@ type wordInfo struct {
 // table, the transition rows by previous tag and the IOB2 constraints.
 func (m *Model) prepare() {
 	clus, _ := wordClusters()
-	m.words = make(map[uint64]wordInfo, len(clus)+len(m.lex))
+	words := make(map[uint64]wordInfo, len(clus)+len(m.lex))
 	for w, cl := range clus {
 		h := hstr(fnvOff, w)
-		m.words[h] = wordInfo{lex: m.lex[h], lowerKnown: m.lower[h] || clusterLow[w], cl: cl}
+		words[h] = wordInfo{lex: m.lex[h], lowerKnown: m.lower[h] || clusterLow[w], cl: cl}
 	}
 	for h, lx := range m.lex {
-		if _, ok := m.words[h]; !ok {
-			m.words[h] = wordInfo{lex: lx, lowerKnown: m.lower[h]}
+		if _, ok := words[h]; !ok {
+			words[h] = wordInfo{lex: lx, lowerKnown: m.lower[h]}
 		}
 	}
 	for h := range m.lower {
-		if _, ok := m.words[h]; !ok {
-			m.words[h] = wordInfo{lowerKnown: true}
+		if _, ok := words[h]; !ok {
+			words[h] = wordInfo{lowerKnown: true}
 		}
 	}
+	m.words = newWordTable(words)
 	nt := len(m.Tags)
 	prevName := func(p int) string {
 		if p == nt {
@@ -389,12 +390,24 @@ func (m *Model) Tag(toks []string) []string { return m.tag(toks, false) }
 // O has one possible tag, so leaving out its emission score changes no path's
 // rank.
 func (m *Model) tag(toks []string, gate bool) []string {
-	n, nt := len(toks), len(m.Tags)
-	if n == 0 {
+	if len(toks) == 0 {
 		return []string{}
 	}
 	s := scratchPool.Get().(*tagScratch)
 	defer scratchPool.Put(s)
+	m.emissions(s, toks, gate)
+	nt := len(m.Tags)
+	s.tr = grow(s.tr, nt)
+	return m.decode(s, toks, func(i, p int) []float64 {
+		copy(s.tr, m.tRow[p*nt:(p+1)*nt])
+		m.tab.addTo(mix(m.tPre[p], s.tlw[i]), s.tr)
+		return s.tr
+	}, make([]string, len(toks)))
+}
+
+// emissions fills s.em with the static scores of every token (n*nt).
+func (m *Model) emissions(s *tagScratch, toks []string, gate bool) {
+	n, nt := len(toks), len(m.Tags)
 	gate = gate && m.o >= 0
 	m.features(s, toks, gate)
 	s.tlw = grow(s.tlw, n)
@@ -405,9 +418,8 @@ func (m *Model) tag(toks []string, gate bool) []string {
 			s.tlw[i] = strings.ToLower(t)
 		}
 	}
-	s.em, s.score, s.back, s.tr = grow(s.em, n*nt), grow(s.score, n*nt), grow(s.back, n*nt), grow(s.tr, nt)
+	s.em = grow(s.em, n*nt)
 	clear(s.em)
-	clear(s.back)
 	for i := range n {
 		em := s.em[i*nt : (i+1)*nt]
 		for _, f := range s.feats[s.offs[i]:s.offs[i+1]] {
@@ -421,8 +433,16 @@ func (m *Model) tag(toks []string, gate bool) []string {
 			}
 		}
 	}
+}
+
+// decode runs first-order Viterbi over the emissions in s.em; trans(i, p)
+// returns the transition scores into token i from previous tag p (p == nt:
+// the sentence start).
+func (m *Model) decode(s *tagScratch, toks []string, trans func(i, p int) []float64, out []string) []string {
+	n, nt := len(toks), len(m.Tags)
+	s.score, s.back = grow(s.score, n*nt), grow(s.back, n*nt)
+	clear(s.back)
 	negInf := math.Inf(-1)
-	tr := s.tr
 	for i := range n {
 		em := s.em[i*nt : (i+1)*nt]
 		row := s.score[i*nt : (i+1)*nt]
@@ -430,8 +450,7 @@ func (m *Model) tag(toks []string, gate bool) []string {
 			row[k] = negInf
 		}
 		if i == 0 {
-			copy(tr, m.tRow[nt*nt:])
-			m.tab.addTo(mix(m.tPre[nt], s.tlw[0]), tr)
+			tr := trans(0, nt)
 			for k := range nt {
 				if m.allow[nt*nt+k] {
 					row[k] = em[k] + tr[k]
@@ -446,8 +465,7 @@ func (m *Model) tag(toks []string, gate bool) []string {
 			if prev[p] == negInf {
 				continue
 			}
-			copy(tr, m.tRow[p*nt:(p+1)*nt])
-			m.tab.addTo(mix(m.tPre[p], s.tlw[i]), tr)
+			tr := trans(i, p)
 			allow := m.allow[p*nt : (p+1)*nt]
 			for k := range nt {
 				if !allow[k] {
@@ -460,7 +478,6 @@ func (m *Model) tag(toks []string, gate bool) []string {
 			}
 		}
 	}
-	out := make([]string, n)
 	best, bs := 0, negInf
 	for k, v := range s.score[(n-1)*nt : n*nt] {
 		if v > bs {

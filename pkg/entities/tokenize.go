@@ -51,16 +51,31 @@ type atom struct {
 // Italian elisions are split after the apostrophe and English "'s"/"n't" are
 // tokens of their own. Every token's Text equals text[Start:End].
 func Tokenize(text string) []Token {
-	toks := make([]Token, 0, len(text)/6) // about one token per six bytes of news text
+	return appendTokens(make([]Token, 0, len(text)/6), text) // about one token per six bytes of news text
+}
+
+// appendTokens appends the tokens of text to toks.
+func appendTokens(toks []Token, text string) []Token {
 	i := 0
 	for i < len(text) {
-		r, sz := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsSpace(r) || r == utf8.RuneError && sz <= 1 {
+		if c := text[i]; c < utf8.RuneSelf { // ASCII, most of the text (issue #7)
+			if asciiSpace[c] {
+				i++
+				continue
+			}
+		} else if r, sz := utf8.DecodeRuneInString(text[i:]); unicode.IsSpace(r) || r == utf8.RuneError && sz <= 1 {
 			i += sz
 			continue
 		}
 		j := i
 		for j < len(text) {
+			if c := text[j]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				j++
+				continue
+			}
 			r2, s2 := utf8.DecodeRuneInString(text[j:])
 			if unicode.IsSpace(r2) || r2 == utf8.RuneError && s2 <= 1 {
 				break
@@ -73,15 +88,34 @@ func Tokenize(text string) []Token {
 	return toks
 }
 
+// asciiSpace and asciiWord are unicode.IsSpace and isWordRune for ASCII.
+var asciiSpace, asciiWord [utf8.RuneSelf]bool
+
+func init() {
+	for c := range utf8.RuneSelf {
+		asciiSpace[c], asciiWord[c] = unicode.IsSpace(rune(c)), isWordRune(rune(c))
+	}
+}
+
 // chunk tokenises the whitespace-free text[s:e].
 func chunk(text string, s, e int, toks []Token) []Token {
 	var buf [8]atom // most chunks are a word and a punctuation mark
 	atoms := buf[:0]
 	for i := s; i < e; {
-		r, sz := utf8.DecodeRuneInString(text[i:])
+		r, sz := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, sz = utf8.DecodeRuneInString(text[i:])
+		}
 		if isWordRune(r) {
 			j := i + sz
 			for j < e {
+				if c := text[j]; c < utf8.RuneSelf {
+					if !asciiWord[c] {
+						break
+					}
+					j++
+					continue
+				}
 				r2, s2 := utf8.DecodeRuneInString(text[j:])
 				if !isWordRune(r2) {
 					break
