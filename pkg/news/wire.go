@@ -14,7 +14,7 @@ import (
 // differently spelt keys, a key twice, nulls where a value is expected,
 // escapes in keys, invalid UTF-8) to encoding/json, so they accept and
 // produce exactly what json.Unmarshal does (FuzzWire checks it): only faster,
-// ≈ 3× on the seed article (BenchmarkUnmarshalExtracted; issue #7).
+// ≈ 4× on the seed article (BenchmarkUnmarshalExtracted; issue #7).
 
 // UnmarshalArticle decodes an Article, as json.Unmarshal would.
 // Like the others, it sets *a to what json.Unmarshal would make of data

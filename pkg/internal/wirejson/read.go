@@ -19,9 +19,20 @@
 package wirejson
 
 import (
+	"bytes"
 	"strconv"
-	"unicode/utf8"
+	"strings"
 )
+
+// special marks the bytes that end a run of plain string content: the
+// quote, the backslash and control characters.
+var special = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
 
 // MaxDepth bounds the nesting Skip follows.
 const MaxDepth = 256
@@ -200,71 +211,58 @@ func (r *Reader) String() string {
 	i := r.i + 1
 	start := i
 	data := r.data
-	for i < len(data) && data[i] != '"' && data[i] != '\\' && data[i] >= 0x20 {
+	for i < len(data) && !special[data[i]] {
 		i++
 	}
 	if i < len(data) && data[i] == '"' {
 		r.i = i + 1
 		return string(data[start:i]) // no escapes: one copy
 	}
-	b := make([]byte, 0, len(data)-start)
-	b = append(b, data[start:i]...)
-	for i < len(data) {
-		c := data[i]
-		switch {
-		case c == '"':
-			r.i = i + 1
-			return string(b)
-		case c < 0x20:
-			r.ok = false
-			return ""
-		case c != '\\':
-			// Copy up to the next quote, escape or control byte at once.
-			j := i + 1
-			for j < len(data) && data[j] != '"' && data[j] != '\\' && data[j] >= 0x20 {
-				j++
-			}
-			b = append(b, data[i:j]...)
-			i = j
-			continue
+	// Escapes: check the string's grammar and find its end first, so the
+	// result is built once, at its size (a body has a \n per paragraph).
+	r.i = start - 1
+	r.skipString()
+	if !r.ok {
+		return ""
+	}
+	end := r.i - 1 // the closing quote
+	var b strings.Builder
+	b.Grow(end - start)
+	for i = start; i < end; {
+		j := end
+		if k := bytes.IndexByte(data[i:end], '\\'); k >= 0 {
+			j = i + k
 		}
-		if i+1 >= len(data) {
+		b.Write(data[i:j])
+		if j == end {
 			break
 		}
-		switch data[i+1] {
-		case '"', '\\', '/':
-			b = append(b, data[i+1])
+		switch c := data[j+1]; c {
 		case 'b':
-			b = append(b, '\b')
+			b.WriteByte('\b')
 		case 'f':
-			b = append(b, '\f')
+			b.WriteByte('\f')
 		case 'n':
-			b = append(b, '\n')
+			b.WriteByte('\n')
 		case 'r':
-			b = append(b, '\r')
+			b.WriteByte('\r')
 		case 't':
-			b = append(b, '\t')
+			b.WriteByte('\t')
 		case 'u':
-			if i+6 > len(data) {
-				r.ok = false
-				return ""
-			}
-			u, err := strconv.ParseUint(string(data[i+2:i+6]), 16, 32)
+			u, err := strconv.ParseUint(string(data[j+2:j+6]), 16, 32)
 			if err != nil || (u >= 0xD800 && u < 0xE000) {
 				r.ok = false // surrogates: left to encoding/json
 				return ""
 			}
-			b = utf8.AppendRune(b, rune(u))
-			i += 6
+			b.WriteRune(rune(u))
+			i = j + 6
 			continue
-		default:
-			r.ok = false
-			return ""
+		default: // " \ /
+			b.WriteByte(c)
 		}
-		i += 2
+		i = j + 2
 	}
-	r.ok = false
-	return ""
+	return b.String()
 }
 
 // number returns the next number token, checked against JSON's grammar, and
@@ -381,20 +379,19 @@ func (r *Reader) skip(depth int) {
 func (r *Reader) skipString() {
 	data, i := r.data, r.i+1
 	for i < len(data) {
-		c := data[i]
-		switch {
+		for i < len(data) && !special[data[i]] {
+			i++
+		}
+		if i >= len(data) {
+			break
+		}
+		switch c := data[i]; {
 		case c == '"':
 			r.i = i + 1
 			return
-		case c < 0x20:
+		case c < 0x20 || i+1 >= len(data):
 			r.ok = false
 			return
-		case c != '\\':
-			i++
-			continue
-		}
-		if i+1 >= len(data) {
-			break
 		}
 		switch data[i+1] {
 		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
