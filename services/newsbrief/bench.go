@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -15,6 +16,7 @@ import (
 	"github.com/newsbrief/newsbrief/internal/shared"
 	"github.com/newsbrief/newsbrief/pkg/bench"
 	"github.com/newsbrief/newsbrief/pkg/llm/llmtest"
+	"github.com/newsbrief/newsbrief/pkg/pipeline"
 	"github.com/newsbrief/newsbrief/pkg/service"
 )
 
@@ -38,6 +40,7 @@ Examples:
   newsbrief bench --rate 250 --n 2000              # open loop: latency at 250 articles/s
   newsbrief bench --inproc                         # the stage functions only
   newsbrief bench --size 16384                     # 16 KB articles
+  newsbrief bench --replay                         # the bus alone: stages replay their first result
   NEWSBRIEF_WORKERS=2 newsbrief bench              # workers per stage
   NEWSBRIEF_LLM_CONCURRENCY=8 newsbrief bench --llm-latency 500ms --n 80
                                                    # LLM engines against a local test server
@@ -60,6 +63,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	submitters := fs.Int("submitters", 4, "goroutines submitting in closed loop")
 	inflight := fs.Int("inflight", 0, "closed loop: at most this many articles submitted and not yet settled (0: queue all N at once)")
 	verbose := fs.Bool("v", false, "show the pipeline's warnings")
+	replay := fs.Bool("replay", false, "stage engines answer every article with their result for the first one: the run measures the bus alone, with messages of real size")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the run to this file (go tool pprof -sample_index=alloc_space: what the run allocated)")
 	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
@@ -141,9 +145,19 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		docs = []bench.Doc{{Body: string(b)}}
 	}
+	build := buildPipeline
+	if *replay {
+		build = func(c service.Config, getenv func(string) string, log *slog.Logger) (*pipeline.Pipeline, error) {
+			p, err := buildPipeline(c, getenv, log)
+			if err != nil {
+				return nil, err
+			}
+			return bench.Replay(p), nil
+		}
+	}
 	o := bench.Options{
 		Submissions: bench.Variants(docs, *n, *size),
-		Config:      c, Getenv: get, Build: buildPipeline, Rate: *rate,
+		Config:      c, Getenv: get, Build: build, Rate: *rate,
 		Submitters: *submitters, InFlight: *inflight, Timeout: *timeout, Log: log,
 	}
 	fmt.Fprintf(stdout, "bench: %d articles from %d documents, mean size %d bytes, workers=%d, load average %s\n",
