@@ -26,10 +26,16 @@ var docRules = struct {
 // TagDoc labels the sentences of one document in language lang with IOB2
 // tags and makes the names consistent across the document.
 func (m *Model) TagDoc(sents [][]string, lang string) [][]string {
+	return m.tagDoc(sents, lang, false)
+}
+
+// tagDoc is TagDoc; with split, for a file that splits hyphenated words
+// (SplitsHyphens), English words are joined again for tagging (tagHyphens).
+func (m *Model) tagDoc(sents [][]string, lang string, split bool) [][]string {
 	out := make([][]string, len(sents))
-	english := strings.HasPrefix(strings.ToLower(lang), "en")
+	join := split && strings.HasPrefix(strings.ToLower(lang), "en")
 	for i, s := range sents {
-		if english {
+		if join {
 			out[i] = m.tagHyphens(s)
 		} else {
 			out[i] = m.Tag(s)
@@ -39,26 +45,62 @@ func (m *Model) TagDoc(sents [][]string, lang string) [][]string {
 	return out
 }
 
-// tagHyphens tags toks with hyphenated words put back together: a CoNLL
-// file may split "Lee Cheuk-yan" or "Wright-Patterson" at the hyphen, but
-// Tokenize keeps such a word whole and the English training text mostly
-// does too (WikiGold and WikiNEuRal en: 968 hyphenated tokens, 125 lone
-// hyphens). Not in Italian: KIND, the Italian training set, splits them,
-// and joining cost 0.009 F1 on KIND dev. Only hyphens next to a capitalised
-// piece are joined (names); pieces joined to a word of a name continue it.
-func (m *Model) tagHyphens(toks []string) []string {
-	var joined []string
-	var group []int // index in joined of each token
-	for i := 0; i < len(toks); i++ {
-		if n := len(joined); n > 0 && toks[i] == "-" && i+1 < len(toks) && hyphenJoins(toks[i-1], toks[i+1]) && group[i-1] == n-1 {
-			joined[n-1] += "-" + toks[i+1]
-			group = append(group, n-1, n-1)
-			i++
-			continue
+// TagDocFor returns o.TagDoc for labelled sentences tokenised as sents:
+// when they split hyphenated words (SplitsHyphens), English words are
+// joined again for tagging. The choice reads the whole file's tokens, never
+// its labels.
+func (o *Offline) TagDocFor(sents [][]string) func([][]string, string) [][]string {
+	split := SplitsHyphens(sents)
+	return func(doc [][]string, lang string) [][]string {
+		out := o.model(lang).tagDoc(doc, lang, split)
+		for _, t := range out {
+			MapMISC(t)
 		}
-		joined = append(joined, toks[i])
-		group = append(group, len(joined)-1)
+		return out
 	}
+}
+
+// SplitsHyphens reports whether sents were tokenised with hyphenated words
+// split ("Lee Cheuk - yan", as GUM): more lone hyphens between two words
+// than words with a hyphen inside. GUM: 132 against 59 (it keeps "anti-",
+// "pro-"); WikiGold 61 against 321, WikiNEuRal en 49 against 583, where a
+// lone hyphen is a dash ("Bangkok - Chiang Mai") that joining would glue.
+func SplitsHyphens(sents [][]string) bool {
+	lone, inner := 0, 0
+	word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	for _, s := range sents {
+		for i, t := range s {
+			if t == "-" {
+				if i > 0 && i+1 < len(s) {
+					a, _ := utf8.DecodeLastRuneInString(s[i-1])
+					b, _ := utf8.DecodeRuneInString(s[i+1])
+					if word(a) && word(b) {
+						lone++
+					}
+				}
+				continue
+			}
+			rs := []rune(t)
+			for j := 1; j+1 < len(rs); j++ {
+				if rs[j] == '-' && word(rs[j-1]) && word(rs[j+1]) {
+					inner++
+					break
+				}
+			}
+		}
+	}
+	return lone > inner
+}
+
+// tagHyphens tags toks with hyphenated words put back together: a file
+// may split "Lee Cheuk-yan" or "Wright-Patterson" at the hyphen (GUM does),
+// but Tokenize keeps such a word whole and the English training text mostly
+// does too (WikiGold and WikiNEuRal en: 904 words with a hyphen inside, 110
+// lone hyphens between words). English only: joined unconditionally, KIND
+// dev lost 0.009 F1. Only hyphens next to a capitalised piece are joined
+// (names); pieces joined to a word of a name continue it.
+func (m *Model) tagHyphens(toks []string) []string {
+	joined, group := joinHyphens(toks)
 	if len(joined) == len(toks) {
 		return m.Tag(toks)
 	}
@@ -72,6 +114,22 @@ func (m *Model) tagHyphens(toks []string) []string {
 		out[i] = t
 	}
 	return out
+}
+
+// joinHyphens joins "a - b" into "a-b" where hyphenJoins(a, b). It returns
+// the joined words and the index among them of each token.
+func joinHyphens(toks []string) (joined []string, group []int) {
+	for i := 0; i < len(toks); i++ {
+		if n := len(joined); n > 0 && toks[i] == "-" && i+1 < len(toks) && hyphenJoins(toks[i-1], toks[i+1]) {
+			joined[n-1] += "-" + toks[i+1]
+			group = append(group, n-1, n-1)
+			i++
+			continue
+		}
+		joined = append(joined, toks[i])
+		group = append(group, len(joined)-1)
+	}
+	return joined, group
 }
 
 // hyphenJoins reports whether "a - b" is read as the word "a-b". Not

@@ -210,7 +210,18 @@ func TestTagHyphens(t *testing.T) {
 	if got := m.tagHyphens(toks); !reflect.DeepEqual(got, want) {
 		t.Errorf("tagHyphens %q:\n got %q\nwant %q", toks, got, want)
 	}
-	if got := m.TagDoc([][]string{toks}, "it")[0]; !reflect.DeepEqual(got, m.Tag(toks)) {
-		t.Errorf("Italian TagDoc joined hyphens: %q", got)
+	if got := m.tagDoc([][]string{toks}, "it", true)[0]; !reflect.DeepEqual(got, m.Tag(toks)) {
+		t.Errorf("Italian tagDoc joined hyphens: %q", got)
+	}
+	if got := m.TagDoc([][]string{toks}, "en")[0]; !reflect.DeepEqual(got, m.Tag(toks)) {
+		t.Errorf("TagDoc joined hyphens without being told the file splits them: %q", got)
+	}
+}
+
+func TestSplitsHyphens(t *testing.T) {
+	split := [][]string{strings.Fields("Lee Cheuk - yan and Wright - Patterson , anti-Beijing .")}
+	kept := [][]string{strings.Fields("Lee Cheuk-yan and Wright-Patterson , Bangkok - Chiang Mai .")}
+	if !SplitsHyphens(split) || SplitsHyphens(kept) {
+		t.Errorf("SplitsHyphens: %v for split words, %v for whole ones", SplitsHyphens(split), SplitsHyphens(kept))
 	}
 }

@@ -48,8 +48,17 @@ Examples:
 		}
 		// Documents are tagged as Extract tags an article: names kept
 		// consistent across it. Without markers or --docs every sentence
-		// is a document of its own.
-		rep, err := nereval.RunDocs(*data, *docs, *lang, off.TagDoc)
+		// is a document of its own. A file that splits hyphenated words
+		// has them joined again for the English tagger (TagDocFor).
+		sents, err := nereval.ReadFile(*data)
+		if err != nil {
+			return err
+		}
+		toks := make([][]string, len(sents))
+		for i, s := range sents {
+			toks[i] = s.Tokens
+		}
+		rep, err := nereval.RunDocs(*data, *docs, *lang, off.TagDocFor(toks))
 		if err != nil {
 			return err
 		}
