@@ -20,7 +20,9 @@ type Fold struct {
 // every sentence is tagged as a document of its own (as `newsbrief eval
 // entities` tags a file without document markers). k == 1 scores all of sents
 // with a model trained on tokens and tags alone. The sentences of sents that
-// train a fold get weight (opt.Weights, when set, weighs tokens).
+// train a fold get weight (opt.Weights, when set, weighs tokens). When sents
+// split hyphenated words (SplitsHyphens), English words are joined again
+// for tagging, as `newsbrief eval entities` does (TagDocFor).
 func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, docLevel bool, lang string, weight float64, opt TrainOptions) ([]Fold, error) {
 	if k < 1 || len(sents) == 0 {
 		return nil, fmt.Errorf("cross-validation: %d folds of %d sentences", k, len(sents))
@@ -33,6 +35,11 @@ func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, doc
 		fold[d] = min(k-1, (seen+len(docs[d])/2)*k/len(sents))
 		seen += len(docs[d])
 	}
+	all := make([][]string, len(sents))
+	for i, s := range sents {
+		all[i] = s.Tokens
+	}
+	split := SplitsHyphens(all) // the file's tokenisation, not its labels
 	var out []Fold
 	for f := range k {
 		tt, tg := append([][]string(nil), tokens...), append([][]string(nil), tags...)
@@ -73,11 +80,11 @@ func CrossValidate(tokens, tags [][]string, sents []nereval.Sentence, k int, doc
 			}
 			if !docLevel {
 				for _, s := range ds {
-					pred = append(pred, MapMISC(m.TagDoc([][]string{s}, lang)[0]))
+					pred = append(pred, MapMISC(m.tagDoc([][]string{s}, lang, split)[0]))
 				}
 				continue
 			}
-			for _, p := range m.TagDoc(ds, lang) {
+			for _, p := range m.tagDoc(ds, lang, split) {
 				pred = append(pred, MapMISC(p))
 			}
 		}

@@ -51,10 +51,16 @@ func TestDocConsistency(t *testing.T) {
 			want:  []string{"O O B-ORG O O", "O O O O"},
 		},
 		{
-			name:  "title words are not name parts",
+			name:  "title words are not name parts, nor part of the name",
 			sents: []string{"Ambassador Hamdullah Mohib spoke .", "The Ambassador left ."},
 			in:    []string{"B-PER I-PER I-PER O O", "O O O O"},
-			want:  []string{"B-PER I-PER I-PER O O", "O O O O"},
+			want:  []string{"O B-PER I-PER O O", "O O O O"},
+		},
+		{
+			name:  "what stands before a title goes with it",
+			sents: []string{"Afghan Ambassador Mohib and Afghan Ambassador spoke .", "The Afghan team won ."},
+			in:    []string{"B-PER I-PER I-PER O B-PER I-PER O O", "O O O O O"},
+			want:  []string{"O O B-PER O O O O O", "O O O O O"},
 		},
 	}
 	for _, tc := range tests {
@@ -144,5 +150,55 @@ func TestDocConsistencyThe(t *testing.T) {
 		if got := strings.Join(tags[0], " "); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.lang, got, tc.want)
 		}
+	}
+}
+
+func TestHyphenJoins(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"Cheuk", "yan", true}, {"Wright", "Patterson", true}, {"al", "Ikhbariya", true}, {"Make", "A", true},
+		{"all", "girl", false}, {"Safari", "and", false}, {"SOCCER", "JAPAN", false}, {"Paris", "\"", false},
+	} {
+		if got := hyphenJoins(tc.a, tc.b); got != tc.want {
+			t.Errorf("hyphenJoins(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+// TestTagHyphens: the pieces of a hyphenated word split by the file are
+// tagged as the whole word, and the pieces after the first continue it.
+func TestTagHyphens(t *testing.T) {
+	m := offline(t).models["en"]
+	toks := strings.Fields("Democrat Lee Cheuk - yan met Wright - Patterson staff .")
+	whole := m.Tag(strings.Fields("Democrat Lee Cheuk-yan met Wright-Patterson staff ."))
+	var want []string
+	for i, tg := range whole {
+		want = append(want, tg)
+		if i == 2 || i == 4 {
+			c := tg
+			if c != "O" {
+				c = "I-" + c[2:]
+			}
+			want = append(want, c, c)
+		}
+	}
+	if got := m.tagHyphens(toks); !reflect.DeepEqual(got, want) {
+		t.Errorf("tagHyphens %q:\n got %q\nwant %q", toks, got, want)
+	}
+	if got := m.tagDoc([][]string{toks}, "it", true)[0]; !reflect.DeepEqual(got, m.Tag(toks)) {
+		t.Errorf("Italian tagDoc joined hyphens: %q", got)
+	}
+	if got := m.TagDoc([][]string{toks}, "en")[0]; !reflect.DeepEqual(got, m.Tag(toks)) {
+		t.Errorf("TagDoc joined hyphens without being told the file splits them: %q", got)
+	}
+}
+
+func TestSplitsHyphens(t *testing.T) {
+	split := [][]string{strings.Fields("Lee Cheuk - yan and Wright - Patterson , anti-Beijing .")}
+	kept := [][]string{strings.Fields("Lee Cheuk-yan and Wright-Patterson , Bangkok - Chiang Mai .")}
+	if !SplitsHyphens(split) || SplitsHyphens(kept) {
+		t.Errorf("SplitsHyphens: %v for split words, %v for whole ones", SplitsHyphens(split), SplitsHyphens(kept))
 	}
 }

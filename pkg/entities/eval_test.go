@@ -93,9 +93,9 @@ func TestEnglishCrossValidation(t *testing.T) {
 	}
 	// Under -race (CI) one perceptron per fold instead of ten: forty
 	// trainings would take a quarter of an hour there. Its bar is lower.
-	runs, wantMean, wantLow := 10, 0.74, 0.65
+	runs, wantMean, wantLow := 10, 0.75, 0.65
 	if raceBuild {
-		runs, wantMean, wantLow = 1, 0.725, 0.65 // measured 0.741 (0.842 0.772 0.676 0.674), seed 1
+		runs, wantMean, wantLow = 1, 0.74, 0.65 // measured 0.754 (0.867 0.777 0.694 0.677), seed 1
 	}
 	folds, err := CrossValidate(toks, tags, gum, 4, true, "en", 1, TrainOptions{Epochs: 8, Prune: 0.5, Seed: 1, Lexicon: LexiconFrom(lt, lg), Folds: 5, Runs: runs})
 	if err != nil {
@@ -109,7 +109,7 @@ func TestEnglishCrossValidation(t *testing.T) {
 		lo = min(lo, v)
 	}
 	t.Logf("mean F1 %.3f", mean)
-	// measured with 10 runs: 0.846 0.784 0.699 0.656, mean 0.746 (seeds 11, 21: 0.748, 0.748)
+	// measured with 10 runs: 0.867 0.787 0.722 0.659, mean 0.759 (seeds 11, 21: 0.761, 0.761)
 	if mean < wantMean || lo < wantLow {
 		t.Errorf("4-fold GUM F1 (%d runs): mean %.3f (want >= %.2f), lowest fold %.3f (want >= %.2f)", runs, mean, wantMean, lo, wantLow)
 	}

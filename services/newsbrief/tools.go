@@ -49,8 +49,18 @@ Examples:
 		}
 		// Documents are tagged as Extract tags an article: names kept
 		// consistent across it. Without markers or --docs the articles
-		// are guessed from their titles (--sentences: none).
-		rep, err := nereval.RunDocs(*data, nereval.Segmentation{StartsFile: *docs, Sentences: *sentences}, *lang, off.TagDoc)
+		// are guessed from their titles (--sentences: none). A file that
+		// splits hyphenated words has them joined again for the English
+		// tagger (TagDocFor).
+		sents, err := nereval.ReadFile(*data)
+		if err != nil {
+			return err
+		}
+		toks := make([][]string, len(sents))
+		for i, s := range sents {
+			toks[i] = s.Tokens
+		}
+		rep, err := nereval.RunDocs(*data, nereval.Segmentation{StartsFile: *docs, Sentences: *sentences}, *lang, off.TagDocFor(toks))
 		if err != nil {
 			return err
 		}

@@ -47,6 +47,7 @@ func run(args []string) error {
 	cvWeight := fs.Float64("cvweight", 1, "weight of the -cvfile sentences that train a fold")
 	repeat := fs.Bool("repeat", false, "apply weights by visiting a sentence round(W) times per epoch instead of scaling its updates")
 	runs := fs.Int("runs", 1, "train this many models (seeds seed, seed+1, ...) and average their weights")
+	margin := fs.Float64("margin", 0, "train with loss-augmented decoding: this much added to every wrong tag's score")
 	docLevel := fs.Bool("doc", false, "tag -cvfile document by document (names consistent across a document, as in Extract); without it every sentence is a document of its own")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -110,7 +111,7 @@ func run(args []string) error {
 	}
 	lex := entities.LexiconFrom(ltoks, ltags)
 	fmt.Fprintf(os.Stderr, "lexicon: %d words\n", len(lex))
-	opt := entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: *seed, Log: os.Stderr, Lexicon: lex, Folds: *folds, Repeat: *repeat, Runs: *runs}
+	opt := entities.TrainOptions{Epochs: *epochs, Prune: *prune, Seed: *seed, Log: os.Stderr, Lexicon: lex, Folds: *folds, Repeat: *repeat, Runs: *runs, Margin: *margin}
 	if weighted {
 		opt.Weights = weights
 	}
