@@ -76,7 +76,7 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222", "embedded NATS server's listen address"},
 	{"NEWSBRIEF_HTTP_ADDR", ":8080", "HTTP address (gateway API; workers serve /healthz and /metrics on it, default :9090)"},
 	{"NEWSBRIEF_LANGUAGES", "it,en", "languages briefed; others are rejected"},
-	{"NEWSBRIEF_WORKERS", "4", "messages processed at once by each stage"},
+	{"NEWSBRIEF_WORKERS", "8", "messages processed at once by each stage"},
 	{"NEWSBRIEF_MAX_BYTES", "1048576", "largest article body accepted, in bytes"},
 	{"NEWSBRIEF_API_TOKEN", "", "bearer token required on write endpoints (empty: none)"},
 	{"NEWSBRIEF_LOG_LEVEL", "info", "debug, info, warn or error"},
@@ -128,7 +128,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&c.NATSAddr, "nats-addr", env("NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222"), "embedded NATS listen address [NEWSBRIEF_NATS_ADDR]")
 	fs.StringVar(&c.HTTPAddr, "http-addr", env("NEWSBRIEF_HTTP_ADDR", httpDefault), "HTTP listen address [NEWSBRIEF_HTTP_ADDR]")
 	fs.StringVar(&langs, "languages", env("NEWSBRIEF_LANGUAGES", "it,en"), "supported languages [NEWSBRIEF_LANGUAGES]")
-	fs.StringVar(&workers, "workers", env("NEWSBRIEF_WORKERS", "4"), "concurrent messages per stage [NEWSBRIEF_WORKERS]")
+	fs.StringVar(&workers, "workers", env("NEWSBRIEF_WORKERS", "8"), "concurrent messages per stage [NEWSBRIEF_WORKERS]")
 	fs.StringVar(&maxBytes, "max-bytes", env("NEWSBRIEF_MAX_BYTES", "1048576"), "largest body accepted [NEWSBRIEF_MAX_BYTES]")
 	fs.StringVar(&c.LogLevel, "log-level", env("NEWSBRIEF_LOG_LEVEL", "info"), "log level [NEWSBRIEF_LOG_LEVEL]")
 	fs.StringVar(&c.LogFormat, "log-format", env("NEWSBRIEF_LOG_FORMAT", "json"), "log format: json or text [NEWSBRIEF_LOG_FORMAT]")

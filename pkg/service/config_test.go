@@ -17,19 +17,19 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.HTTPAddr != ":8080" || c.NATSAddr != "127.0.0.1:4222" || c.DataDir != "./data" || c.Workers != 4 ||
+	if c.HTTPAddr != ":8080" || c.NATSAddr != "127.0.0.1:4222" || c.DataDir != "./data" || c.Workers != 8 ||
 		c.MaxBytes != 1<<20 || strings.Join(c.Languages, ",") != "it,en" || c.EntitiesEngine != "auto" || c.Replicas != 1 {
 		t.Errorf("defaults = %+v", c)
 	}
 }
 
 func TestLoadFlagsOverrideEnv(t *testing.T) {
-	c, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), []string{"-workers", "8"},
+	c, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), []string{"-workers", "6"},
 		env(map[string]string{"NEWSBRIEF_WORKERS": "2", "NEWSBRIEF_LANGUAGES": " IT , en ,", "NATS_PASSWORD": "s3cret"}), ":8080")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Workers != 8 || strings.Join(c.Languages, ",") != "it,en" || c.NATSPassword != "s3cret" {
+	if c.Workers != 6 || strings.Join(c.Languages, ",") != "it,en" || c.NATSPassword != "s3cret" {
 		t.Errorf("config = %+v", c)
 	}
 }
