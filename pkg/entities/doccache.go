@@ -513,15 +513,7 @@ func (m *Model) emissionsCached(s *tagScratch, toks []string, ids []int32, tgz [
 			f = append(f, mix(nx.sCP1w, sh))
 		}
 		if gz != nil {
-			if g := gz[i]; g != "" {
-				f = append(f, mix(hGaz, g), mix(mix(hGazSh, g), sh))
-			}
-			if i+1 < n && gz[i+1] != "" {
-				f = append(f, mix(hGazP1, gz[i+1]))
-			}
-			if i > 0 && gz[i-1] != "" {
-				f = append(f, mix(hGazM1, gz[i-1]))
-			}
+			f = appendGazFeatures(f, gz, i, sh)
 		}
 	}
 	s.offs[n] = int32(len(f))

@@ -296,19 +296,27 @@ func (m *Model) features(s *tagScratch, toks []string, gate bool) {
 			}
 		}
 		if gz != nil {
-			if g := gz[i]; g != "" {
-				f = append(f, mix(hGaz, g), mix(mix(hGazSh, g), shi))
-			}
-			if i+1 < n && gz[i+1] != "" {
-				f = append(f, mix(hGazP1, gz[i+1]))
-			}
-			if i > 0 && gz[i-1] != "" {
-				f = append(f, mix(hGazM1, gz[i-1]))
-			}
+			f = appendGazFeatures(f, gz, i, shi)
 		}
 	}
 	s.offs[n] = int32(len(f))
 	s.feats = f
+}
+
+// appendGazFeatures appends token i's alias-gazetteer features (its own
+// match with its shape, and its neighbours'); Tag's and Extract's feature
+// code share it.
+func appendGazFeatures(f []uint64, gz []string, i int, sh string) []uint64 {
+	if g := gz[i]; g != "" {
+		f = append(f, mix(hGaz, g), mix(mix(hGazSh, g), sh))
+	}
+	if i+1 < len(gz) && gz[i+1] != "" {
+		f = append(f, mix(hGazP1, gz[i+1]))
+	}
+	if i > 0 && gz[i-1] != "" {
+		f = append(f, mix(hGazM1, gz[i-1]))
+	}
+	return f
 }
 
 // staticFeatures computes the features of every token that do not depend on
