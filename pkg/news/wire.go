@@ -19,39 +19,11 @@ import (
 // UnmarshalArticle decodes an Article, as json.Unmarshal would.
 // Like the others, it sets *a to what json.Unmarshal would make of data
 // given a zero Article.
-func UnmarshalArticle(data []byte, a *Article) error {
-	if fast, ok := fastArticle(data); ok {
-		*a = fast
-		return nil
-	}
-	return json.Unmarshal(data, a)
-}
-
-func fastArticle(data []byte) (a Article, ok bool) {
-	if !utf8.Valid(data) {
-		return a, false
-	}
-	r := wirejson.New(data)
-	readArticle(r, &a)
-	return a, r.End()
-}
+func UnmarshalArticle(data []byte, a *Article) error { return unmarshal(data, a, readArticle) }
 
 // UnmarshalExtracted decodes an Extracted, as json.Unmarshal would.
 func UnmarshalExtracted(data []byte, x *Extracted) error {
-	if fast, ok := fastExtracted(data); ok {
-		*x = fast
-		return nil
-	}
-	return json.Unmarshal(data, x)
-}
-
-func fastExtracted(data []byte) (x Extracted, ok bool) {
-	if !utf8.Valid(data) {
-		return x, false
-	}
-	r := wirejson.New(data)
-	readExtracted(r, &x)
-	return x, r.End()
+	return unmarshal(data, x, readExtracted)
 }
 
 // BriefHead is the part of a brief the recorder reads to file it.
@@ -65,18 +37,29 @@ type BriefHead struct {
 // UnmarshalBriefHead reads a brief's id and language, checking the rest is
 // JSON without building it, as json.Unmarshal into a BriefHead would.
 func UnmarshalBriefHead(data []byte, h *BriefHead) error {
-	if fast, ok := fastBriefHead(data); ok {
-		*h = fast
-		return nil
-	}
-	return json.Unmarshal(data, h)
+	return unmarshal(data, h, readBriefHead)
 }
 
-func fastBriefHead(data []byte) (h BriefHead, ok bool) {
+// unmarshal is the fast reader, else encoding/json.
+func unmarshal[T any](data []byte, v *T, read func(*wirejson.Reader, *T)) error {
+	if fast, ok := fastRead(data, read); ok {
+		*v = fast
+		return nil
+	}
+	return json.Unmarshal(data, v)
+}
+
+// fastRead reads data with read, reporting whether it took all of it.
+func fastRead[T any](data []byte, read func(*wirejson.Reader, *T)) (v T, ok bool) {
 	if !utf8.Valid(data) {
-		return h, false
+		return v, false
 	}
 	r := wirejson.New(data)
+	read(r, &v)
+	return v, r.End()
+}
+
+func readBriefHead(r *wirejson.Reader, h *BriefHead) {
 	var seen uint8
 	r.Object(func(key []byte) {
 		switch string(key) {
@@ -98,7 +81,6 @@ func fastBriefHead(data []byte) (h BriefHead, ok bool) {
 			skipOther(r, key, "id", "language")
 		}
 	})
-	return h, r.End()
 }
 
 // once declines a key seen before in the same object: encoding/json would

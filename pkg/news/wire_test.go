@@ -9,6 +9,11 @@ import (
 	"time"
 )
 
+// The fast paths alone, to check when they are taken.
+func fastArticle(data []byte) (Article, bool)     { return fastRead(data, readArticle) }
+func fastExtracted(data []byte) (Extracted, bool) { return fastRead(data, readExtracted) }
+func fastBriefHead(data []byte) (BriefHead, bool) { return fastRead(data, readBriefHead) }
+
 // wireSamples are messages as the stages write them, from the seed article
 // and the shared articles when they are there, plus hand-made edge cases.
 func wireSamples(t testing.TB) []Extracted {

@@ -278,9 +278,7 @@ func (r *Reader) number() (tok []byte, integer bool) {
 	case i < len(data) && data[i] == '0':
 		i++
 	case i < len(data) && data[i] >= '1' && data[i] <= '9':
-		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
-			i++
-		}
+		i = digits(data, i)
 	default:
 		r.ok = false
 		return nil, false
@@ -288,12 +286,8 @@ func (r *Reader) number() (tok []byte, integer bool) {
 	integer = true
 	if i < len(data) && data[i] == '.' {
 		integer = false
-		i++
-		d := i
-		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
-			i++
-		}
-		if i == d {
+		d := i + 1
+		if i = digits(data, d); i == d {
 			r.ok = false
 			return nil, false
 		}
@@ -305,16 +299,21 @@ func (r *Reader) number() (tok []byte, integer bool) {
 			i++
 		}
 		d := i
-		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if i = digits(data, d); i == d {
 			r.ok = false
 			return nil, false
 		}
 	}
 	r.i = i
 	return data[start:i], integer
+}
+
+// digits returns the index after the run of digits at data[i:].
+func digits(data []byte, i int) int {
+	for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // Int reads an integer literal that fits an int; anything else declines
