@@ -181,25 +181,20 @@ func (m *Model) share(add []*wordEntry, flush bool) {
 }
 
 // strings returns n empty strings valid until c is released.
-func (c *docCache) strings(n int) []string {
-	if cap(c.strs)-len(c.strs) < n {
-		c.strs = make([]string, 0, max(2*cap(c.strs), 1024, n))
-	}
-	a := len(c.strs)
-	c.strs = c.strs[:a+n]
-	s := c.strs[a : a+n : a+n]
-	clear(s)
-	return s
-}
+func (c *docCache) strings(n int) []string { return take(&c.strs, n, 1024) }
 
 // alloc returns n zeroed float64 from the arena.
-func (c *docCache) alloc(n int) []float64 {
-	if cap(c.arena)-len(c.arena) < n {
-		c.arena = make([]float64, 0, max(2*cap(c.arena), 4096, n))
+func (c *docCache) alloc(n int) []float64 { return take(&c.arena, n, 4096) }
+
+// take returns n zeroed elements from the end of *buf, growing it (at least
+// to least elements) when they do not fit; earlier slices stay valid.
+func take[T any](buf *[]T, n, least int) []T {
+	if cap(*buf)-len(*buf) < n {
+		*buf = make([]T, 0, max(2*cap(*buf), least, n))
 	}
-	a := len(c.arena)
-	c.arena = c.arena[:a+n]
-	s := c.arena[a : a+n : a+n]
+	a := len(*buf)
+	*buf = (*buf)[:a+n]
+	s := (*buf)[a : a+n : a+n]
 	clear(s)
 	return s
 }
