@@ -13,6 +13,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/service"
 )
 
@@ -38,8 +39,15 @@ var configEnv = func() map[string]string {
 }()
 
 // workers are the pipeline containers, each built from deploy/Dockerfile
-// with SERVICE set to its own name.
-var workers = []string{"ingest", "langdetect", "entities", "summarise", "gateway"}
+// with SERVICE set to its own name: one per row of news.Topology, and the
+// gateway.
+var workers = func() []string {
+	var ws []string
+	for _, s := range news.Topology {
+		ws = append(ws, s.Binary)
+	}
+	return append(ws, "gateway")
+}()
 
 // repoRoot is the repository root: the parent of this package's directory.
 func repoRoot(t testing.TB) string {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
 func TestComposeCluster(t *testing.T) {
@@ -247,5 +249,45 @@ func TestK8sManifests(t *testing.T) {
 				t.Errorf("Deployment %s sets undocumented %s", w, e.Name)
 			}
 		}
+	}
+}
+
+// Each stage of news.Topology has a NATS user (its binary) in both
+// permission files, allowed its own durable consumer, its output subject,
+// its rejections and its dead letters.
+func TestPermissionsFollowTopology(t *testing.T) {
+	for _, w := range append(workers, "ops") {
+		t.Setenv("NATS_"+strings.ToUpper(w)+"_PASSWORD", "pw-"+w)
+		t.Setenv("NEWSBRIEF_"+strings.ToUpper(w)+"_PASSWORD", "pw-"+w)
+	}
+	root := repoRoot(t)
+	for _, file := range []string{"deploy/nats/auth.conf", "deploy/nats/permissions.conf"} {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			o, err := server.ProcessConfigFile(filepath.Join(root, file))
+			if err != nil {
+				t.Fatalf("nats-server rejects %s: %v", file, err)
+			}
+			users := map[string][]string{}
+			for _, u := range o.Users {
+				if u.Permissions != nil && u.Permissions.Publish != nil {
+					users[u.Username] = u.Permissions.Publish.Allow
+				}
+			}
+			for _, s := range news.Topology {
+				allow, ok := users[s.Binary]
+				if !ok {
+					t.Errorf("stage %s: no user %s", s.Name, s.Binary)
+					continue
+				}
+				for _, want := range []string{
+					"$JS.API.CONSUMER.CREATE.NEWS." + s.Consumer, "$JS.API.CONSUMER.MSG.NEXT.NEWS." + s.Consumer,
+					"$JS.ACK.NEWS." + s.Consumer + ".>", s.Output, "news.rejected." + s.Name, "dlq." + s.Name,
+				} {
+					if !slices.Contains(allow, want) {
+						t.Errorf("stage %s: user %s may not publish %s", s.Name, s.Binary, want)
+					}
+				}
+			}
+		})
 	}
 }

@@ -55,15 +55,24 @@ func (i Ingester) Fetch(ctx context.Context, url string) (news.Submission, error
 	return ingest.Fetch(ctx, i.Client, url, i.MaxBytes)
 }
 
-// Stages lists the pipeline stages in order.
-var Stages = []string{news.StageIngest, news.StageLangDetect, news.StageEntities, news.StageSummarise}
+// Stages lists the pipeline stages in order (news.Topology).
+var Stages = news.StageNames()
 
-// RunStage runs one named stage of p on b until ctx is done.
+// RunStage runs one named stage of p on b until ctx is done. The consumer
+// and its subjects come from the stage's row in news.Topology; what is
+// here is each stage's types and routing.
 func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string, workers int, observe func(bus.Outcome)) error {
+	if name == news.StageRecord {
+		return bus.Record(ctx, b, workers, observe)
+	}
+	row, ok := news.LookupStage(name)
+	if !ok {
+		return fmt.Errorf("unknown stage %q (want one of %s, %s)", name, strings.Join(Stages, ", "), news.StageRecord)
+	}
 	switch name {
 	case news.StageIngest:
 		return bus.Run(ctx, b, bus.Spec[pipeline.Raw, news.Article]{
-			Name: name, Subjects: []string{news.SubjectSubmitted}, Func: p.IngestStage, Workers: workers, Observe: observe,
+			Name: row.Consumer, Subjects: row.Inputs, Func: p.IngestStage, Workers: workers, Observe: observe,
 			Decode: func(data []byte, h nats.Header) (pipeline.Raw, error) {
 				return pipeline.Raw{Data: data, ContentType: h.Get("Content-Type")}, nil
 			},
@@ -71,29 +80,27 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 		})
 	case news.StageLangDetect:
 		return bus.Run(ctx, b, bus.Spec[news.Article, news.Article]{
-			Name: name, Subjects: []string{news.SubjectIngested}, Func: p.Detect, Workers: workers, Observe: observe,
+			Name: row.Consumer, Subjects: row.Inputs, Func: p.Detect, Workers: workers, Observe: observe,
 			Route: func(a news.Article) (string, string) {
 				return news.Subject(news.SubjectDetected, a.Language.Code), a.ID
 			},
 		})
 	case news.StageEntities:
 		return bus.Run(ctx, b, bus.Spec[news.Article, news.Extracted]{
-			Name: name, Subjects: []string{news.SubjectDetected + ".>"}, Func: p.Extract, Workers: workers, Observe: observe,
+			Name: row.Consumer, Subjects: row.Inputs, Func: p.Extract, Workers: workers, Observe: observe,
 			Route: func(x news.Extracted) (string, string) {
 				return news.Subject(news.SubjectExtracted, x.Article.Language.Code), x.Article.ID
 			},
 		})
 	case news.StageSummarise:
 		return bus.Run(ctx, b, bus.Spec[news.Extracted, news.Brief]{
-			Name: name, Subjects: []string{news.SubjectExtracted + ".>"}, Func: p.Summarise, Workers: workers, Observe: observe,
+			Name: row.Consumer, Subjects: row.Inputs, Func: p.Summarise, Workers: workers, Observe: observe,
 			Route: func(br news.Brief) (string, string) {
 				return news.Subject(news.SubjectBriefed, br.Language.Code), br.ID
 			},
 		})
-	case news.StageRecord:
-		return bus.Record(ctx, b, workers, observe)
 	}
-	return fmt.Errorf("unknown stage %q (want one of %s, %s)", name, strings.Join(Stages, ", "), news.StageRecord)
+	return fmt.Errorf("stage %q has a topology row but no runner in service.RunStage", name)
 }
 
 // Backend implements gateway.Backend on the bus.

@@ -14,7 +14,7 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/bus"
 )
 
-var workerUsers = []string{"gateway", "ingest", "langdetect", "entities", "summarise"}
+var workerUsers = workerBinaries()
 
 // TestNATSPermissions runs every worker as its own NATS user with only the
 // rights deploy/nats/permissions.conf gives it (credentials through

@@ -25,11 +25,13 @@ func TestKillWorker(t *testing.T) {
 	_, url := natsServer(t, "nats")
 	ps := workers(t, url)
 	b := connect(t, url)
-	for _, victim := range []string{"ingest", "langdetect", "entities", "summarise", "gateway"} {
+	for _, victim := range workerBinaries() {
 		t.Run(victim, func(t *testing.T) {
-			consumer := victim
-			if victim == "gateway" {
-				consumer = news.StageRecord
+			consumer := news.StageRecord // the gateway's
+			for _, s := range news.Topology {
+				if s.Binary == victim {
+					consumer = s.Consumer
+				}
 			}
 			arts := corpus(t, articlesPerFault(), "kill-"+victim)
 			// Watch from before the first publish: ingest is fast enough

@@ -41,7 +41,16 @@ import (
 // binDir holds the built binaries.
 var binDir string
 
-var binaries = []string{"newsbrief", "ingest", "langdetect", "entities", "summarise", "gateway"}
+var binaries = append([]string{"newsbrief"}, workerBinaries()...)
+
+// workerBinaries is the gateway and one worker per row of news.Topology.
+func workerBinaries() []string {
+	ws := []string{"gateway"}
+	for _, s := range news.Topology {
+		ws = append(ws, s.Binary)
+	}
+	return ws
+}
 
 func TestMain(m *testing.M) {
 	flag.Parse()
@@ -267,7 +276,7 @@ func workerEnv(natsURL string, extra ...string) []string {
 func workers(t testing.TB, natsURL string, extra ...string) map[string]*proc {
 	t.Helper()
 	ps := map[string]*proc{}
-	for _, w := range []string{"gateway", "ingest", "langdetect", "entities", "summarise"} {
+	for _, w := range workerBinaries() {
 		addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 		env := workerEnv(natsURL, append([]string{"NEWSBRIEF_HTTP_ADDR=" + addr}, extra...)...)
 		ps[w] = start(t, w, bin(w), env)
