@@ -68,10 +68,15 @@ const (
 
 // Entity is one named thing in an article, with every place it is mentioned.
 type Entity struct {
-	Name     string   `json:"name"`
-	Type     string   `json:"type"`
-	Value    *float64 `json:"value,omitempty"`
-	Currency string   `json:"currency,omitempty"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+	// ID is the entity's knowledge-base id (a Wikidata QID or a slug) when
+	// known: the same thing named in two languages has one ID.
+	ID string `json:"id,omitempty"`
+	// Names are the entity's names by language code, when known.
+	Names    map[string]string `json:"names,omitempty"`
+	Value    *float64          `json:"value,omitempty"`
+	Currency string            `json:"currency,omitempty"`
 	// Unit names what a QUANTITY counts ("chip", "Cpu").
 	Unit string `json:"unit,omitempty"`
 	// Qualifier keeps "more than", "up to", "about" and the like: over, under, about, up_to, at_least.
