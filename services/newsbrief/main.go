@@ -21,7 +21,7 @@ Usage:
   newsbrief briefs [ID]                  list briefs or show one (--format json|md|text, --lang, --follow)
   newsbrief digest [--since 24h]         Markdown digest of recent briefs grouped by topic
   newsbrief brief FILE|-                 brief an article in-process, no NATS (--lang, --jsonl, --format)
-  newsbrief eval entities|summaries      measure entity F1 or summary ROUGE on labelled data
+  newsbrief eval entities|summaries|stories  measure entity F1, summary ROUGE or story clustering on labelled data
   newsbrief dlq list | retry SEQ|ID|--all  inspect and re-inject dead letters
   newsbrief reprocess --prompt-version V  re-run stored articles (entities + summary) and replace their briefs
   newsbrief bench [--n N] [--rate R]     measure throughput, latency and memory on an embedded server (--inproc, --llm-latency)
@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "brief":
 		err = briefCmd(ctx, rest, stdin, stdout, stderr, getenv)
 	case "eval":
-		err = evalCmd(rest, stdout)
+		err = evalCmd(rest, stdout, stderr, getenv)
 	case "reprocess":
 		err = reprocess(ctx, rest, stdout, stderr, getenv)
 	case "dlq":

@@ -17,18 +17,24 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/summarise/sumeval"
 )
 
-func evalCmd(args []string, stdout io.Writer) error {
+func evalCmd(args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) > 0 && args[0] == "stories" {
+		return evalStories(args[1:], stdout, stderr, getenv)
+	}
 	if len(args) == 0 {
 		return usageError{`usage: newsbrief eval entities --data FILE.conll --lang it|en [--docs STARTS | --sentences]
        newsbrief eval summaries --data FILE.jsonl
+       newsbrief eval stories --data DIR [--verbose] [--show N]
 
 Measures the offline engines on labelled data: entity precision/recall/F1
-per type, or summary ROUGE against reference summaries.
+per type, summary ROUGE against reference summaries, or story clustering
+(B-cubed, cross-lingual links, syndication) on labelled articles.
 
 Examples:
   newsbrief eval entities --data ../shared/data/ner/it_kind_wikinews_dev_gold.conll --lang it
   newsbrief eval entities --data ../shared/data/ner/en_gum_news_gold.conll --lang en --docs pkg/entities/testdata/en_gum_news_docs.txt
-  newsbrief eval summaries --data ../shared/data/summaries/en_gum_wikinews.jsonl`}
+  newsbrief eval summaries --data ../shared/data/summaries/en_gum_wikinews.jsonl
+  newsbrief eval stories --data ../shared/data/stories`}
 	}
 	fs := flag.NewFlagSet("eval "+args[0], flag.ContinueOnError)
 	data := fs.String("data", "", "labelled data file")
