@@ -60,12 +60,12 @@ type Config struct {
 // DefaultConfig is the configuration measured in the README (eval stories).
 var DefaultConfig = Config{
 	Window:        7 * 24 * time.Hour,
-	Tau:           36 * time.Hour,
-	Mono:          [nGroups]float64{gTerm: 0.45, gCognate: 0.1, gEntity: 0.25, gNumber: 0.15, gDate: 0.05},
-	Cross:         [nGroups]float64{gTerm: 0.25, gCognate: 0.2, gEntity: 0.3, gNumber: 0.2, gDate: 0.05},
-	Join:          0.30,
-	JoinCross:     0.22,
-	Thread:        0.15,
+	Tau:           72 * time.Hour,
+	Mono:          [nGroups]float64{gTerm: 0.4, gCognate: 0.2, gEntity: 0.2, gNumber: 0.1, gDate: 0.1},
+	Cross:         [nGroups]float64{gTerm: 0.15, gCognate: 0.15, gEntity: 0.4, gNumber: 0.25, gDate: 0.05},
+	Join:          0.10,
+	JoinCross:     0.09,
+	Thread:        0.06,
 	Duplicate:     0.7,
 	MaxCandidates: 32,
 }
@@ -553,4 +553,15 @@ func groupOf(name string) (int, bool) {
 func keyOf(name string) uint64 {
 	g, _ := groupOf(name)
 	return key(g, name[strings.IndexByte(name, ':')+1:])
+}
+
+// Weights is one mix of group weights.
+type Weights struct{ Mono, Cross [nGroups]float64 }
+
+// WeightMixes are the mixes eval stories --tune tries.
+var WeightMixes = []Weights{
+	{Mono: DefaultConfig.Mono, Cross: DefaultConfig.Cross},
+	{Mono: [nGroups]float64{0.45, 0.1, 0.25, 0.15, 0.05}, Cross: [nGroups]float64{0.25, 0.2, 0.3, 0.2, 0.05}},
+	{Mono: [nGroups]float64{0.6, 0.05, 0.2, 0.1, 0.05}, Cross: [nGroups]float64{0.2, 0.2, 0.35, 0.2, 0.05}},
+	{Mono: [nGroups]float64{0.35, 0.1, 0.3, 0.2, 0.05}, Cross: [nGroups]float64{0.3, 0.3, 0.2, 0.15, 0.05}},
 }

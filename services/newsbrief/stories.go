@@ -26,6 +26,7 @@ func evalStories(args []string, stdout, stderr io.Writer, getenv func(string) st
 	window := fs.Duration("window", story.DefaultConfig.Window, "clustering window")
 	verbose := fs.Bool("verbose", false, "print every article's decision")
 	show := fs.Int("show", 0, "print this many multi-article stories in full (JSON, state left out)")
+	tune := fs.Bool("tune", false, "search the clustering weights and bars on this data (development only: prints the best settings)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -54,7 +55,14 @@ func evalStories(args []string, stdout, stderr io.Writer, getenv func(string) st
 	cfg := story.DefaultConfig
 	cfg.Window = *window
 	start := time.Now()
-	rep, placed, store, err := storyeval.Run(ctx, items, brief, cfg)
+	briefs, err := storyeval.Briefs(ctx, items, brief)
+	if err != nil {
+		return err
+	}
+	if *tune {
+		return storyeval.Tune(ctx, items, briefs, cfg, stdout)
+	}
+	rep, placed, store, err := storyeval.Run(ctx, items, briefs, cfg)
 	if err != nil {
 		return err
 	}

@@ -18,20 +18,15 @@ type Placed struct {
 	Placement news.Placement
 }
 
-// Run briefs every item in order, places it with a fresh Clusterer on a
-// MemStore, and scores the result. An undated item gets the time of the
-// item before it.
-func Run(ctx context.Context, items []Item, brief BriefFunc, cfg story.Config) (Report, []Placed, *story.MemStore, error) {
-	store := &story.MemStore{}
-	c := story.NewClusterer(cfg, store)
+// Briefs briefs every item, in order. An undated item gets the time of
+// the item before it.
+func Briefs(ctx context.Context, items []Item, brief BriefFunc) ([]news.Brief, error) {
 	var last time.Time
-	pred := map[string]Prediction{}
-	fileOf := map[string]string{}
-	var out []Placed
+	out := make([]news.Brief, 0, len(items))
 	for _, it := range items {
 		br, err := brief(ctx, it)
 		if err != nil {
-			return Report{}, nil, nil, fmt.Errorf("briefing %s: %w", it.File, err)
+			return nil, fmt.Errorf("briefing %s: %w", it.File, err)
 		}
 		t := it.Published
 		if t.IsZero() {
@@ -48,6 +43,21 @@ func Run(ctx context.Context, items []Item, brief BriefFunc, cfg story.Config) (
 		if br.Source.URL == "" {
 			br.Source.URL = it.URL
 		}
+		out = append(out, br)
+	}
+	return out, nil
+}
+
+// Run places the items' briefs (from Briefs) in order with a fresh
+// Clusterer on a MemStore, and scores the result.
+func Run(ctx context.Context, items []Item, briefs []news.Brief, cfg story.Config) (Report, []Placed, *story.MemStore, error) {
+	store := &story.MemStore{}
+	c := story.NewClusterer(cfg, store)
+	pred := map[string]Prediction{}
+	fileOf := map[string]string{}
+	var out []Placed
+	for i, it := range items {
+		br := briefs[i]
 		p, _, err := c.Place(ctx, br)
 		if err != nil {
 			return Report{}, nil, nil, fmt.Errorf("placing %s: %w", it.File, err)
