@@ -69,6 +69,8 @@ type Server struct {
 	index   *Index
 	mux     *http.ServeMux
 	limiter *limiter
+	// stories, when set (RegisterStories), serves the stories API.
+	stories StoryReader
 }
 
 // New returns the API over backend and index.
@@ -236,6 +238,15 @@ func (s *Server) getArticle(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, "reading status", err)
 		return
 	}
+	if s.stories != nil {
+		if sid, ok := s.stories.StoryOf(id); ok {
+			writeJSON(w, http.StatusOK, struct {
+				news.Status
+				StoryID string `json:"story_id"`
+			}{st, sid})
+			return
+		}
+	}
 	writeJSON(w, http.StatusOK, st)
 }
 
@@ -325,6 +336,9 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
 }
+
+// jsonLine encodes v on one line.
+func jsonLine(v any) ([]byte, error) { return json.Marshal(v) }
 
 func writeError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, map[string]string{"error": msg})

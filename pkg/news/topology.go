@@ -27,6 +27,9 @@ var Topology = []StageSpec{
 	{Name: StageLangDetect, Inputs: []string{SubjectIngested}, Output: SubjectDetected + ".*", Consumer: StageLangDetect, Binary: "langdetect"},
 	{Name: StageEntities, Inputs: []string{SubjectDetected + ".>"}, Output: SubjectExtracted + ".*", Consumer: StageEntities, Binary: "entities"},
 	{Name: StageSummarise, Inputs: []string{SubjectExtracted + ".>"}, Output: SubjectBriefed + ".*", Consumer: StageSummarise, Binary: "summarise"},
+	// The cluster stage also announces on SubjectStoryUpdated and writes
+	// KV bucket BucketStories.
+	{Name: StageCluster, Inputs: []string{SubjectBriefed + ".>"}, Output: SubjectStoried + ".*", Consumer: StageCluster, Binary: "cluster"},
 }
 
 // LookupStage returns the row of the named stage.

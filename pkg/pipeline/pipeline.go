@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/stage"
+	"github.com/newsbrief/newsbrief/pkg/story"
 )
 
 // Raw is a submission as it arrives on news.submitted.
@@ -73,6 +74,8 @@ type Pipeline struct {
 	Entities   Entities
 	Summariser Summariser
 	Claimer    Claimer
+	// Story configures the cluster stage (zero: story.DefaultConfig).
+	Story story.Config
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }

@@ -59,6 +59,9 @@ type Config struct {
 	RateLimit RateLimit
 	// TrustedProxies are reverse proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// StoryWindow is how far back in article time the cluster stage looks
+	// for a story to join, and how long the gateway keeps stories in view.
+	StoryWindow time.Duration
 }
 
 // Env lists every environment variable Load reads, with its default and
@@ -103,6 +106,7 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_FETCH_ALLOW_PRIVATE", "", "1 lets submitted URLs reach loopback, private and link-local addresses (refused by default: SSRF)"},
 	{"NEWSBRIEF_ACK_WAIT", "30s", "how long NATS waits for a stage's ack before redelivering; bounds recovery after a crash"},
 	{"NEWSBRIEF_RATE_LIMIT", "", "per-client-IP limit on POST requests, e.g. 10/s or 10/s:20 (burst 20; default burst 2×rate); empty: none"},
+	{"NEWSBRIEF_STORY_WINDOW", "168h", "how far back in article time the cluster stage looks for a story to join (and the gateway keeps stories in view)"},
 	{"NEWSBRIEF_TRUSTED_PROXIES", "", "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client for the rate limit; empty: the peer address counts"},
 }
 
@@ -116,7 +120,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		return def
 	}
 	var c Config
-	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies string
+	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies, storyWindow string
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS server URL(s) [NATS_URL]")
 	fs.StringVar(&c.NATSUser, "nats-user", env("NATS_USER", ""), "NATS user [NATS_USER]")
 	fs.StringVar(&c.NATSCreds, "nats-creds", env("NATS_CREDS", ""), "NATS .creds file [NATS_CREDS]")
@@ -143,6 +147,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&ackWait, "ack-wait", env("NEWSBRIEF_ACK_WAIT", "30s"), "redelivery delay for unacked messages [NEWSBRIEF_ACK_WAIT]")
 	fs.StringVar(&rateLimit, "rate-limit", env("NEWSBRIEF_RATE_LIMIT", ""), "per-IP POST rate limit, e.g. 10/s:20 [NEWSBRIEF_RATE_LIMIT]")
 	fs.StringVar(&proxies, "trusted-proxies", env("NEWSBRIEF_TRUSTED_PROXIES", ""), "proxies whose X-Forwarded-For is believed [NEWSBRIEF_TRUSTED_PROXIES]")
+	fs.StringVar(&storyWindow, "story-window", env("NEWSBRIEF_STORY_WINDOW", "168h"), "story clustering window [NEWSBRIEF_STORY_WINDOW]")
 	// Secrets only from the environment, so they never show in ps.
 	c.NATSPassword = getenv("NATS_PASSWORD")
 	c.APIToken = getenv("NEWSBRIEF_API_TOKEN")
@@ -179,6 +184,11 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		errs = append(errs, fmt.Errorf("NEWSBRIEF_ACK_WAIT must be a duration of at least 1s, not %q", ackWait))
 	} else {
 		c.AckWait = d
+	}
+	if d, err := time.ParseDuration(storyWindow); err != nil || d < time.Hour {
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_STORY_WINDOW must be a duration of at least 1h, like 168h, not %q", storyWindow))
+	} else {
+		c.StoryWindow = d
 	}
 	switch strings.ToLower(strings.TrimSpace(allowPrivate)) {
 	case "", "0", "false", "no":

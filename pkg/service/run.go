@@ -99,6 +99,8 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 				return news.Subject(news.SubjectBriefed, br.Language.Code), br.ID
 			},
 		})
+	case news.StageCluster:
+		return runCluster(ctx, b, p.Story, row, workers, observe)
 	}
 	return fmt.Errorf("stage %q has a topology row but no runner in service.RunStage", name)
 }

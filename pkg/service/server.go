@@ -21,6 +21,9 @@ type Gateway struct {
 	*gateway.Server
 	Index   *gateway.Index
 	Backend *Backend
+	// Stories is the stories in view, from the stories bucket's watch.
+	Stories      *gateway.StoryView
+	storiesStore *bus.Stories
 	// Metrics is served on /metrics; stages in the same process count into it.
 	Metrics *metrics.Metrics
 	// Web is the HTML pages, feeds and the live event stream.
@@ -50,7 +53,14 @@ func NewGateway(ctx context.Context, c Config, b *bus.Bus, p *pipeline.Pipeline,
 	}
 	wb.Register(srv)
 	srv.Handle("GET /metrics", m.Handler())
-	g := &Gateway{Server: srv, Index: idx, Backend: be, Metrics: m, Web: wb, log: log}
+	stories, err := b.Stories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	view := gateway.NewStoryView(c.StoryWindow)
+	srv.RegisterStories(view)
+	wb.SetStories(view)
+	g := &Gateway{Server: srv, Index: idx, Backend: be, Metrics: m, Web: wb, log: log, Stories: view, storiesStore: stories}
 	if err := g.inputs(ctx, c); err != nil {
 		return nil, err
 	}
@@ -71,10 +81,23 @@ func (g *Gateway) Run(ctx context.Context, addr string, ready chan<- string) err
 			}
 		}
 	}()
+	go func() {
+		for ctx.Err() == nil {
+			err := g.storiesStore.Watch(ctx, func(s *news.Story, live bool) { g.Stories.Add(s, live) })
+			if err != nil && ctx.Err() == nil {
+				g.log.Warn("story watch stopped; restarting", "err", err)
+				select {
+				case <-ctx.Done():
+				case <-time.After(time.Second):
+				}
+			}
+		}
+	}()
 	g.runInputs(ctx)
 	go func() {
 		<-ctx.Done()
 		g.Web.Shutdown() // end the event streams so that Shutdown need not wait for them
+		g.Stories.Close()
 	}()
 	return Serve(ctx, addr, g, g.log, ready)
 }

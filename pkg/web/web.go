@@ -69,6 +69,7 @@ type Web struct {
 	done    chan struct{}
 	closed  bool
 	streams int
+	stories gateway.StoryReader
 }
 
 // New parses the embedded templates.
@@ -114,6 +115,7 @@ func New(cfg Config) (*Web, error) {
 //	GET /feed.xml            Atom feed (lang, topic, entity, q)
 //	GET /feed.json           JSON Feed 1.1 (same filters)
 //	GET /static/...          the embedded CSS and script
+//	GET /stories/{id}        one story: its briefs by language, entities, figures, timeline (SetStories)
 func (wb *Web) Register(mux interface{ Handle(string, http.Handler) }) {
 	mux.Handle("GET /{$}", http.HandlerFunc(wb.home))
 	mux.Handle("GET /briefs/{id}", http.HandlerFunc(wb.brief))
@@ -122,6 +124,7 @@ func (wb *Web) Register(mux interface{ Handle(string, http.Handler) }) {
 	mux.Handle("GET /feed.xml", http.HandlerFunc(wb.atom))
 	mux.Handle("GET /feed.json", http.HandlerFunc(wb.jsonFeed))
 	mux.Handle("GET /static/", wb.static)
+	mux.Handle("GET /stories/{id}", http.HandlerFunc(wb.story))
 }
 
 // Shutdown ends every open event stream, so that an HTTP server's graceful
@@ -175,7 +178,9 @@ type homeData struct {
 	Languages []string
 	Topics    []string
 	Briefs    []card
-	Next      string // query string of the next page, if any
+	// Stories are the latest stories with several articles (SetStories).
+	Stories []storyCard
+	Next    string // query string of the next page, if any
 	Error     string
 	Stream    string // query string for the event stream
 }
@@ -197,6 +202,9 @@ func (wb *Web) home(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, br := range list {
 		d.Briefs = append(d.Briefs, newCard(br))
+	}
+	if q.Get("cursor") == "" {
+		d.Stories = wb.homeStories(r, f)
 	}
 	fq := filterQuery(f)
 	d.Stream = fq.Encode()
@@ -238,6 +246,7 @@ func filterQuery(f gateway.Filter) url.Values {
 
 type briefData struct {
 	Title    string
+	Story    *storyCard
 	Card     card
 	Brief    news.Brief
 	Segments []Segment
@@ -270,7 +279,7 @@ func (wb *Web) brief(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	slices.SortFunc(legend, func(a, b string) int { return typeRank(a) - typeRank(b) })
-	wb.render(w, http.StatusOK, "brief.html", briefData{Title: br.Headline, Card: newCard(br), Brief: br, Segments: segs, Legend: legend})
+	wb.render(w, http.StatusOK, "brief.html", briefData{Title: br.Headline, Story: wb.storyOf(r, br.ID, br.Language.Code), Card: newCard(br), Brief: br, Segments: segs, Legend: legend})
 }
 
 type articleData struct {

@@ -19,6 +19,7 @@ Usage:
   newsbrief [serve] [flags]              run the pipeline: embedded NATS (or NATS_URL), all stages, HTTP on :8080
   newsbrief submit FILE|URL|- ...        queue articles through the HTTP API; prints each id (--wait prints briefs)
   newsbrief briefs [ID]                  list briefs or show one (--format json|md|text, --lang, --follow)
+  newsbrief stories [ID]                 list stories (one event, many sources and languages) or show one (--format, --lang, --follow)
   newsbrief digest [--since 24h]         Markdown digest of recent briefs grouped by topic
   newsbrief brief FILE|-                 brief an article in-process, no NATS (--lang, --jsonl, --format)
   newsbrief eval entities|summaries|stories  measure entity F1, summary ROUGE or story clustering on labelled data
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = submit(ctx, rest, stdin, stdout, stderr, getenv)
 	case "briefs":
 		err = briefs(ctx, rest, stdout, getenv)
+	case "stories":
+		err = storiesCmd(ctx, rest, stdout, getenv)
 	case "digest":
 		err = digest(ctx, rest, stdout, stderr, getenv)
 	case "brief":

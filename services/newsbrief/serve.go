@@ -14,6 +14,7 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/langdetect"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
 	"github.com/newsbrief/newsbrief/pkg/service"
+	"github.com/newsbrief/newsbrief/pkg/story"
 )
 
 // serve runs the all-in-one server until ctx is done. ready, if not nil,
@@ -102,7 +103,7 @@ func buildPipeline(c service.Config, getenv func(string) string, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	return &pipeline.Pipeline{Ingest: service.NewIngester(c), Detector: det, Entities: ents, Summariser: sum}, nil
+	return &pipeline.Pipeline{Ingest: service.NewIngester(c), Detector: det, Entities: ents, Summariser: sum, Story: story.Config{Window: c.StoryWindow}}, nil
 }
 
 func healthcheck(getenv func(string) string) int {

@@ -1,17 +1,23 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/newsbrief/newsbrief/pkg/gateway"
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
+	"github.com/newsbrief/newsbrief/pkg/render"
 	"github.com/newsbrief/newsbrief/pkg/service"
 	"github.com/newsbrief/newsbrief/pkg/story"
 	"github.com/newsbrief/newsbrief/pkg/story/storyeval"
@@ -104,4 +110,123 @@ func trunc(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// storiesCmd lists stories or shows one, from a running newsbrief.
+func storiesCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("stories", flag.ContinueOnError)
+	c := clientFlags(fs, getenv)
+	format := fs.String("format", "text", "json, md or text")
+	lang := fs.String("lang", "", "only stories with an article in this language; also the headline's language")
+	entity := fs.String("entity", "", "only stories naming this entity")
+	since := fs.String("since", "", "only stories active since (a duration like 24h, or RFC 3339)")
+	limit := fs.Int("limit", 20, "how many")
+	follow := fs.Bool("follow", false, "keep printing stories as they change (Server-Sent Events)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: newsbrief stories [flags] [ID]
+
+Lists the latest stories (articles about one event, from any source and in
+any language), most recently active first, or shows the story with ID.
+
+Examples:
+  newsbrief stories                         # one line each
+  newsbrief stories --lang it --format md   # Italian headlines, as Markdown
+  newsbrief stories st-0f3c... --format md  # one story in full
+  newsbrief stories --follow                # print stories as they change
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+	if *format != "json" && *format != "md" && *format != "text" {
+		return usageError{"--format must be json, md or text"}
+	}
+	if len(pos) > 0 {
+		var s news.Story
+		if _, err := c.do(ctx, "GET", "/v1/stories/"+url.PathEscape(pos[0]), "", nil, &s); err != nil {
+			return err
+		}
+		return render.Story(stdout, s, *format, *lang, true)
+	}
+	q := url.Values{"lang": {*lang}, "entity": {*entity}, "since": {*since}, "limit": {fmt.Sprint(*limit)}}
+	var list gateway.StoryList
+	if _, err := c.do(ctx, "GET", "/v1/stories?"+q.Encode(), "", nil, &list); err != nil {
+		return err
+	}
+	for _, s := range list.Stories {
+		if err := render.Story(stdout, s, *format, *lang, false); err != nil {
+			return err
+		}
+	}
+	if !*follow {
+		return nil
+	}
+	return followStories(ctx, c, *format, *lang, stdout, fs.Output())
+}
+
+// followStories prints each changed story from the event stream,
+// reconnecting with a back-off when it drops.
+func followStories(ctx context.Context, c *client, format, lang string, w, errw io.Writer) error {
+	wait := 500 * time.Millisecond
+	for {
+		err := streamStories(ctx, c, format, lang, w)
+		if ctx.Err() != nil {
+			return nil
+		}
+		var se statusError
+		if errors.As(err, &se) && se.code >= 400 && se.code < 500 {
+			return err
+		}
+		fmt.Fprintf(errw, "newsbrief: story stream ended (%v); reconnecting in %s\n", err, wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 10*time.Second)
+	}
+}
+
+func streamStories(ctx context.Context, c *client, format, lang string, w io.Writer) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", strings.TrimRight(c.base, "/")+"/v1/stories/events", nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := (&http.Client{}).Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return statusError{resp.StatusCode, resp.Status}
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), "data: ")
+		if !ok {
+			continue
+		}
+		var s news.Story
+		if json.Unmarshal([]byte(line), &s) == nil {
+			if err := render.Story(w, s, format, lang, false); err != nil {
+				return err
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	return io.EOF
 }
