@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 services=("$@")
 if ((${#services[@]} == 0)); then
-	services=(ingest langdetect entities summarise gateway)
+	services=(ingest langdetect entities summarise cluster gateway)
 fi
 
 mkdir -p bin/rootfs/tmp bin/rootfs/etc/ssl/certs

@@ -1,0 +1,85 @@
+package faults
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/news"
+)
+
+// TestKillCluster kills the cluster worker with -9 while it holds unacked
+// briefs, restarts it (its index rebuilt from the stories bucket) and
+// checks that every briefed article ends in exactly one story: none lost,
+// none placed twice.
+func TestKillCluster(t *testing.T) {
+	_, url := natsServer(t, "nats")
+	ps := workers(t, url)
+	b := connect(t, url)
+	arts := corpus(t, articlesPerFault(), "kill-cluster")
+	heldc := make(chan int, 1)
+	go func() {
+		held := 0
+		waitFor(30*time.Second, func() bool { held = ackPending(b, news.StageCluster); return held > 0 })
+		heldc <- held
+	}()
+	submitNATS(t, b, arts)
+	held := <-heldc
+	if held == 0 {
+		t.Fatal("the cluster worker never held an unacked brief")
+	}
+	p := ps["cluster"]
+	p.kill()
+	t.Logf("killed cluster holding %d unacked briefs", held)
+	time.Sleep(300 * time.Millisecond)
+	p.restart()
+	waitSettled(t, b, ids(arts), 60*time.Second)
+	r := check(t, b, ids(arts))
+	if r.Briefed != len(arts) {
+		t.Fatalf("briefed %d of %d", r.Briefed, len(arts))
+	}
+	var in map[string]int
+	var stories int
+	ok := waitFor(60*time.Second, func() bool {
+		in, stories = storyMembership(t, b)
+		for _, a := range arts {
+			if in[a.ID] == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	for _, a := range arts {
+		if in[a.ID] != 1 {
+			t.Errorf("article %s is in %d stories, want exactly 1", a.ID, in[a.ID])
+		}
+	}
+	t.Logf("%d articles in %d stories (all placed: %v); cluster redeliveries %d", len(arts), stories, ok, redeliveries(p.output())[news.StageCluster])
+}
+
+// storyMembership counts, for every article, the stories that list it.
+func storyMembership(t testing.TB, b *bus.Bus) (map[string]int, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st, err := b.Stories(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[string]int{}
+	n := 0
+	wctx, wcancel := context.WithCancel(ctx)
+	defer wcancel()
+	_ = st.Watch(wctx, func(s *news.Story, live bool) {
+		if s == nil {
+			wcancel() // the replay is over: every stored story was seen
+			return
+		}
+		n++
+		for _, m := range s.Members {
+			in[m.ID]++
+		}
+	})
+	return in, n
+}
