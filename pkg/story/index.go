@@ -257,12 +257,7 @@ func (x *Index) Decide(d *Doc) Decision {
 
 // StoryID is the id of the story an article opens: derived from the
 // article's id, so that every replica and every redelivery agrees.
-func StoryID(articleID string) string {
-	if len(articleID) > 24 {
-		articleID = articleID[:24]
-	}
-	return "st-" + articleID
-}
+func StoryID(articleID string) string { return "st-" + articleID }
 
 func (x *Index) explain(dec *Decision, s *scored) {
 	if s == nil {
