@@ -58,11 +58,14 @@ type Evidence struct {
 // BucketStories. Members are in placement order; the timeline is their
 // published times.
 type Story struct {
-	ID        string        `json:"id"`
-	Members   []StoryMember `json:"members"`
-	FirstSeen time.Time     `json:"first_seen"`
-	LastSeen  time.Time     `json:"last_seen"`
-	Languages []string      `json:"languages"`
+	ID      string        `json:"id"`
+	Members []StoryMember `json:"members"`
+	// Dropped counts members left out of Members: a story lists its
+	// founding article and its newest 255.
+	Dropped   int       `json:"members_dropped,omitempty"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	Languages []string  `json:"languages"`
 	// Sources counts distinct sources, copies (duplicate_of) not counted.
 	Sources  int           `json:"sources"`
 	Entities []StoryEntity `json:"entities,omitempty"`

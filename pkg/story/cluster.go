@@ -119,7 +119,7 @@ func (c *Clusterer) Place(ctx context.Context, br news.Brief) (news.Placement, *
 			c.idx.Load(prev)
 			return q, prev, nil
 		}
-		if e := c.idx.stories[p.StoryID]; e == nil || len(e.members) != len(prev.Members) {
+		if e := c.idx.stories[p.StoryID]; e == nil || e.total != len(prev.Members)+prev.Dropped {
 			// Another replica added members since: decide again on the
 			// story as it is now.
 			c.idx.Load(prev)

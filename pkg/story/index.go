@@ -55,6 +55,9 @@ type Config struct {
 	Duplicate float64
 	// MaxCandidates bounds the stories scored per article (default 32).
 	MaxCandidates int
+	// Anchor is the least similarity on entities, numbers and dates
+	// together for a join: words alone never join a story (default 0.05).
+	Anchor float64
 }
 
 // DefaultConfig is the configuration measured in the README (eval stories).
@@ -68,6 +71,7 @@ var DefaultConfig = Config{
 	Thread:        0.06,
 	Duplicate:     0.7,
 	MaxCandidates: 32,
+	Anchor:        0.05,
 }
 
 func (c Config) withDefaults() Config {
@@ -99,6 +103,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxCandidates > 0 {
 		d.MaxCandidates = c.MaxCandidates
 	}
+	if c.Anchor > 0 {
+		d.Anchor = c.Anchor
+	}
 	return d
 }
 
@@ -118,7 +125,13 @@ type entry struct {
 	centroid    []feat // sorted by h
 	norm        [nGroups]float64
 	members     []member
-	dead        bool
+	// total is how many members the story had when last loaded (listed
+	// and dropped): members are appended, so the newer ones are the tail.
+	total int
+	dead  bool
+	// epoch and hits are candidates' scratch.
+	epoch uint64
+	hits  float64
 }
 
 type member struct {
@@ -139,6 +152,7 @@ type Index struct {
 	df      map[uint64]int32
 	docs    int
 	seq     int64
+	epoch   uint64
 	now     time.Time
 	// evictAt is when the next eviction sweep is due (article time).
 	evictAt time.Time
@@ -236,7 +250,7 @@ func (x *Index) Decide(d *Doc) Decision {
 	if best != nil && best.cross {
 		bar = x.cfg.JoinCross
 	}
-	if best != nil && best.score >= bar {
+	if best != nil && best.score >= bar && best.anchor() >= x.cfg.Anchor {
 		p.StoryID = best.e.id
 		p.Evidence.Decision = "joined"
 		x.explain(&dec, best)
@@ -254,6 +268,10 @@ func (x *Index) Decide(d *Doc) Decision {
 	}
 	return dec
 }
+
+// anchor is the similarity on what names the event: entities, numbers,
+// amounts and dates.
+func (s *scored) anchor() float64 { return s.parts[gEntity] + s.parts[gNumber] + s.parts[gDate] }
 
 // StoryID is the id of the story an article opens: derived from the
 // article's id, so that every replica and every redelivery agrees.
@@ -301,34 +319,65 @@ func (x *Index) explain(dec *Decision, s *scored) {
 
 func round(f float64) float64 { return math.Round(f*1000) / 1000 }
 
+// maxQuery is how many of an article's heaviest indexed features look up
+// candidates.
+const maxQuery = 24
+
 // candidates returns the live stories sharing an indexed feature with vec,
-// the most promising first, at most MaxCandidates.
+// the most promising first, at most MaxCandidates. Posting lists are
+// bounded (maxPosting), so this is at most maxQuery × maxPosting steps.
 func (x *Index) candidates(vec []feat, t time.Time) []*entry {
-	hits := map[*entry]float64{}
+	q := make([]feat, 0, len(vec))
 	for _, f := range vec {
-		if !indexed(f) {
+		if indexed(f) {
+			q = append(q, f)
+		}
+	}
+	sort.Slice(q, func(i, j int) bool {
+		if q[i].w != q[j].w {
+			return q[i].w > q[j].w
+		}
+		return q[i].h < q[j].h
+	})
+	if len(q) > maxQuery {
+		q = q[:maxQuery]
+	}
+	x.epoch++
+	var touched []*entry
+	for _, f := range q {
+		for _, e := range x.post[f.h] {
+			if e.dead {
+				continue
+			}
+			if e.epoch != x.epoch {
+				e.epoch, e.hits = x.epoch, 0
+				touched = append(touched, e)
+			}
+			e.hits += float64(f.w)
+		}
+	}
+	better := func(a, b *entry) bool {
+		if a.hits != b.hits {
+			return a.hits > b.hits
+		}
+		return a.seq < b.seq
+	}
+	// The best MaxCandidates by insertion: the list is short.
+	out := make([]*entry, 0, x.cfg.MaxCandidates+1)
+	for _, e := range touched {
+		if !x.inWindow(e, t) {
 			continue
 		}
-		for _, e := range x.post[f.h] {
-			if !e.dead {
-				hits[e] += float64(f.w)
-			}
+		if len(out) == x.cfg.MaxCandidates && !better(e, out[len(out)-1]) {
+			continue
 		}
-	}
-	out := make([]*entry, 0, len(hits))
-	for e := range hits {
-		if x.inWindow(e, t) {
-			out = append(out, e)
+		i := sort.Search(len(out), func(i int) bool { return better(e, out[i]) })
+		out = append(out, nil)
+		copy(out[i+1:], out[i:])
+		out[i] = e
+		if len(out) > x.cfg.MaxCandidates {
+			out = out[:x.cfg.MaxCandidates]
 		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if hits[out[i]] != hits[out[j]] {
-			return hits[out[i]] > hits[out[j]]
-		}
-		return out[i].seq < out[j].seq
-	})
-	if len(out) > x.cfg.MaxCandidates {
-		out = out[:x.cfg.MaxCandidates]
 	}
 	return out
 }
@@ -417,14 +466,10 @@ func (x *Index) Load(s *news.Story) {
 		e = &entry{id: s.ID, seq: x.seq}
 		x.stories[s.ID] = e
 	}
-	known := map[string]bool{}
-	for _, m := range e.members {
-		known[m.id] = true
-	}
-	for _, m := range s.Members {
-		if known[m.ID] {
-			continue
-		}
+	total := len(s.Members) + s.Dropped
+	fresh := min(max(total-e.total, 0), len(s.Members))
+	e.total = max(e.total, total)
+	for _, m := range s.Members[len(s.Members)-fresh:] {
 		mm := member{id: m.ID, lang: m.Language, t: m.PublishedAt, sketch: s.State.Sketches[m.ID]}
 		for name := range s.State.Vectors[m.ID] {
 			h := keyOf(name)
@@ -433,6 +478,12 @@ func (x *Index) Load(s *news.Story) {
 		}
 		x.docs++
 		e.members = append(e.members, mm)
+		if len(e.members) > maxIndexed {
+			// A long story keeps its newest members for syndication;
+			// the oldest leave the document frequencies.
+			x.drop(e.members[0])
+			e.members = append(e.members[:0], e.members[1:]...)
+		}
 		x.article[m.ID] = s.ID
 		if m.PublishedAt.After(x.now) {
 			x.now = m.PublishedAt
@@ -507,13 +558,7 @@ func (x *Index) evict() {
 		e.dead = true
 		delete(x.stories, id)
 		for _, m := range e.members {
-			delete(x.article, m.id)
-			for _, h := range m.keys {
-				if x.df[h]--; x.df[h] <= 0 {
-					delete(x.df, h)
-				}
-			}
-			x.docs--
+			x.drop(m)
 		}
 	}
 	for h, p := range x.post {
@@ -529,6 +574,20 @@ func (x *Index) evict() {
 			x.post[h] = live
 		}
 	}
+}
+
+// maxIndexed bounds the members the index keeps per story.
+const maxIndexed = 64
+
+// drop removes a member from the article map and the frequencies.
+func (x *Index) drop(m member) {
+	delete(x.article, m.id)
+	for _, h := range m.keys {
+		if x.df[h]--; x.df[h] <= 0 {
+			delete(x.df, h)
+		}
+	}
+	x.docs--
 }
 
 func groupOf(name string) (int, bool) {

@@ -15,6 +15,10 @@ import (
 // stored state (the rest still count as members and sources).
 const maxSketched = 64
 
+// maxMembers bounds the members a story record lists (Story.Dropped counts
+// the rest), so that a long-running story stays a bounded KV value.
+const maxMembers = 256
+
 // Build returns the story record after placing d as dec says: prev is the
 // story as stored (nil when d opens it). It does not change prev or the
 // index; the caller stores the result and then loads it (Index.Load).
@@ -36,6 +40,11 @@ func Build(prev *news.Story, d *Doc, dec Decision, now time.Time) *news.Story {
 	}
 	br := d.Brief
 	p := dec.Placement
+	if len(s.Members) >= maxMembers {
+		// A story this long keeps its founder and its newest members.
+		s.Dropped++
+		s.Members = append(s.Members[:1:1], s.Members[2:]...)
+	}
 	s.Members = append(s.Members, news.StoryMember{
 		ID: br.ID, Language: d.Lang, Title: br.Title, Headline: br.Headline, Summary: br.Summary,
 		Source: sourceName(br), URL: br.Source.URL, PublishedAt: d.Time, DuplicateOf: p.DuplicateOf,
@@ -55,9 +64,18 @@ func Build(prev *news.Story, d *Doc, dec Decision, now time.Time) *news.Story {
 		s.State.Centroid[name] += f.w
 	}
 	s.State.Centroid = heaviest(s.State.Centroid, maxCentroid)
-	if len(s.State.Vectors) < maxSketched {
-		s.State.Vectors[br.ID] = vec
-		s.State.Sketches[br.ID] = d.sketch
+	s.State.Vectors[br.ID] = vec
+	s.State.Sketches[br.ID] = d.sketch
+	if len(s.State.Vectors) > maxSketched {
+		// Keep the newest members' state: drop the oldest listed member
+		// that still has some.
+		for _, m := range s.Members {
+			if _, ok := s.State.Vectors[m.ID]; ok {
+				delete(s.State.Vectors, m.ID)
+				delete(s.State.Sketches, m.ID)
+				break
+			}
+		}
 	}
 	s.Languages, s.Sources = languages(s.Members), sources(s.Members)
 	mergeEntities(s, d)
@@ -145,14 +163,12 @@ func sources(ms []news.StoryMember) int {
 	return len(seen)
 }
 
-func memberSources(s *news.Story, ids []string) int {
-	src := map[string]news.StoryMember{}
-	for _, m := range s.Members {
-		src[m.ID] = m
-	}
+func memberSources(src map[string]news.StoryMember, ids []string) int {
 	var ms []news.StoryMember
 	for _, id := range ids {
-		ms = append(ms, src[id])
+		if m, ok := src[id]; ok {
+			ms = append(ms, m)
+		}
 	}
 	return sources(ms)
 }
@@ -163,6 +179,10 @@ func mergeEntities(s *news.Story, d *Doc) {
 	at := map[string]int{}
 	for i, e := range s.Entities {
 		at[e.Key] = i
+	}
+	src := make(map[string]news.StoryMember, len(s.Members))
+	for _, m := range s.Members {
+		src[m.ID] = m
 	}
 	for _, e := range d.Brief.Entities {
 		switch e.Type {
@@ -191,7 +211,7 @@ func mergeEntities(s *news.Story, d *Doc) {
 		if !contains(se.Members, d.Brief.ID) && len(se.Members) < maxSketched {
 			se.Members = append(append([]string(nil), se.Members...), d.Brief.ID)
 		}
-		se.Sources = memberSources(s, se.Members)
+		se.Sources = memberSources(src, se.Members)
 	}
 	sort.SliceStable(s.Entities, func(i, j int) bool {
 		a, b := s.Entities[i], s.Entities[j]
