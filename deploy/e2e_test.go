@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,6 +165,16 @@ func runE2E(t *testing.T, root string, cmd []string, m e2eMode, seed string, oth
 	b1 := time.Now()
 	cl.waitBriefed(ids, 3*time.Minute)
 	t.Logf("batch 1: %d articles briefed in %s", len(ids), time.Since(b1).Round(time.Millisecond))
+
+	// Two articles on one event, in English and Italian (our own, under
+	// pkg/story/testdata), end in one story through the cluster worker.
+	storyIDs := []string{
+		cl.submitFile(filepath.Join(root, "pkg/story/testdata/stories/en_1.txt"), false),
+		cl.submitFile(filepath.Join(root, "pkg/story/testdata/stories/it_1.txt"), false),
+	}
+	cl.waitBriefed(storyIDs, 2*time.Minute)
+	cl.waitOneStory(storyIDs, time.Minute)
+	ids = append(ids, storyIDs...)
 
 	c.must(3*time.Minute, "up", "-d", "--no-build", "--no-recreate", "--scale", "summarise=2")
 	summarisers := c.containers("summarise")
@@ -413,6 +424,29 @@ func (c *client) submitFile(path string, raw bool) string {
 		c.t.Logf("POST /v1/articles (%s) = %d %s (%v); retrying", filepath.Base(path), code, firstLine(b), err)
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+// waitOneStory waits until every id has the same story_id.
+func (c *client) waitOneStory(ids []string, within time.Duration) {
+	c.t.Helper()
+	deadline := time.Now().Add(within)
+	var got []string
+	for time.Now().Before(deadline) {
+		got = got[:0]
+		for _, id := range ids {
+			var a struct {
+				StoryID string `json:"story_id"`
+			}
+			c.getJSON("/v1/articles/"+id, &a)
+			got = append(got, a.StoryID)
+		}
+		if got[0] != "" && slices.Equal(got, slices.Repeat(got[:1], len(got))) {
+			c.t.Logf("articles %v are in story %s", ids, got[0])
+			return
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	c.t.Errorf("articles %v are in stories %q; want one story", ids, got)
 }
 
 func (c *client) post(ctype string, body []byte) (int, []byte, error) {
