@@ -48,7 +48,7 @@ var e2eModes = []e2eMode{
 		env: []string{
 			"NATS_INGEST_PASSWORD=e2e-ingest", "NATS_LANGDETECT_PASSWORD=e2e-langdetect",
 			"NATS_ENTITIES_PASSWORD=e2e-entities", "NATS_SUMMARISE_PASSWORD=e2e-summarise",
-			"NATS_GATEWAY_PASSWORD=e2e-gateway",
+			"NATS_CLUSTER_PASSWORD=e2e-cluster", "NATS_GATEWAY_PASSWORD=e2e-gateway",
 		},
 	},
 }
