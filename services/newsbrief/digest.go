@@ -26,8 +26,10 @@ func digest(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: newsbrief digest [flags]
 
-Prints the briefs of the last --since grouped by topic, biggest topic first:
-a Markdown digest to mail or paste.
+Prints the briefs of the last --since: in Markdown, the stories told by
+several articles first (each event once, with its sources and languages),
+then the other briefs grouped by topic, biggest topic first: a digest to
+mail or paste.
 
 Examples:
   newsbrief digest                          # last 24 hours, Markdown
@@ -69,5 +71,53 @@ Flags:
 	if *lang != "" {
 		title += " (" + *lang + ")"
 	}
+	if *format == "md" {
+		// Stories first: each event once, with its sources and languages;
+		// then the briefs not in a story of several articles, by topic.
+		stories, rest := digestStories(ctx, c, *since, *lang, all)
+		if len(stories) > 0 {
+			fmt.Fprintf(stdout, "# %s\n\n", title)
+			for _, s := range stories {
+				fmt.Fprint(stdout, render.StoryMarkdown(s, *lang, false))
+			}
+			if len(rest) == 0 {
+				return nil
+			}
+			title = "Other briefs"
+		}
+		all = rest
+	}
 	return render.Digest(stdout, title, all, *format)
+}
+
+// digestStories returns the stories of several articles active in the
+// period, and the briefs that are not in one of them. A server without the
+// stories API gives no stories.
+func digestStories(ctx context.Context, c *client, since time.Duration, lang string, briefs []news.Brief) ([]news.Story, []news.Brief) {
+	q := url.Values{"since": {since.String()}, "limit": {"200"}}
+	if lang != "" {
+		q.Set("lang", lang)
+	}
+	var list gateway.StoryList
+	if _, err := c.do(ctx, "GET", "/v1/stories?"+q.Encode(), "", nil, &list); err != nil {
+		return nil, briefs
+	}
+	in := map[string]bool{}
+	var out []news.Story
+	for _, s := range list.Stories {
+		if len(s.Members) < 2 {
+			continue
+		}
+		out = append(out, s)
+		for _, m := range s.Members {
+			in[m.ID] = true
+		}
+	}
+	var rest []news.Brief
+	for _, br := range briefs {
+		if !in[br.ID] {
+			rest = append(rest, br)
+		}
+	}
+	return out, rest
 }

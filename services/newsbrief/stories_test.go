@@ -167,6 +167,9 @@ func TestStoriesServe(t *testing.T) {
 			t.Errorf("newsbrief stories --format %s: exit %d, %q %q", format, code, out, errs)
 		}
 	}
+	if code, out, _ := runCLI(t, "", "digest", "--server", base); code != 0 || !strings.Contains(out, "## "+s.Briefs["en"].Headline) || strings.Contains(out, "Other briefs") {
+		t.Errorf("newsbrief digest does not group the two articles as one story: exit %d\n%s", code, out)
+	}
 	if code, out, _ := runCLI(t, "", "stories", "--server", base, st.ID, "--format", "md"); code != 0 || !strings.Contains(out, s.Briefs["it"].Headline) {
 		t.Errorf("newsbrief stories ID --format md: exit %d\n%s", code, out)
 	}
