@@ -31,7 +31,8 @@ func evalStories(args []string, stdout, stderr io.Writer, getenv func(string) st
 	data := fs.String("data", "", "directory with *.txt articles and labels.tsv")
 	window := fs.Duration("window", story.DefaultConfig.Window, "clustering window")
 	verbose := fs.Bool("verbose", false, "print every article's decision")
-	show := fs.Int("show", 0, "print this many multi-article stories in full (JSON, state left out)")
+	show := fs.Int("show", 0, "print this many multi-article stories in full (JSON, state left out), bilingual first")
+	showFormat := fs.String("show-format", "json", "json or md for --show")
 	tune := fs.Bool("tune", false, "search the clustering weights and bars on this data (development only: prints the best settings)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -97,6 +98,10 @@ func evalStories(args []string, stdout, stderr io.Writer, getenv func(string) st
 		for i := 0; i < *show && i < len(all) && len(all[i].Members) > 1; i++ {
 			s := *all[i]
 			s.State = nil
+			if *showFormat == "md" {
+				fmt.Fprint(stdout, render.StoryMarkdown(s, "", true))
+				continue
+			}
 			if err := enc.Encode(s); err != nil {
 				return err
 			}
