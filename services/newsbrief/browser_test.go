@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
 // chromium finds a Chromium or Chrome binary ($CHROMIUM first).
@@ -141,6 +143,57 @@ func TestBrowser(t *testing.T) {
 		t.Error("no entity highlighted on the brief page")
 	}
 	screenshot("web-brief.png")
+
+	// Two articles on one event, English and Italian: the front page shows
+	// one story card with both languages and both members, the card leads
+	// to the story page, and the article view links back to its story.
+	enT, enB := testArticle(t, "en_1.txt")
+	itT, itB := testArticle(t, "it_1.txt")
+	enStory := postJSON(t, base, news.Submission{Title: enT, Body: enB, Source: "Example Wire"})
+	postJSON(t, base, news.Submission{Title: itT, Body: itB, Source: "Notizie Esempio"})
+	sid := waitStory(t, base, enStory, 2)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(css(`.stories article.story-card`))); err != nil {
+		t.Fatalf("front page with a story: %v", err)
+	}
+	card := `.stories article.story-card[data-story="` + sid + `"]`
+	if n, langs, members := count(card), count(card+` header .lang`), count(card+` ul.members li`); n != 1 || langs != 2 || members != 2 {
+		t.Errorf("story card: %d cards, %d language badges, %d members; want 1, 2, 2", n, langs, members)
+	}
+	src, _ := chromedp.Run(ctx, chromedp.Text(css(card+` .sources`)))
+	if !strings.Contains(src, "2 sources") {
+		t.Errorf("story card says %q, want 2 sources", src)
+	}
+	screenshot("web-stories.png")
+	if err := chromedp.Do(ctx, chromedp.Click(css(card+` h2 a`)), chromedp.WaitVisible(css(`article.story`))); err != nil {
+		t.Fatalf("opening the story page: %v", err)
+	}
+	if n := count(`section.story-brief`); n != 2 {
+		t.Errorf("story page shows %d briefs, want one per language (2)", n)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/briefs/"+enStory), chromedp.WaitVisible(css(`.in-story a`))); err != nil {
+		t.Fatalf("the article view does not link to its story: %v", err)
+	}
+}
+
+// waitStory waits (bounded) until the article is in a story of at least n
+// members, and returns the story's id.
+func waitStory(t *testing.T, base, articleID string, n int) string {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		var a struct {
+			StoryID string `json:"story_id"`
+		}
+		getJSON(t, base+"/v1/articles/"+articleID, &a)
+		if a.StoryID == "" {
+			continue
+		}
+		var s news.Story
+		if getJSON(t, base+"/v1/stories/"+a.StoryID, &s); len(s.Members) >= n {
+			return s.ID
+		}
+	}
+	t.Fatalf("article %s is not in a story of %d within 30s", articleID, n)
+	return ""
 }
 
 func saveArtifact(t *testing.T, name string, data []byte) {
