@@ -52,11 +52,13 @@ type Doc struct {
 }
 
 // NewDoc extracts the features of a brief. The time is the article's
-// published time, else the time it was briefed.
+// published time, else the time it was briefed. A published time later
+// than the briefing (plus an hour of clock skew) is the submitter's
+// mistake or a lie, and is not believed: it would move the window.
 func NewDoc(br news.Brief) *Doc {
 	d := &Doc{Brief: br, Lang: br.Language.Code, Time: br.CreatedAt}
-	if br.Source.PublishedAt != nil && !br.Source.PublishedAt.IsZero() {
-		d.Time = *br.Source.PublishedAt
+	if p := br.Source.PublishedAt; p != nil && !p.IsZero() && (br.CreatedAt.IsZero() || !p.After(br.CreatedAt.Add(time.Hour))) {
+		d.Time = *p
 	}
 	for g := range d.raw {
 		d.raw[g] = map[string]float64{}

@@ -237,3 +237,19 @@ func word(i, j int) string {
 	}
 	return string(w)
 }
+
+// A published time in the future (from a submitter) does not move the
+// window: the stories of today stay candidates.
+func TestFuturePublishedTimeIgnored(t *testing.T) {
+	c := NewClusterer(Config{}, &MemStore{})
+	briefs := corpus()
+	placeAll(t, c, briefs[:1])
+	future := day0.AddDate(5, 0, 0)
+	odd := brief("z1", "en", "Far future", "A different text about something else entirely in 2031.", day0)
+	odd.Source.PublishedAt = &future
+	placeAll(t, c, []news.Brief{odd})
+	ps := placeAll(t, c, briefs[1:2])
+	if ps[0].StoryID != StoryID("a1") {
+		t.Errorf("after a far-future article the Italian one opened %s instead of joining %s", ps[0].StoryID, StoryID("a1"))
+	}
+}
