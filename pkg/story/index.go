@@ -471,7 +471,7 @@ func (x *Index) Load(s *news.Story) {
 	e.total = max(e.total, total)
 	for _, m := range s.Members[len(s.Members)-fresh:] {
 		mm := member{id: m.ID, lang: m.Language, t: m.PublishedAt, sketch: s.State.Sketches[m.ID]}
-		for name := range s.State.Vectors[m.ID] {
+		for name := range memberVector(s, m.ID) {
 			h := keyOf(name)
 			mm.keys = append(mm.keys, h)
 			x.df[h]++

@@ -56,15 +56,25 @@ func Build(prev *news.Story, d *Doc, dec Decision, now time.Time) *news.Story {
 	if d.Time.After(s.LastSeen) {
 		s.LastSeen = d.Time
 	}
-	// Centroid and the member's own state.
+	// Centroid and the member's own state. Weights are kept to four
+	// decimals (a shorter record; the index reads them back as stored). A
+	// story of one article stores no vector for it: its centroid is it.
+	if prev != nil && len(prev.Members) == 1 {
+		if _, ok := s.State.Vectors[prev.Members[0].ID]; !ok {
+			s.State.Vectors[prev.Members[0].ID] = prev.State.Centroid
+		}
+	}
 	vec := map[string]float32{}
 	for _, f := range dec.vec {
 		name := dec.names[f.h]
-		vec[name] = f.w
-		s.State.Centroid[name] += f.w
+		w := quantise(f.w)
+		vec[name] = w
+		s.State.Centroid[name] = quantise(s.State.Centroid[name] + w)
 	}
 	s.State.Centroid = heaviest(s.State.Centroid, maxCentroid)
-	s.State.Vectors[br.ID] = vec
+	if prev != nil {
+		s.State.Vectors[br.ID] = vec
+	}
 	s.State.Sketches[br.ID] = d.sketch
 	if len(s.State.Vectors) > maxSketched {
 		// Keep the newest members' state: drop the oldest listed member
@@ -100,6 +110,20 @@ func cloneState(st *news.StoryState) *news.StoryState {
 		c.Vectors[k] = v
 	}
 	return c
+}
+
+func quantise(w float32) float32 { return float32(math.Round(float64(w)*1e4) / 1e4) }
+
+// memberVector is a member's stored vector; a story of one article keeps
+// none, its centroid being that vector.
+func memberVector(s *news.Story, id string) map[string]float32 {
+	if v, ok := s.State.Vectors[id]; ok {
+		return v
+	}
+	if len(s.Members) == 1 && s.Members[0].ID == id {
+		return s.State.Centroid
+	}
+	return nil
 }
 
 // heaviest keeps the n heaviest features (ties by name).
@@ -308,7 +332,7 @@ func briefs(s *news.Story) map[string]news.StoryBrief {
 		if m.DuplicateOf != "" {
 			continue
 		}
-		c := centrality(s.State.Vectors[m.ID], s.State.Centroid)
+		c := centrality(memberVector(s, m.ID), s.State.Centroid)
 		if b, ok := best[m.Language]; ok && c <= b {
 			continue
 		}
