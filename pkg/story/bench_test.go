@@ -146,9 +146,9 @@ func (j *jsonStore) Update(_ context.Context, s *news.Story, rev uint64) (uint64
 var (
 	benchStore *jsonStore
 	benchOnce  sync.Once
-	benchC    *Clusterer
-	benchS    *synth
-	benchHeap uint64
+	benchC     *Clusterer
+	benchS     *synth
+	benchHeap  uint64
 )
 
 // BenchmarkPlace100k places briefs into an index already holding a full
