@@ -178,11 +178,12 @@ type homeData struct {
 	Languages []string
 	Topics    []string
 	Briefs    []card
+	Next      string // query string of the next page, if any
+	Error     string
+	Stream    string // query string for the event stream
+
 	// Stories are the latest stories with several articles (SetStories).
 	Stories []storyCard
-	Next    string // query string of the next page, if any
-	Error   string
-	Stream  string // query string for the event stream
 }
 
 func (wb *Web) home(w http.ResponseWriter, r *http.Request) {
