@@ -5,12 +5,16 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
+	"time"
 )
 
 const usage = `newsbrief turns Italian and English tech news into structured briefs.
@@ -58,14 +62,55 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		// A second signal ends the process at once.
+		stop()
+		if !drains(os.Args[1:]) {
+			// A client command holds nothing worth finishing: every read
+			// and request watches ctx, and if one is stuck in a blocking
+			// read of a pipe, this ends it.
+			time.Sleep(2 * time.Second)
+			fmt.Fprintln(os.Stderr, "newsbrief: interrupted")
+			os.Exit(130)
+		}
+	}()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// drains reports whether the command stops by itself on a signal, however
+// long it takes (the server drains its stages; tools talking to NATS finish
+// their step). The other commands are ended 2 s after a signal.
+func drains(args []string) bool {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return true // serve
+	}
+	switch args[0] {
+	case "serve", "bench", "reprocess", "dlq":
+		return true
+	}
+	return false
 }
 
 // run is main with its dependencies passed in, for tests.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	cmd, rest := "serve", args
-	if len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-') {
+	switch {
+	case len(args) > 0 && wantsHelp(args[:1]):
+		// `newsbrief -h`: the command list; `newsbrief serve -h` has the flags.
+		fmt.Fprint(stdout, usage)
+		return 0
+	case len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-'):
 		cmd, rest = args[0], args[1:]
+	}
+	if cmd == "help" && len(rest) > 0 {
+		// `newsbrief help submit` is `newsbrief submit -h`.
+		cmd, rest = rest[0], []string{"-h"}
+	}
+	if wantsHelp(rest) {
+		// Help is the answer asked for: it goes to standard output, so
+		// `newsbrief submit -h | less` works, and the exit code is 0.
+		stderr = stdout
 	}
 	var err error
 	switch cmd {
@@ -74,7 +119,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "submit":
 		err = submit(ctx, rest, stdin, stdout, stderr, getenv)
 	case "briefs":
-		err = briefs(ctx, rest, stdout, getenv)
+		err = briefs(ctx, rest, stdout, stderr, getenv)
 	case "digest":
 		err = digest(ctx, rest, stdout, stderr, getenv)
 	case "brief":
@@ -91,11 +136,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return healthcheck(getenv)
 	case "version":
 		fmt.Fprintln(stdout, "newsbrief", version)
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 	default:
 		fmt.Fprintf(stderr, "newsbrief: unknown command %q\n\n%s", cmd, usage)
 		return 2
+	}
+	if errors.Is(err, errHelp) || errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbrief %s: %v\n", cmd, err)
@@ -111,3 +159,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// errHelp is returned by a command that printed its help because -h or
+// --help was given: exit code 0.
+var errHelp = errors.New("help requested")
+
+// flagError turns a flag parsing error into the command's error: help asked
+// for is errHelp, anything else a usageError.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return errHelp
+	}
+	return usageError{err.Error()}
+}
