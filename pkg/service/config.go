@@ -80,7 +80,7 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_REPLICAS", "1", "replicas of each stream and KV bucket (3 on a 3-node cluster)"},
 	{"NEWSBRIEF_DATA", "./data", "embedded NATS server's JetStream store"},
 	{"NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222", "embedded NATS server's listen address"},
-	{"NEWSBRIEF_HTTP_ADDR", ":8080", "HTTP address (gateway API; workers serve /healthz and /metrics on it, default :9090)"},
+	{"NEWSBRIEF_HTTP_ADDR", "127.0.0.1:8080", "HTTP address of `newsbrief serve`: loopback by default, `:8080` exposes it (then set NEWSBRIEF_API_TOKEN); the gateway binary defaults to :8080, the workers serve /healthz and /metrics on :9090"},
 	{"NEWSBRIEF_LANGUAGES", "it,en", "languages briefed; others are rejected"},
 	{"NEWSBRIEF_WORKERS", "8", "messages processed at once by each stage"},
 	{"NEWSBRIEF_MAX_BYTES", "1048576", "largest article body accepted, in bytes"},

@@ -324,3 +324,20 @@ func TestSubmitDevZero(t *testing.T) {
 		}
 	}
 }
+
+// Issue #18 item 15: serve reports every configuration problem, LLM
+// settings included, before it starts anything (no data directory, no
+// embedded NATS server).
+func TestServeChecksConfigFirst(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	code, _, errs := runWith(t, context.Background(), nil, map[string]string{
+		"NEWSBRIEF_DATA": data, "NEWSBRIEF_WORKERS": "0", "NEWSBRIEF_LLM_TIMEOUT": "soon",
+		"NEWSBRIEF_HTTP_ADDR": "127.0.0.1:0", "NEWSBRIEF_NATS_ADDR": "127.0.0.1:0",
+	}, "serve")
+	if code == 0 || !strings.Contains(errs, "NEWSBRIEF_WORKERS") || !strings.Contains(errs, "NEWSBRIEF_LLM_TIMEOUT") {
+		t.Errorf("serve with two bad settings: exit %d, %q; want both reported", code, errs)
+	}
+	if _, err := os.Stat(data); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("serve with a bad config created its data directory (%v): it started something", err)
+	}
+}
