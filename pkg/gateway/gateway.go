@@ -90,6 +90,11 @@ func New(cfg Config, backend Backend, index *Index) *Server {
 		w.Header().Set("Content-Type", "application/schema+json")
 		_, _ = w.Write(news.BriefSchema)
 	})
+	// The items of GET /v1/briefs: briefs without body and mention offsets.
+	s.mux.HandleFunc("GET /v1/schema/brief-summary", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/schema+json")
+		_, _ = w.Write(news.BriefSummarySchema)
+	})
 	return s
 }
 

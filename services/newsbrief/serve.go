@@ -9,10 +9,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/bus"
 	"github.com/newsbrief/newsbrief/pkg/langdetect"
+	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
 	"github.com/newsbrief/newsbrief/pkg/service"
 )
@@ -88,7 +90,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 	}()
 	err = service.Group(ctx,
 		func(ctx context.Context) error {
-			return service.RunStages(ctx, b, p, service.Stages, c.Workers, true, service.Observer(gw.Metrics))
+			observe := service.Observer(gw.Metrics, append(slices.Clone(service.Stages), news.StageRecord)...)
+			return service.RunStages(ctx, b, p, service.Stages, c.Workers, true, observe)
 		},
 		func(ctx context.Context) error { return gw.Run(ctx, c.HTTPAddr, httpReady) },
 	)
