@@ -82,7 +82,9 @@ func runWorker(ctx context.Context, name string, args []string, getenv func(stri
 		}
 		return Group(ctx,
 			func(ctx context.Context) error { return gw.Run(ctx, c.HTTPAddr, nil) },
-			func(ctx context.Context) error { return bus.Record(ctx, b, c.Workers, Observer(gw.Metrics, news.StageRecord)) },
+			func(ctx context.Context) error {
+				return bus.Record(ctx, b, c.Workers, Observer(gw.Metrics, news.StageRecord))
+			},
 		)
 	}
 	m := NewMetrics(b)
