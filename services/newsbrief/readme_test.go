@@ -167,7 +167,7 @@ var readmeSections = []string{"Quick start", "Dropping articles in", "Reading br
 // run, and why.
 var readmeElsewhere = map[string]string{
 	"The LLM path":   "needs an OpenAI-compatible endpoint; pkg/llm and test/faults run the LLM path against a local fake",
-	"Docker Compose": "needs a Docker engine: deploy's TestComposeEndToEnd runs the stack (NEWSBRIEF_COMPOSE_E2E=1 under .ci/docker.sh)",
+	"Docker Compose": "needs a Docker engine: deploy's TestComposeREADME runs them verbatim (NEWSBRIEF_COMPOSE_E2E=1 under .ci/docker.sh)",
 }
 
 // readmeServer is the command that starts the server.
