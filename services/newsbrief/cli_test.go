@@ -224,8 +224,12 @@ func TestHelpEverywhere(t *testing.T) {
 			}
 		}
 	}
-	// serve -h shows the flags, LLM ones included (item 15).
+	// serve -h shows the flags, LLM ones included (item 15), and the
+	// loopback default (item 10).
 	_, out, _ := runWith(t, context.Background(), nil, nil, "serve", "-h")
+	if !strings.Contains(out, `(default "127.0.0.1:8080")`) {
+		t.Errorf("serve -h: the HTTP address does not default to loopback:\n%s", out)
+	}
 	for _, f := range []string{"-http-addr", "-llm-model", "-openai-base-url", "-llm-daily-tokens"} {
 		if !strings.Contains(out, f) {
 			t.Errorf("serve -h does not show %s", f)

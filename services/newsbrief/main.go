@@ -20,11 +20,11 @@ import (
 const usage = `newsbrief turns Italian and English tech news into structured briefs.
 
 Usage:
-  newsbrief [serve] [flags]              run the pipeline: embedded NATS (or NATS_URL), all stages, HTTP on :8080
-  newsbrief submit FILE|URL|- ...        queue articles through the HTTP API; prints each id (--wait prints briefs)
+  newsbrief [serve] [flags]              run the pipeline: embedded NATS (or NATS_URL), all stages, HTTP on 127.0.0.1:8080
+  newsbrief submit [FILE|URL|-]...       queue articles through the HTTP API; prints each id (--wait prints briefs)
   newsbrief briefs [ID]                  list briefs or show one (--format json|md|text, --lang, --follow)
   newsbrief digest [--since 24h]         Markdown digest of recent briefs grouped by topic
-  newsbrief brief FILE|-                 brief an article in-process, no NATS (--lang, --jsonl, --format)
+  newsbrief brief [FILE|-]               brief an article in-process, no NATS (--lang, --jsonl, --format)
   newsbrief eval entities|summaries      measure entity F1 or summary ROUGE on labelled data
   newsbrief dlq list | retry SEQ|ID|--all  inspect and re-inject dead letters
   newsbrief reprocess --prompt-version V  re-run stored articles (entities + summary) and replace their briefs
@@ -32,13 +32,18 @@ Usage:
   newsbrief healthcheck                  exit 0 if the local server's /healthz answers (for containers)
   newsbrief version
 
-Run 'newsbrief COMMAND -h' for a command's flags. Settings come from flags or
-environment variables; see the README's configuration table.
+Run 'newsbrief COMMAND -h' for a command's flags ('newsbrief serve -h' for the
+server's). Settings come from flags or environment variables; see the
+README's configuration table. With no FILE, submit and brief read standard
+input when it is not a terminal. Results go to standard output, status and
+errors to standard error; --format json lists are JSON Lines (one object per
+line). Exit status: 0 done, 1 failed, 2 wrong usage.
 
 Examples:
-  newsbrief                                          # serve on :8080 with data in ./data
+  newsbrief                                          # serve on 127.0.0.1:8080 with data in ./data
+  NEWSBRIEF_HTTP_ADDR=:8080 NEWSBRIEF_API_TOKEN=s3cret newsbrief   # reachable from other machines
   newsbrief submit article.txt --wait --format md    # queue an article and print its brief
-  curl -s localhost:8080/v1/briefs?lang=it | jq .
+  curl -sS 'localhost:8080/v1/briefs?lang=it' | jq .
   newsbrief brief --lang it < article.txt            # one-off brief, no server
   newsbrief briefs --follow --lang it                # print new Italian briefs as they arrive
   newsbrief digest --since 24h > today.md            # yesterday's news by topic
