@@ -211,7 +211,7 @@ func TestHelpEverywhere(t *testing.T) {
 			t.Errorf("newsbrief %s: exit %d, stdout %.80q, stderr %.80q; want the command list", h, code, out, errs)
 		}
 	}
-	cmds := [][]string{{"serve"}, {"submit"}, {"briefs"}, {"brief"}, {"digest"}, {"eval"}, {"dlq"}, {"reprocess"}, {"bench"}, {"help", "submit"}}
+	cmds := [][]string{{"serve"}, {"submit"}, {"briefs"}, {"brief"}, {"digest"}, {"eval"}, {"dlq"}, {"reprocess"}, {"bench"}, {"healthcheck"}, {"version"}, {"help", "submit"}}
 	for _, cmd := range cmds {
 		for _, h := range []string{"-h", "--help"} {
 			args := append(append([]string{}, cmd...), h)

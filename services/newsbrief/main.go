@@ -138,8 +138,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "bench":
 		err = benchCmd(ctx, rest, stdout, stderr, getenv)
 	case "healthcheck":
+		if wantsHelp(rest) {
+			fmt.Fprintln(stdout, "usage: newsbrief healthcheck\n\nExits 0 when GET /healthz answers on this machine's NEWSBRIEF_HTTP_ADDR\n(default "+DefaultHTTPAddr+"), else 1: the containers' HEALTHCHECK.")
+			return 0
+		}
 		return healthcheck(getenv)
 	case "version":
+		if wantsHelp(rest) {
+			fmt.Fprintln(stdout, "usage: newsbrief version\n\nPrints the version.")
+			return 0
+		}
 		fmt.Fprintln(stdout, "newsbrief", version)
 	case "help":
 		fmt.Fprint(stdout, usage)
