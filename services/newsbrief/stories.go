@@ -50,7 +50,7 @@ func evalStories(args []string, stdout, stderr io.Writer, getenv func(string) st
 	}
 	c.LogLevel = "warn"
 	c.EntitiesEngine, c.SummaryEngine = "offline", "offline"
-	p, err := buildPipeline(c, getenv, c.Logger(io.Discard))
+	p, err := buildPipeline(c, c.Logger(io.Discard))
 	if err != nil {
 		return err
 	}
