@@ -130,6 +130,8 @@ func New(cfg Config) (*Web, error) {
 //	GET /feed.json           JSON Feed 1.1 (same filters)
 //	GET /static/...          the embedded CSS and script
 //	GET /stories/{id}        one story: its briefs by language, entities, figures, timeline (SetStories)
+//	GET /stories.xml         Atom feed of the latest stories of several articles (lang, entity; all=1 for every story)
+//	GET /stories.json        JSON Feed 1.1 of the same
 func (wb *Web) Register(mux interface{ Handle(string, http.Handler) }) {
 	mux.Handle("GET /{$}", http.HandlerFunc(wb.home))
 	mux.Handle("GET /briefs/{id}", http.HandlerFunc(wb.brief))
@@ -140,6 +142,8 @@ func (wb *Web) Register(mux interface{ Handle(string, http.Handler) }) {
 	mux.Handle("GET /feed.json", http.HandlerFunc(wb.jsonFeed))
 	mux.Handle("GET /static/", wb.static)
 	mux.Handle("GET /stories/{id}", http.HandlerFunc(wb.story))
+	mux.Handle("GET /stories.xml", http.HandlerFunc(wb.storyAtom))
+	mux.Handle("GET /stories.json", http.HandlerFunc(wb.storyJSONFeed))
 }
 
 // Shutdown ends every open event stream, so that an HTTP server's graceful

@@ -161,6 +161,15 @@ func TestStoriesServe(t *testing.T) {
 	if page := getText(t, base+"/stories/"+st.ID, "en"); !strings.Contains(page, html.EscapeString(s.Briefs["en"].Headline)) || !strings.Contains(page, "Italiano") {
 		t.Error("the story page lacks the English headline or the Italian brief")
 	}
+	if feed := getText(t, base+"/stories.xml?lang=it", "it"); !strings.Contains(feed, "urn:newsbrief:story:"+st.ID) || !strings.Contains(feed, html.EscapeString(s.Briefs["it"].Headline)) {
+		t.Errorf("/stories.xml lacks the story with its Italian headline:\n%.600s", feed)
+	}
+	var jf struct {
+		Items []struct{ ID, Title string }
+	}
+	if getJSON(t, base+"/stories.json", &jf); len(jf.Items) != 1 || jf.Items[0].ID != "story:"+st.ID {
+		t.Errorf("/stories.json items: %+v, want the one story", jf.Items)
+	}
 	for _, format := range []string{"json", "md", "text"} {
 		code, out, errs := runCLI(t, "", "stories", "--server", base, "--format", format)
 		if code != 0 || !strings.Contains(out, s.Briefs["en"].Headline) {
