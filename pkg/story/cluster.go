@@ -88,6 +88,9 @@ func (c *Clusterer) Place(ctx context.Context, br news.Brief) (news.Placement, *
 			if p, ok := placementOf(s, br.ID); ok {
 				return p, s, nil
 			}
+			// Placed, but no longer listed (a long story lists its newest
+			// members): it stays where it is.
+			return news.Placement{ArticleID: br.ID, StoryID: sid, Language: d.Lang, Evidence: news.Evidence{Decision: "joined"}}, s, nil
 		}
 		dec := c.idx.Decide(d)
 		p := dec.Placement
