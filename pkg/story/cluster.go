@@ -82,6 +82,10 @@ func (c *Clusterer) Place(ctx context.Context, br news.Brief) (news.Placement, *
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		if sid, ok := c.idx.StoryOf(br.ID); ok {
 			s, _, err := c.Store.Get(ctx, sid)
+			if errors.Is(err, ErrNotFound) {
+				c.idx.forget(sid) // purged from the store: place again
+				continue
+			}
 			if err != nil {
 				return news.Placement{}, nil, fmt.Errorf("reading story %s: %w", sid, err)
 			}
