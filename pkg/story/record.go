@@ -15,6 +15,9 @@ import (
 // stored state (the rest still count as members and sources).
 const maxSketched = 64
 
+// maxVectors bounds the member vectors a story record keeps.
+const maxVectors = 16
+
 // maxMembers bounds the members a story record lists (Story.Dropped counts
 // the rest), so that a long-running story stays a bounded KV value.
 const maxMembers = 256
@@ -76,16 +79,20 @@ func Build(prev *news.Story, d *Doc, dec Decision, now time.Time) *news.Story {
 		s.State.Vectors[br.ID] = vec
 	}
 	s.State.Sketches[br.ID] = d.sketch
-	if len(s.State.Vectors) > maxSketched {
-		// Keep the newest members' state: drop the oldest listed member
-		// that still has some.
-		for _, m := range s.Members {
-			if _, ok := s.State.Vectors[m.ID]; ok {
-				delete(s.State.Vectors, m.ID)
-				delete(s.State.Sketches, m.ID)
-				break
-			}
+	// Keep the newest members' state: vectors (for centrality) of the
+	// newest maxVectors, sketches (for syndication) of the newest
+	// maxSketched, so that a story's record stays small to read and write.
+	for _, m := range s.Members {
+		if len(s.State.Vectors) <= maxVectors {
+			break
 		}
+		delete(s.State.Vectors, m.ID)
+	}
+	for _, m := range s.Members {
+		if len(s.State.Sketches) <= maxSketched {
+			break
+		}
+		delete(s.State.Sketches, m.ID)
 	}
 	s.Languages, s.Sources = languages(s.Members), sources(s.Members)
 	mergeEntities(s, d)
