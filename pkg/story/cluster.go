@@ -46,6 +46,44 @@ type Clusterer struct {
 
 	mu  sync.Mutex
 	idx *Index
+	// hot are the stories this worker wrote last, with their revisions:
+	// a join to one of them needs no read (a stale one fails the
+	// compare-and-set and is read again). Bounded by maxHot.
+	hot     map[string]hotStory
+	hotRing []string
+}
+
+type hotStory struct {
+	s   *news.Story
+	rev uint64
+}
+
+const maxHot = 1024
+
+func (c *Clusterer) remember(s *news.Story, rev uint64) {
+	if c.hot == nil {
+		c.hot = map[string]hotStory{}
+	}
+	if _, ok := c.hot[s.ID]; !ok {
+		c.hotRing = append(c.hotRing, s.ID)
+		if len(c.hotRing) > maxHot {
+			delete(c.hot, c.hotRing[0])
+			c.hotRing = c.hotRing[1:]
+		}
+	}
+	c.hot[s.ID] = hotStory{s, rev}
+}
+
+// get reads a story: from the hot cache when the index has seen exactly
+// that version, else from the store.
+func (c *Clusterer) get(ctx context.Context, id string) (*news.Story, uint64, error) {
+	if h, ok := c.hot[id]; ok {
+		if e := c.idx.stories[id]; e != nil && e.total == len(h.s.Members)+h.s.Dropped {
+			return h.s, h.rev, nil
+		}
+		delete(c.hot, id)
+	}
+	return c.Store.Get(ctx, id)
 }
 
 // NewClusterer returns a Clusterer on store with an empty index; Load the
@@ -100,7 +138,7 @@ func (c *Clusterer) Place(ctx context.Context, br news.Brief) (news.Placement, *
 		p := dec.Placement
 		if p.New {
 			s := Build(nil, d, dec, now())
-			_, err := c.Store.Create(ctx, s)
+			rev, err := c.Store.Create(ctx, s)
 			if errors.Is(err, ErrExists) {
 				if err := c.reload(ctx, p.StoryID); err != nil {
 					return news.Placement{}, nil, err
@@ -111,9 +149,10 @@ func (c *Clusterer) Place(ctx context.Context, br news.Brief) (news.Placement, *
 				return news.Placement{}, nil, fmt.Errorf("creating story %s: %w", s.ID, err)
 			}
 			c.idx.Load(s)
+			c.remember(s, rev)
 			return p, s, nil
 		}
-		prev, rev, err := c.Store.Get(ctx, p.StoryID)
+		prev, rev, err := c.get(ctx, p.StoryID)
 		if errors.Is(err, ErrNotFound) {
 			// Gone from the store (purged): decide without it.
 			c.idx.forget(p.StoryID)
@@ -133,8 +172,9 @@ func (c *Clusterer) Place(ctx context.Context, br news.Brief) (news.Placement, *
 			continue
 		}
 		s := Build(prev, d, dec, now())
-		_, err = c.Store.Update(ctx, s, rev)
+		nrev, err := c.Store.Update(ctx, s, rev)
 		if errors.Is(err, ErrConflict) {
+			delete(c.hot, p.StoryID)
 			if err := c.reload(ctx, p.StoryID); err != nil {
 				return news.Placement{}, nil, err
 			}
@@ -144,6 +184,7 @@ func (c *Clusterer) Place(ctx context.Context, br news.Brief) (news.Placement, *
 			return news.Placement{}, nil, fmt.Errorf("updating story %s: %w", s.ID, err)
 		}
 		c.idx.Load(s)
+		c.remember(s, nrev)
 		return p, s, nil
 	}
 	return news.Placement{}, nil, fmt.Errorf("placing article %s: story writes kept conflicting", br.ID)

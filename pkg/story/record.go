@@ -13,14 +13,15 @@ import (
 
 // maxSketched bounds how many members keep their vector and sketch in the
 // stored state (the rest still count as members and sources).
-const maxSketched = 64
+const maxSketched = 32
 
-// maxVectors bounds the member vectors a story record keeps.
-const maxVectors = 16
+// maxVectors bounds the member vectors a story record keeps; only those
+// members keep their summary (a candidate for the story's brief).
+const maxVectors = 8
 
 // maxMembers bounds the members a story record lists (Story.Dropped counts
 // the rest), so that a long-running story stays a bounded KV value.
-const maxMembers = 256
+const maxMembers = 100
 
 // Build returns the story record after placing d as dec says: prev is the
 // story as stored (nil when d opens it). It does not change prev or the
@@ -82,11 +83,14 @@ func Build(prev *news.Story, d *Doc, dec Decision, now time.Time) *news.Story {
 	// Keep the newest members' state: vectors (for centrality) of the
 	// newest maxVectors, sketches (for syndication) of the newest
 	// maxSketched, so that a story's record stays small to read and write.
-	for _, m := range s.Members {
+	for i, m := range s.Members {
 		if len(s.State.Vectors) <= maxVectors {
 			break
 		}
-		delete(s.State.Vectors, m.ID)
+		if _, ok := s.State.Vectors[m.ID]; ok {
+			delete(s.State.Vectors, m.ID)
+			s.Members[i].Summary = ""
+		}
 	}
 	for _, m := range s.Members {
 		if len(s.State.Sketches) <= maxSketched {
@@ -330,16 +334,22 @@ func near(a, b float64) bool {
 }
 
 // briefs picks, for each language, the member closest to the story's
-// centroid (copies excluded, ties to the earliest) and uses its headline
-// and summary: the most central sentences of the most central member.
+// centroid among those that keep their vector (the newest; copies
+// excluded, ties to the earliest) and uses its headline and summary: the
+// most central sentences of the most central member. A language none of
+// whose members keeps a vector keeps its brief.
 func briefs(s *news.Story) map[string]news.StoryBrief {
 	out := map[string]news.StoryBrief{}
+	for l, b := range s.Briefs {
+		out[l] = b
+	}
 	best := map[string]float64{}
 	for _, m := range s.Members {
-		if m.DuplicateOf != "" {
+		v := memberVector(s, m.ID)
+		if m.DuplicateOf != "" || v == nil {
 			continue
 		}
-		c := centrality(memberVector(s, m.ID), s.State.Centroid)
+		c := centrality(v, s.State.Centroid)
 		if b, ok := best[m.Language]; ok && c <= b {
 			continue
 		}
