@@ -61,7 +61,7 @@ type Story struct {
 	ID      string        `json:"id"`
 	Members []StoryMember `json:"members"`
 	// Dropped counts members left out of Members: a story lists its
-	// founding article and its newest 255.
+	// founding article and its newest 99.
 	Dropped   int       `json:"members_dropped,omitempty"`
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
