@@ -110,8 +110,9 @@ func (s *Stories) encode(st *news.Story) ([]byte, error) {
 
 // Watch calls fn for every stored story, then for each one written, until
 // ctx is done; live is false during the initial replay, and fn is called
-// once with nil when the replay is over.
-func (s *Stories) Watch(ctx context.Context, fn func(st *news.Story, live bool)) error {
+// once with nil when the replay is over. skip, if set, is asked first with
+// the key and revision: a writer need not decode what it wrote itself.
+func (s *Stories) Watch(ctx context.Context, fn func(st *news.Story, live bool), skip ...func(id string, rev uint64) bool) error {
 	w, err := s.kv.WatchAll(ctx)
 	if err != nil {
 		return fmt.Errorf("watching stories: %w", err)
@@ -132,6 +133,9 @@ func (s *Stories) Watch(ctx context.Context, fn func(st *news.Story, live bool))
 				continue
 			}
 			if e.Operation() != jetstream.KeyValuePut {
+				continue
+			}
+			if len(skip) > 0 && skip[0] != nil && skip[0](e.Key(), e.Revision()) {
 				continue
 			}
 			var st news.Story

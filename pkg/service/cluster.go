@@ -60,7 +60,7 @@ func runCluster(ctx context.Context, b *bus.Bus, cfg story.Config, row news.Stag
 					return
 				}
 				c.Load(s)
-			})
+			}, c.Wrote)
 			if err != nil && ctx.Err() == nil {
 				select {
 				case <-ctx.Done():

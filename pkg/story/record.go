@@ -13,7 +13,7 @@ import (
 
 // maxSketched bounds how many members keep their vector and sketch in the
 // stored state (the rest still count as members and sources).
-const maxSketched = 32
+const maxSketched = 16
 
 // maxVectors bounds the member vectors a story record keeps; only those
 // members keep their summary (a candidate for the story's brief).
@@ -21,7 +21,7 @@ const maxVectors = 8
 
 // maxMembers bounds the members a story record lists (Story.Dropped counts
 // the rest), so that a long-running story stays a bounded KV value.
-const maxMembers = 100
+const maxMembers = 40
 
 // Build returns the story record after placing d as dec says: prev is the
 // story as stored (nil when d opens it). It does not change prev or the
@@ -52,7 +52,7 @@ func Build(prev *news.Story, d *Doc, dec Decision, now time.Time) *news.Story {
 	s.Members = append(s.Members, news.StoryMember{
 		ID: br.ID, Language: d.Lang, Title: br.Title, Headline: br.Headline, Summary: br.Summary,
 		Source: sourceName(br), URL: br.Source.URL, PublishedAt: d.Time, DuplicateOf: p.DuplicateOf,
-		Score: p.Evidence.Score, Matched: p.Evidence.Matched,
+		Score: p.Evidence.Score, Matched: p.Evidence.Matched[:min(len(p.Evidence.Matched), 4)],
 	})
 	if d.Time.Before(s.FirstSeen) {
 		s.FirstSeen = d.Time
@@ -210,6 +210,10 @@ func memberSources(src map[string]news.StoryMember, ids []string) int {
 
 const maxEntities = 40
 
+// maxEntityMembers bounds the articles an entity lists (its sources are
+// counted among them).
+const maxEntityMembers = 16
+
 func mergeEntities(s *news.Story, d *Doc) {
 	at := map[string]int{}
 	for i, e := range s.Entities {
@@ -243,7 +247,7 @@ func mergeEntities(s *news.Story, d *Doc) {
 			se.Names[d.Lang] = e.Name
 		}
 		se.Count += max(e.Count, 1)
-		if !contains(se.Members, d.Brief.ID) && len(se.Members) < maxSketched {
+		if !contains(se.Members, d.Brief.ID) && len(se.Members) < maxEntityMembers {
 			se.Members = append(append([]string(nil), se.Members...), d.Brief.ID)
 		}
 		se.Sources = memberSources(src, se.Members)

@@ -124,4 +124,3 @@ func (wb *Web) storyJSONFeed(w http.ResponseWriter, r *http.Request) {
 		wb.cfg.Log.Error("writing story json feed", "err", err)
 	}
 }
-
