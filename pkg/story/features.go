@@ -179,10 +179,11 @@ func normNumber(w string) string {
 	return strings.NewReplacer(".", "", ",", "").Replace(w)
 }
 
-// sketch samples the text's word 5-shingles: hashes ≡ 0 mod 2, the first
-// 256 in text order, sorted. A copy shares its original's sample.
+// sketch samples the text's word 5-shingles: hashes ≡ 0 mod 4, the first
+// 64 in text order (about the first 250 words), sorted. A copy shares its
+// original's sample.
 func sketch(words []string) []uint32 {
-	const k, cap = 5, 256
+	const k, cap = 5, 64
 	var out []uint32
 	h := fnv.New32a()
 	for i := 0; i+k <= len(words) && len(out) < cap; i++ {
@@ -191,7 +192,7 @@ func sketch(words []string) []uint32 {
 			h.Write([]byte(w))
 			h.Write([]byte{0})
 		}
-		if v := h.Sum32(); v%2 == 0 {
+		if v := h.Sum32(); v%4 == 0 {
 			out = append(out, v)
 		}
 	}

@@ -225,7 +225,7 @@ func (x *Index) Decide(d *Doc) Decision {
 	dupC := 0.0
 	for i := 0; i < len(all) && i < 5; i++ {
 		for _, m := range all[i].e.members {
-			if m.lang != d.Lang || len(m.sketch) < 8 || len(d.sketch) < 8 {
+			if m.lang != d.Lang || len(m.sketch) < minSketch || len(d.sketch) < minSketch {
 				continue
 			}
 			if c := containment(d.sketch, m.sketch); c >= x.cfg.Duplicate && c > dupC {
@@ -318,6 +318,9 @@ func (x *Index) explain(dec *Decision, s *scored) {
 }
 
 func round(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+// minSketch is the least sample (about 25 words) a copy is judged on.
+const minSketch = 6
 
 // maxQuery is how many of an article's heaviest indexed features look up
 // candidates.

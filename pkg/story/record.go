@@ -17,7 +17,7 @@ const maxSketched = 16
 
 // maxVectors bounds the member vectors a story record keeps; only those
 // members keep their summary (a candidate for the story's brief).
-const maxVectors = 8
+const maxVectors = 4
 
 // maxMembers bounds the members a story record lists (Story.Dropped counts
 // the rest), so that a long-running story stays a bounded KV value.
@@ -298,7 +298,7 @@ func mergeAmounts(s *news.Story, d *Doc) {
 		for i := range s.Amounts {
 			a := &s.Amounts[i]
 			if a.Type == e.Type && a.Currency+a.Unit == unit && a.Value == *e.Value && a.Qualifier == e.Qualifier {
-				if !contains(a.Members, d.Brief.ID) {
+				if !contains(a.Members, d.Brief.ID) && len(a.Members) < maxEntityMembers {
 					a.Members = append(append([]string(nil), a.Members...), d.Brief.ID)
 				}
 				found = true
