@@ -22,6 +22,7 @@ var modelEN []byte
 // Offline is the offline entity engine: one tagger per language plus the
 // alias table. Build it once with NewOffline; it is safe for concurrent use.
 type Offline struct {
+	kb      *kb
 	models  map[string]*Model
 	aliases aliasTable
 	gaz     *gazetteer
@@ -37,7 +38,11 @@ func NewOffline() (*Offline, error) {
 	if _, err := wordClusters(); err != nil {
 		return nil, fmt.Errorf("loading word clusters: %w", err)
 	}
-	o := &Offline{models: map[string]*Model{}, aliases: t, gaz: g}
+	k, err := loadKB()
+	if err != nil {
+		return nil, fmt.Errorf("loading the knowledge base: %w", err)
+	}
+	o := &Offline{kb: k, models: map[string]*Model{}, aliases: t, gaz: g}
 	for lang, data := range map[string][]byte{"it": modelIT, "en": modelEN} {
 		m, err := ReadModel(bytes.NewReader(data), g)
 		if err != nil {
@@ -102,6 +107,7 @@ type mention struct {
 	start, end int // bytes
 	surface    string
 	fromAlias  bool
+	row        int32 // knowledge-base row, or -1
 }
 
 var typeName = map[string]string{"PER": news.Person, "ORG": news.Org, "LOC": news.Location}
@@ -164,11 +170,49 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 			if t, ok := typeName[typ]; ok {
 				typ = t
 			}
-			name, typ := Canonical(surface, typ)
-			ms = append(ms, mention{name: name, typ: typ, start: start, end: end, surface: surface, fromAlias: sp.fromAlias})
+			name, typ, row := o.resolve(surface, typ)
+			ms = append(ms, mention{name: name, typ: typ, start: start, end: end, surface: surface, fromAlias: sp.fromAlias, row: row})
 		}
 	}
-	return group(ms)
+	return o.group(ms, lang)
+}
+
+// resolve links a mention to the knowledge base: its name (the KB's English
+// name, a key for grouping; group shows the brief's language), its type (a
+// gazetteer row's type wins, as the alias file's did; the tagger's
+// otherwise) and its row, or the name as written, typ and -1.
+func (o *Offline) resolve(surface, typ string) (string, string, int32) {
+	clean := surface
+	if !plainASCII(surface) {
+		clean = strings.Join(strings.Fields(surface), " ")
+	}
+	if r, ok := o.kb.link(normKey(clean), typ); ok {
+		row := &o.kb.rows[r]
+		return row.en, row.typ, r
+	}
+	if typ == news.Org && isLawName(clean) {
+		typ = news.Law
+	}
+	return clean, typ, -1
+}
+
+// isLawName reports a name the tagger typed ORG that names a law: English
+// "... Act" ("Cyber Solidarity Act"), Italian "Regolamento ...", "Direttiva
+// ...", "Legge ...", "Decreto ...". Laws are LAW, never ORG (issue #14).
+func isLawName(name string) bool {
+	f := strings.Fields(name)
+	if len(f) < 2 {
+		return false
+	}
+	switch f[len(f)-1] {
+	case "Act", "Directive", "Regulation":
+		return true
+	}
+	switch f[0] {
+	case "Regolamento", "Direttiva", "Legge", "Decreto", "Dl", "Ddl":
+		return true
+	}
+	return false
 }
 
 // tagSpans reads spans from IOB2 tags.
@@ -194,6 +238,7 @@ func tagSpans(tags []string) []span {
 // lets PRODUCT aliases win over the tagger's guess; gz holds the alias
 // gazetteer's IOB2 matches for the sentence.
 func (o *Offline) mergeAliases(spans []span, sent []Token, gz []string) []span {
+	spans = splitSpans(spans, sent, gz)
 	for i := 0; i < len(gz); i++ {
 		if !strings.HasPrefix(gz[i], "B-") {
 			continue
@@ -232,6 +277,90 @@ func (o *Offline) mergeAliases(spans []span, sent []Token, gz []string) []span {
 		i = j - 1
 	}
 	return spans
+}
+
+// splitSpans cuts a tagger span that runs two names together where a known
+// name starts or ends it (issue #14): "Microsoft Satya Nadella" (ORG +
+// PERSON), "Commissione Teresa Ribera" (a PERSON inside an ORG), a byline
+// and a dateline "Toby Sterling AMSTERDAM". Only when the rest is itself a
+// known name, or the known name is a PERSON in a span of another type, or
+// an all-capital LOCATION ends a PERSON span; never across a lower-case word
+// ("Bank of America").
+func splitSpans(spans []span, sent []Token, gz []string) []span {
+	var out []span
+	for _, s := range spans {
+		out = append(out, cutSpan(s, sent, gz)...)
+	}
+	return out
+}
+
+func cutSpan(s span, sent []Token, gz []string) []span {
+	if s.end-s.start < 2 {
+		return []span{s}
+	}
+	for _, t := range sent[s.start:s.end] {
+		r, _ := utf8.DecodeRuneInString(t.Text)
+		if unicode.IsLower(r) {
+			return []span{s}
+		}
+	}
+	// matches: the gazetteer's names inside s.
+	type m struct {
+		i, j int
+		typ  string
+	}
+	var ms []m
+	for i := s.start; i < s.end; i++ {
+		if !strings.HasPrefix(gz[i], "B-") {
+			continue
+		}
+		j := i + 1
+		for j < len(gz) && gz[j] == "I-"+gz[i][2:] {
+			j++
+		}
+		if j > s.end {
+			return []span{s}
+		}
+		ms = append(ms, m{i, j, gz[i][2:]})
+		i = j - 1
+	}
+	tagTyp := typeName[s.typ]
+	if tagTyp == "" {
+		tagTyp = s.typ
+	}
+	covered := func(a, b int) bool {
+		for _, x := range ms {
+			if x.i == a && x.j == b {
+				return true
+			}
+		}
+		return false
+	}
+	for _, x := range ms {
+		if x.i == s.start && x.j == s.end {
+			return []span{s}
+		}
+		if x.i != s.start && x.j != s.end {
+			continue
+		}
+		a, b := s.start, x.i // the rest
+		if x.i == s.start {
+			a, b = x.j, s.end
+		}
+		ok := covered(a, b) ||
+			x.typ == news.Person && tagTyp != news.Person ||
+			x.typ == news.Location && tagTyp == news.Person && x.j == s.end && isAllCaps(sent[x.i].Text)
+		if !ok {
+			continue
+		}
+		known := span{start: x.i, end: x.j, typ: s.typ}
+		rest := span{start: a, end: b, typ: s.typ}
+		if x.i == s.start {
+			return append([]span{known}, cutSpan(rest, sent, gz)...)
+		}
+		return append(cutSpan(rest, sent, gz), known)
+	}
+	return []span{s}
 }
 
 // aliasCaseOK accepts an alias match only when the text writes it as a
@@ -305,8 +434,9 @@ func trimSpan(sp span, sent []Token) (span, bool) {
 		sp.end--
 	}
 	// Names do not end in a lower-case word ("Amazon potrebbe") and do not
-	// start or end with a common acronym ("Gpu Nvidia").
-	for sp.end-sp.start > 1 {
+	// start or end with a common acronym ("Gpu Nvidia"); a known name keeps
+	// its own ("Commissione europea").
+	for sp.end-sp.start > 1 && !sp.fromAlias {
 		last := sent[sp.end-1].Text
 		r, _ := utf8.DecodeRuneInString(last)
 		if unicode.IsLower(r) || notNames[strings.ToLower(last)] {
@@ -357,60 +487,80 @@ func (o *Offline) junk(sp span, sent []Token, m *Model) bool {
 	return false
 }
 
-// group collects mentions into entities: same canonical name, surname-only
-// references to a full PERSON name, and one type per name (the alias file's,
-// or the most frequent).
-func group(ms []mention) []news.Entity {
-	// Full person names by their last and first tokens.
-	persons := map[string][]string{}
-	for _, m := range ms {
-		if m.typ != news.Person {
+// group collects mentions into entities: one per knowledge-base row or,
+// for names it does not know, per name; surname-only references to a full
+// PERSON name and one-word ORG names that start or end exactly one longer
+// ORG name of the article ("Wingtech" and "Wingtech Technology",
+// "Commissione" and "Commissione europea") join it. One name has one type:
+// a gazetteer row's, else the majority of its mentions (ties by groupTypes
+// order). Known entities carry their id, their names per language and the
+// name in lang.
+func (o *Offline) group(ms []mention, lang string) []news.Entity {
+	// Full names by their last and first tokens.
+	persons := map[string][]int{}
+	orgs := map[string][]int{}
+	for i, m := range ms {
+		var by map[string][]int
+		switch m.typ {
+		case news.Person:
+			by = persons
+		case news.Org:
+			by = orgs
+		default:
 			continue
 		}
-		parts := strings.Fields(m.name)
-		if len(parts) < 2 {
-			continue
-		}
-		for _, p := range []string{parts[len(parts)-1], parts[0]} {
-			if !contains(persons[p], m.name) {
-				persons[p] = append(persons[p], m.name)
+		// By its name and, for a known one, as the article writes it
+		// ("Commissione europea" is European Commission).
+		for _, n := range []string{m.name, m.surface} {
+			parts := strings.Fields(n)
+			if len(parts) < 2 {
+				continue
+			}
+			for _, p := range []string{parts[len(parts)-1], parts[0]} {
+				if !slices.ContainsFunc(by[p], func(j int) bool { return ms[j].name == m.name }) {
+					by[p] = append(by[p], i)
+				}
 			}
 		}
 	}
 	for i, m := range ms {
-		if m.fromAlias && m.typ != news.Person {
+		if strings.Contains(m.name, " ") {
 			continue
 		}
-		if full := persons[m.name]; len(full) == 1 && !strings.Contains(m.name, " ") {
-			ms[i].name, ms[i].typ = full[0], news.Person
+		if full := persons[m.name]; len(full) == 1 && (!m.fromAlias || m.typ == news.Person) && m.row < 0 {
+			f := ms[full[0]]
+			ms[i].name, ms[i].typ, ms[i].row = f.name, news.Person, f.row
+			continue
+		}
+		if full := orgs[m.name]; len(full) == 1 && m.row < 0 && (m.typ == news.Org || m.typ == news.Location) && !m.fromAlias {
+			f := ms[full[0]]
+			ms[i].name, ms[i].typ, ms[i].row = f.name, news.Org, f.row
 		}
 	}
 	type acc struct {
 		e      news.Entity
-		types  [5]int // mentions by type, in the order of groupTypes
+		types  [6]int // mentions by type, in the order of groupTypes
 		pinned string
+		row    int32
 	}
-	known := map[string]bool{} // by name: in the alias file
 	byName := map[string]*acc{}
 	var order []string
 	for _, m := range ms {
 		key := strings.ToLower(m.name)
+		if m.row >= 0 {
+			key = "\x00" + o.kb.rows[m.row].id
+		}
 		a, ok := byName[key]
 		if !ok {
-			a = &acc{e: news.Entity{Name: m.name}}
+			a = &acc{e: news.Entity{Name: m.name}, row: m.row}
 			byName[key] = a
 			order = append(order, key)
 		}
 		if t := slices.Index(groupTypes[:], m.typ); t >= 0 {
 			a.types[t]++
 		}
-		k, ok := known[m.name]
-		if !ok {
-			_, k = aliasesLookup(m.name)
-			known[m.name] = k
-		}
-		if k {
-			a.pinned = m.typ
+		if m.row >= 0 && o.kb.rows[m.row].gaz {
+			a.pinned = o.kb.rows[m.row].typ
 		}
 		a.e.Mentions = append(a.e.Mentions, news.Mention{Start: m.start, End: m.end})
 	}
@@ -427,6 +577,10 @@ func group(ms []mention) []news.Entity {
 			}
 		}
 		a.e.Type = typ
+		if a.row >= 0 {
+			row := &o.kb.rows[a.row]
+			a.e.ID, a.e.Names, a.e.Name = row.id, row.names(), row.name(lang)
+		}
 		sort.Slice(a.e.Mentions, func(i, j int) bool { return a.e.Mentions[i].Start < a.e.Mentions[j].Start })
 		a.e.Count = len(a.e.Mentions)
 		out = append(out, a.e)
@@ -437,16 +591,7 @@ func group(ms []mention) []news.Entity {
 
 // groupTypes are the entity types group chooses from, in order of preference
 // on a tie. (A mention of another type counts for none of them, as before.)
-var groupTypes = [5]string{news.Person, news.Org, news.Location, news.Product, news.Event}
-
-func aliasesLookup(name string) (alias, bool) {
-	t, _, err := loadAliases()
-	if err != nil {
-		return alias{}, false
-	}
-	a, ok := t[normKey(name)]
-	return a, ok
-}
+var groupTypes = [6]string{news.Person, news.Org, news.Location, news.Product, news.Event, news.Law}
 
 func contains(xs []string, s string) bool {
 	for _, x := range xs {

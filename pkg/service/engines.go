@@ -82,6 +82,7 @@ func (e *EntityEngine) Entities(ctx context.Context, a news.Article) ([]news.Ent
 	if e.LLM != nil {
 		ents, _, err := e.LLM.Entities(ctx, a.ID, a.Body, lang)
 		if err == nil {
+			e.Offline.Link(ents, lang)
 			return ents, "llm:" + e.LLM.Model(), nil
 		}
 		if !llm.ShouldFallBack(err) {
