@@ -54,6 +54,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/newsbrief/newsbrief/pkg/language"
 )
 
 // ErrNotNumber is returned by ParseNumber when the text is not a number in
@@ -208,11 +210,11 @@ func parseDigits(s, lang string) (float64, bool) {
 			sep, n = ',', nComma
 		}
 		var langDec byte
-		switch lang {
-		case "it":
-			langDec = ','
-		case "en":
+		if l, ok := language.Get(lang); ok {
 			langDec = '.'
+			if l.DecimalComma {
+				langDec = ','
+			}
 		}
 		switch {
 		case sep == langDec:

@@ -3,6 +3,7 @@ package amount
 import (
 	"strconv"
 
+	"github.com/newsbrief/newsbrief/pkg/language"
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
@@ -711,7 +712,7 @@ func numericDate(s, lang string) (string, bool) {
 			}
 		}
 		d, mo = f[0], f[1]
-		if sep == '/' && lang == "en" {
+		if l, ok := language.Get(lang); sep == '/' && ok && l.MonthFirst {
 			d, mo = mo, d
 		}
 		if mo > 12 || mo < 1 || d < 1 || d > daysIn(mo, y) {

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/newsbrief/newsbrief/pkg/language"
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
@@ -43,7 +44,7 @@ func NewOffline() (*Offline, error) {
 		return nil, fmt.Errorf("loading the knowledge base: %w", err)
 	}
 	o := &Offline{kb: k, models: map[string]*Model{}, aliases: t, gaz: g}
-	for lang, data := range map[string][]byte{"it": modelIT, "en": modelEN} {
+	for lang, data := range taggerModels {
 		m, err := ReadModel(bytes.NewReader(data), g)
 		if err != nil {
 			return nil, fmt.Errorf("loading %s model: %w", lang, err)
@@ -53,30 +54,57 @@ func NewOffline() (*Offline, error) {
 	return o, nil
 }
 
+// taggerModels are the embedded tagger models by key (the registry's
+// Language.Tagger, pkg/language).
+var taggerModels = map[string][]byte{"it": modelIT, "en": modelEN}
+
+// HasTagger reports whether a tagger model of that key is embedded.
+func HasTagger(key string) bool { _, ok := taggerModels[key]; return ok }
+
+// model returns the tagger of a registered language, or nil: a language the
+// registry does not know gets no names, never another language's model.
 func (o *Offline) model(lang string) *Model {
-	if m, ok := o.models[strings.ToLower(lang)]; ok {
-		return m
+	l, ok := language.Get(lang)
+	if !ok {
+		return nil
 	}
-	if strings.HasPrefix(strings.ToLower(lang), "en") {
-		return o.models["en"]
-	}
-	return o.models["it"]
+	return o.models[l.Tagger]
 }
 
-// Tag labels pre-tokenised text with IOB2 tags over PER, ORG and LOC; lang
-// "en" uses the English model and anything else the Italian one.
+// Tag labels pre-tokenised text with IOB2 tags over PER, ORG and LOC with
+// the tagger of lang (all O for a language without one).
 func (o *Offline) Tag(tokens []string, lang string) []string {
 	if len(tokens) == 0 {
 		return nil
 	}
-	return MapMISC(o.model(lang).Tag(tokens))
+	m := o.model(lang)
+	if m == nil {
+		return allO(len(tokens))
+	}
+	return MapMISC(m.Tag(tokens))
+}
+
+func allO(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "O"
+	}
+	return out
 }
 
 // TagDoc labels the sentences of one document (an article) like Tag, then
 // makes its names consistent across the document as Extract does (see
 // docConsistency).
 func (o *Offline) TagDoc(sents [][]string, lang string) [][]string {
-	out := o.model(lang).TagDoc(sents, lang)
+	m := o.model(lang)
+	if m == nil {
+		out := make([][]string, len(sents))
+		for i, s := range sents {
+			out[i] = allO(len(s))
+		}
+		return out
+	}
+	out := m.TagDoc(sents, lang)
 	for _, t := range out {
 		MapMISC(t)
 	}
@@ -117,6 +145,9 @@ var typeName = map[string]string{"PER": news.Person, "ORG": news.Org, "LOC": new
 // offsets into body, and entities are sorted by their first mention.
 func (o *Offline) Extract(body, lang string) []news.Entity {
 	m := o.model(lang)
+	if m == nil {
+		return nil
+	}
 	// The document cache (doccache.go) gives each token an entry with its
 	// lower case and holds the buffers; the alias matches are computed once
 	// per sentence.

@@ -7,9 +7,11 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
+	"github.com/newsbrief/newsbrief/pkg/language"
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
@@ -55,18 +57,44 @@ const (
 	rankCityNoIt
 )
 
-// name returns the row's name in lang ("it", "en"; any other language
-// gets the English name).
+// kbLocales are the name columns of the knowledge base, in the order of
+// kbRow.col: a language's Display locale must be one of them.
+var kbLocales = [2]string{"en", "it"}
+
+// HasDisplay reports whether the knowledge base has names in locale.
+func HasDisplay(locale string) bool { return slices.Contains(kbLocales[:], locale) }
+
+// col returns the row's names by column: English, Italian (the English
+// name where the Italian is the same).
+func (r *kbRow) col() [2]string {
+	it := r.it
+	if it == "" {
+		it = r.en
+	}
+	return [2]string{r.en, it}
+}
+
+// name returns the row's name in the display locale of lang (the
+// registry's Language.Display); the English name for any other.
 func (r *kbRow) name(lang string) string {
-	if lang == "it" && r.it != "" {
-		return r.it
+	loc := lang
+	if l, ok := language.Get(lang); ok {
+		loc = l.Display
+	}
+	if i := slices.Index(kbLocales[:], loc); i >= 0 {
+		return r.col()[i]
 	}
 	return r.en
 }
 
 // names is the Names map of an entity of this row.
 func (r *kbRow) names() map[string]string {
-	return map[string]string{"en": r.en, "it": r.name("it")}
+	c := r.col()
+	m := make(map[string]string, len(kbLocales))
+	for i, loc := range kbLocales {
+		m[loc] = c[i]
+	}
+	return m
 }
 
 // kb is the loaded knowledge base.

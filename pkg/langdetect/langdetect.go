@@ -452,3 +452,9 @@ var scripts = map[string]*unicode.RangeTable{
 	"Hiragana": unicode.Hiragana, "Katakana": unicode.Katakana, "Devanagari": unicode.Devanagari,
 	"Thai": unicode.Thai, "Armenian": unicode.Armenian, "Georgian": unicode.Georgian,
 }
+
+// Known reports whether the detector recognises an ISO 639-1 code.
+func Known(code string) bool {
+	_, err := languages([]string{code})
+	return err == nil && strings.TrimSpace(code) != ""
+}
