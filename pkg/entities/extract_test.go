@@ -6,8 +6,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/newsbrief/newsbrief/internal/shared"
+	"github.com/newsbrief/newsbrief/pkg/amount"
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
@@ -424,5 +426,34 @@ func BenchmarkLoadKB(b *testing.B) {
 			}
 		}
 		newGazetteer(t)
+	}
+}
+
+// TestAllInContext: dates resolve against the publication date, and a
+// currency's country is no LOCATION (issue #14).
+func TestAllInContext(t *testing.T) {
+	o := offline(t)
+	pub := time.Date(2025, 11, 19, 12, 0, 0, 0, time.UTC)
+	body := "TSMC reported revenue of 452.3 billion new Taiwan dollars on Monday. Taiwan is home to TSMC."
+	es := o.AllIn(body, "en", amount.Context{Published: &pub})
+	var taiwan, money, date *news.Entity
+	for i, e := range es {
+		switch {
+		case e.Type == news.Location && e.Name == "Taiwan":
+			taiwan = &es[i]
+		case e.Type == news.Money:
+			money = &es[i]
+		case e.Type == news.Date:
+			date = &es[i]
+		}
+	}
+	if taiwan == nil || taiwan.Count != 1 || body[taiwan.Mentions[0].Start:taiwan.Mentions[0].End] != "Taiwan" || taiwan.Mentions[0].Start < 60 {
+		t.Errorf("Taiwan = %+v; want one mention, in the second sentence", taiwan)
+	}
+	if money == nil || money.Currency != "TWD" {
+		t.Errorf("money = %+v; want TWD", money)
+	}
+	if date == nil || date.ISO != "2025-11-17" || !date.Approximate {
+		t.Errorf("date = %+v; want 2025-11-17, approximate", date)
 	}
 }

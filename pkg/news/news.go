@@ -92,7 +92,9 @@ type Entity struct {
 	Unit string `json:"unit,omitempty"`
 	// Qualifier keeps "more than", "up to", "about" and the like: over, under, about, up_to, at_least.
 	Qualifier string `json:"qualifier,omitempty"`
-	// Approximate is set for vague amounts such as "decine di milioni".
+	// Approximate is set for vague amounts such as "decine di milioni", and
+	// for a DATE whose ISO was inferred from the publication date (a
+	// weekday alone, a day and month without a year).
 	Approximate bool `json:"approximate,omitempty"`
 	// ISO is a normalised DATE (YYYY, YYYY-MM or YYYY-MM-DD).
 	ISO      string    `json:"iso,omitempty"`

@@ -88,9 +88,9 @@ func (e *EntityEngine) Entities(ctx context.Context, a news.Article) ([]news.Ent
 		if !llm.ShouldFallBack(err) {
 			return nil, "", err
 		}
-		return e.Offline.All(a.Body, lang), "offline (llm failed: " + err.Error() + ")", nil
+		return e.Offline.AllIn(a.Body, lang, amount.Context{Published: a.PublishedAt}), "offline (llm failed: " + err.Error() + ")", nil
 	}
-	return e.Offline.All(a.Body, lang), "offline", nil
+	return e.Offline.AllIn(a.Body, lang, amount.Context{Published: a.PublishedAt}), "offline", nil
 }
 
 // SummaryEngine writes the brief's text: the LLM when set (with translated
