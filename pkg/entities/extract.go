@@ -28,6 +28,9 @@ type Offline struct {
 	aliases aliasTable
 	gaz     *gazetteer
 	surface map[string][]string // normalised alias -> surface forms as written in the file
+	// lowerInitial are the knowledge base's names with a lower-case initial
+	// ("iPhone", "la Repubblica"), as written.
+	lowerInitial map[string]bool
 }
 
 // NewOffline loads the embedded models and the alias file.
@@ -43,7 +46,7 @@ func NewOffline() (*Offline, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading the knowledge base: %w", err)
 	}
-	o := &Offline{kb: k, models: map[string]*Model{}, aliases: t, gaz: g}
+	o := &Offline{kb: k, models: map[string]*Model{}, aliases: t, gaz: g, lowerInitial: k.lowerInitial}
 	for lang, data := range taggerModels {
 		m, err := ReadModel(bytes.NewReader(data), g)
 		if err != nil {
@@ -122,6 +125,9 @@ var notNames = map[string]bool{
 	"the": true, "il": true, "la": true, "lo": true, "un": true, "una": true, "uno": true, "questa": true,
 	"questo": true, "nel": true, "per": true, "con": true, "a": true, "an": true, "in": true, "of": true,
 	"and": true, "e": true, "di": true, "da": true, "ma": true, "se": true, "come": true, "dopo": true,
+	// plurals of common acronyms and time zones (issue #14: "GPUs" PERSON, "CET" ORG)
+	"gpus": true, "cpus": true, "tpus": true, "llms": true, "apis": true, "ceos": true, "pcs": true,
+	"cet": true, "cest": true, "gmt": true, "utc": true, "bst": true, "est": true, "edt": true, "pst": true, "pdt": true,
 }
 
 type span struct {
@@ -180,6 +186,7 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 		tags[si] = MapMISC(m.tagCached(ws, ids, tgz, dc)) // gated: see gateReach
 	}
 	m.docConsistency(words, tags, lang) // the article is one document
+	quiet := quietZones(body)
 	var ms []mention
 	for si, sent := range sents {
 		words := words[si]
@@ -189,6 +196,9 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 		gz := gzs[si]
 		for _, sp := range spans {
 			sp, ok := trimSpan(sp, sent)
+			if ok && !sp.fromAlias {
+				sp = trimLeadingLower(sp, sent, m)
+			}
 			if ok && headline && !sp.fromAlias {
 				sp = cutHeadline(sp, sent, m, gz)
 			}
@@ -196,6 +206,9 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 				continue
 			}
 			start, end := sent[sp.start].Start, sent[sp.end-1].End
+			if len(quiet) > 0 && inZone(start, end, quiet) {
+				continue
+			}
 			surface := body[start:end]
 			typ := sp.typ
 			if t, ok := typeName[typ]; ok {
@@ -210,8 +223,8 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 
 // resolve links a mention to the knowledge base: its name (the KB's English
 // name, a key for grouping; group shows the brief's language), its type (a
-// gazetteer row's type wins, as the alias file's did; the tagger's
-// otherwise) and its row, or the name as written, typ and -1.
+// kb.tsv row's type wins, as the alias file's did; else the mention's own,
+// for group's vote) and its row, or the name as written, typ and -1.
 func (o *Offline) resolve(surface, typ string) (string, string, int32) {
 	clean := surface
 	if !plainASCII(surface) {
@@ -219,13 +232,48 @@ func (o *Offline) resolve(surface, typ string) (string, string, int32) {
 	}
 	if r, ok := o.kb.link(normKey(clean), typ); ok {
 		row := &o.kb.rows[r]
-		return row.en, row.typ, r
+		if row.rank == rankCurated || !groupsType(typ) {
+			typ = row.typ
+		}
+		return row.en, typ, r
+	}
+	if base := stripLegal(clean); base != clean {
+		if r, ok := o.kb.link(normKey(base), typ); ok && o.kb.rows[r].typ == news.Org {
+			return o.kb.rows[r].en, news.Org, r
+		}
 	}
 	if typ == news.Org && isLawName(clean) {
 		typ = news.Law
 	}
 	return clean, typ, -1
 }
+
+// legalSuffixes end company names: "Wingtech Technology Co. Ltd." is
+// Wingtech Technology, "Facebook Italy S.r.l." a company, not a product.
+var legalSuffixes = map[string]bool{
+	"co": true, "co.": true, "ltd": true, "ltd.": true, "inc": true, "inc.": true, "corp": true, "corp.": true,
+	"llc": true, "plc": true, "limited": true, "ag": true, "gmbh": true, "sa": true, "s.a.": true, "nv": true,
+	"n.v.": true, "spa": true, "s.p.a.": true, "srl": true, "s.r.l.": true, "se": false, "group": false,
+}
+
+// stripLegal drops trailing legal-form words and punctuation from a name.
+func stripLegal(name string) string {
+	f := strings.Fields(name)
+	n := len(f)
+	for n > 1 {
+		w := strings.ToLower(strings.TrimRight(f[n-1], ","))
+		if !legalSuffixes[w] && w != "" {
+			break
+		}
+		n--
+	}
+	if n == len(f) {
+		return name
+	}
+	return strings.TrimRight(strings.Join(f[:n], " "), ",")
+}
+
+func groupsType(t string) bool { return slices.Contains(groupTypes[:], t) }
 
 // isLawName reports a name the tagger typed ORG that names a law: English
 // "... Act" ("Cyber Solidarity Act"), Italian "Regolamento ...", "Direttiva
@@ -290,8 +338,9 @@ func (o *Offline) mergeAliases(spans []span, sent []Token, gz []string) []span {
 				}
 				overlap = true
 				// The tagger's span stays unless the alias is a product or
-				// covers it exactly or more.
-				if typ != news.Product && !(s.start >= i && s.end <= j) {
+				// covers it exactly or more; a product's name inside a
+				// company's ("WhatsApp Ireland Limited") is the company.
+				if (typ != news.Product || legalEnd(sent, s, j)) && !(s.start >= i && s.end <= j) {
 					kept = append(kept, s)
 					g.typ = ""
 				}
@@ -320,6 +369,19 @@ func (o *Offline) mergeAliases(spans []span, sent []Token, gz []string) []span {
 func splitSpans(spans []span, sent []Token, gz []string) []span {
 	var out []span
 	for _, s := range spans {
+		// A company's legal name that starts with a known name the
+		// tagger left out: "WhatsApp" + "Ireland Limited".
+		if k := s.start; k > 0 && gz[k-1] != "" && legalSuffixes[strings.ToLower(sent[s.end-1].Text)] {
+			a := k - 1
+			for a > 0 && strings.HasPrefix(gz[a], "I-") {
+				a--
+			}
+			if strings.HasPrefix(gz[a], "B-") && (len(out) == 0 || out[len(out)-1].end <= a) {
+				s.start = a
+				out = append(out, s)
+				continue
+			}
+		}
 		out = append(out, cutSpan(s, sent, gz)...)
 	}
 	return out
@@ -394,6 +456,23 @@ func cutSpan(s span, sent []Token, gz []string) []span {
 	return []span{s}
 }
 
+// legalEnd reports a span that runs past position j and ends in a legal
+// form ("Ltd", "S.r.l."), i.e. a company's name.
+func legalEnd(sent []Token, s span, j int) bool {
+	if s.end <= j {
+		return false
+	}
+	var b strings.Builder
+	for _, t := range sent[s.start:s.end] {
+		if b.Len() > 0 && t.Start > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Text)
+	}
+	last := strings.ToLower(sent[s.end-1].Text)
+	return legalSuffixes[last] || legalSuffixes[strings.TrimSuffix(last, ".")] || stripLegal(b.String()) != b.String()
+}
+
 // aliasCaseOK accepts an alias match only when the text writes it as a
 // name: the first word capitalised, and short all-caps aliases ("US", "UE")
 // in capitals.
@@ -401,7 +480,16 @@ func (o *Offline) aliasCaseOK(toks []Token) bool {
 	first := toks[0].Text
 	r, _ := utf8.DecodeRuneInString(first)
 	if !unicode.IsUpper(r) {
-		return false
+		// Names written with a lower-case initial ("iPhone", "xAI",
+		// "eBay") count only when written exactly so.
+		if len(toks) == 1 {
+			return o.lowerInitial[first]
+		}
+		parts := make([]string, len(toks))
+		for i, t := range toks {
+			parts[i] = t.Text
+		}
+		return o.lowerInitial[strings.Join(parts, " ")]
 	}
 	if len(toks) == 1 && utf8.RuneCountInString(first) <= 3 && !isAllCaps(first) {
 		// "Usa" and "Ue" are common spellings, "us" or "Us" in English are not.
@@ -482,6 +570,25 @@ func trimSpan(sp span, sent []Token) (span, bool) {
 	return sp, sp.end > sp.start
 }
 
+// nameParticles start names in lower case: "von der Leyen", "de Gaulle".
+var nameParticles = map[string]bool{"von": true, "van": true, "de": true, "der": true, "den": true, "di": true, "da": true,
+	"del": true, "della": true, "dos": true, "du": true, "la": true, "le": true, "al": true, "el": true, "bin": true, "ibn": true}
+
+// trimLeadingLower drops common lower-case words a span starts with
+// ("governo dei Paesi Bassi" → "Paesi Bassi"), never a name particle.
+func trimLeadingLower(sp span, sent []Token, m *Model) span {
+	for sp.end-sp.start > 1 {
+		w := sent[sp.start].Text
+		r, _ := utf8.DecodeRuneInString(w)
+		l := strings.ToLower(w)
+		if !unicode.IsLower(r) || nameParticles[l] || !(m.lower[hstr(fnvOff, l)] || commonLower(l)) {
+			break
+		}
+		sp.start++
+	}
+	return sp
+}
+
 // junk rejects spans that are not names: no capital letter at all, common
 // words and acronyms on their own, and a sentence's first word when the
 // tagger has it only because it is capitalised.
@@ -524,8 +631,9 @@ func (o *Offline) junk(sp span, sent []Token, m *Model) bool {
 // ORG name of the article ("Wingtech" and "Wingtech Technology",
 // "Commissione" and "Commissione europea") join it. One name has one type:
 // a gazetteer row's, else the majority of its mentions (ties by groupTypes
-// order). Known entities carry their id, their names per language and the
-// name in lang.
+// order, the knowledge base's type first; the type of a row of our own
+// kb.tsv, checked by hand, wins outright). Known entities carry their id,
+// their names per language and the name in lang.
 func (o *Offline) group(ms []mention, lang string) []news.Entity {
 	// Full names by their last and first tokens.
 	persons := map[string][]int{}
@@ -590,7 +698,7 @@ func (o *Offline) group(ms []mention, lang string) []news.Entity {
 		if t := slices.Index(groupTypes[:], m.typ); t >= 0 {
 			a.types[t]++
 		}
-		if m.row >= 0 && o.kb.rows[m.row].gaz {
+		if m.row >= 0 && o.kb.rows[m.row].rank == rankCurated {
 			a.pinned = o.kb.rows[m.row].typ
 		}
 		a.e.Mentions = append(a.e.Mentions, news.Mention{Start: m.start, End: m.end})
@@ -601,8 +709,12 @@ func (o *Offline) group(ms []mention, lang string) []news.Entity {
 		typ := a.pinned
 		if typ == "" {
 			best := -1
+			kbTyp := ""
+			if a.row >= 0 {
+				kbTyp = o.kb.rows[a.row].typ
+			}
 			for i, t := range groupTypes {
-				if a.types[i] > best {
+				if a.types[i] > best || a.types[i] == best && t == kbTyp {
 					typ, best = t, a.types[i]
 				}
 			}

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsbrief/newsbrief/pkg/language"
 	"github.com/newsbrief/newsbrief/pkg/news"
@@ -102,6 +104,9 @@ type kb struct {
 	rows  []kbRow
 	byID  map[string]int32
 	byKey map[string][]int32 // normKey(name) -> rows, best first
+	// lowerInitial: names of gazetteer rows written with a lower-case
+	// initial, exactly as written, tokens joined by one space.
+	lowerInitial map[string]bool
 }
 
 var (
@@ -135,7 +140,7 @@ var notGazetteer = map[string]bool{
 var kbTypes = map[string]bool{news.Person: true, news.Org: true, news.Location: true, news.Product: true, news.Event: true, news.Law: true}
 
 func parseKB(curated string, places []byte) (*kb, error) {
-	k := &kb{byID: map[string]int32{}, byKey: map[string][]int32{}}
+	k := &kb{byID: map[string]int32{}, byKey: map[string][]int32{}, lowerInitial: map[string]bool{}}
 	type pending struct {
 		row   int32
 		names []string
@@ -221,6 +226,13 @@ func parseKB(curated string, places []byte) (*kb, error) {
 			}
 			if !contains32(k.byKey[key], p.row) {
 				k.byKey[key] = append(k.byKey[key], p.row)
+			}
+			if r, _ := utf8.DecodeRuneInString(s); k.rows[p.row].gaz && unicode.IsLower(r) {
+				var toks []string
+				for _, t := range Tokenize(strings.TrimSpace(s)) {
+					toks = append(toks, t.Text)
+				}
+				k.lowerInitial[strings.Join(toks, " ")] = true
 			}
 		}
 	}

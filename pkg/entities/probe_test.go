@@ -25,7 +25,7 @@ func TestProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	load, loadCPU := time.Since(start), cpuTime()-cpu
-	body, err := os.ReadFile("testdata/identity_it.txt")
+	body, err := os.ReadFile("testdata/brief/it_nexperia_own.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
