@@ -35,7 +35,8 @@ func TestBriefEval(t *testing.T) {
 	if all.P() < 0.95 || all.R() < 0.95 {
 		t.Errorf("overall P %.3f R %.3f, want >= 0.95 each", all.P(), all.R())
 	}
-	if rep.Known < 70 || rep.KnownID != rep.Known || rep.WrongLang != 0 {
-		t.Errorf("known %d, with the expected id %d, shown in another language %d; want every known entity with its id and name", rep.Known, rep.KnownID, rep.WrongLang)
+	if rep.Known < 70 || rep.KnownID != rep.Known || rep.OtherName != 0 || rep.WrongLang != 0 {
+		t.Errorf("known %d, with the expected id %d, shown with another name %d, in another language %d; want every known entity with its id and name",
+			rep.Known, rep.KnownID, rep.OtherName, rep.WrongLang)
 	}
 }

@@ -127,7 +127,7 @@ var notNames = map[string]bool{
 	"and": true, "e": true, "di": true, "da": true, "ma": true, "se": true, "come": true, "dopo": true,
 	// plurals of common acronyms and time zones (issue #14: "GPUs" PERSON, "CET" ORG)
 	"gpus": true, "cpus": true, "tpus": true, "llms": true, "apis": true, "ceos": true, "pcs": true,
-	"cet": true, "cest": true, "gmt": true, "utc": true, "bst": true, "est": true, "edt": true, "pst": true, "pdt": true,
+	"agi": true, "cet": true, "cest": true, "gmt": true, "utc": true, "bst": true, "est": true, "edt": true, "pst": true, "pdt": true,
 }
 
 type span struct {
@@ -232,7 +232,7 @@ func (o *Offline) resolve(surface, typ string) (string, string, int32) {
 	}
 	if r, ok := o.kb.link(normKey(clean), typ); ok {
 		row := &o.kb.rows[r]
-		if row.rank == rankCurated || !groupsType(typ) {
+		if row.rank == rankCurated || !groupsType(typ) || !row.gaz && row.typ != typ {
 			typ = row.typ
 		}
 		return row.en, typ, r

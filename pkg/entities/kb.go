@@ -224,6 +224,11 @@ func parseKB(curated string, places []byte) (*kb, error) {
 			if key == "" || strings.ContainsAny(key, "(),") {
 				continue
 			}
+			// A linking row's acronyms ("PBC": a UN commission) would give
+			// ids to every all-capital word the tagger finds.
+			if !k.rows[p.row].gaz && isAcronym(strings.TrimSpace(s)) {
+				continue
+			}
 			if !contains32(k.byKey[key], p.row) {
 				k.byKey[key] = append(k.byKey[key], p.row)
 			}
@@ -244,6 +249,18 @@ func parseKB(curated string, places []byte) (*kb, error) {
 		}
 	}
 	return k, nil
+}
+
+// isAcronym reports a short all-capital name ("PBC", "OECD").
+func isAcronym(s string) bool {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLower(r) || unicode.IsSpace(r) {
+			return false
+		}
+		n++
+	}
+	return n <= 6
 }
 
 func sortRows(rs []int32, rows []kbRow) {
@@ -299,6 +316,15 @@ func (k *kb) link(key, typ string) (int32, bool) {
 			return -1, false // ambiguous
 		}
 		break
+	}
+	if best < 0 && strings.Contains(key, " ") {
+		// A multi-word place name the tagger typed otherwise ("Carolina del
+		// Nord" ORG): one place of that name links, with its type.
+		for _, r := range rs {
+			if row := &k.rows[r]; row.typ == news.Location && row.rank < rankCityNoIt {
+				return r, true
+			}
+		}
 	}
 	return best, best >= 0
 }

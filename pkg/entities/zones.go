@@ -57,6 +57,20 @@ func isByline(line string) bool {
 // three all-capital words (a place), optionally ", date" and "(Agency)",
 // then a dash; 0 when there is none.
 func datelineLen(line string) int {
+	if strings.HasPrefix(line, "(") {
+		// "(RTTNews) -", "(Teleborsa) -": an agency credit.
+		k := strings.IndexByte(line, ')')
+		if k < 0 || k > 30 || strings.ContainsAny(line[1:k], " ") && strings.Count(line[1:k], " ") > 2 {
+			return 0
+		}
+		rest := strings.TrimLeft(line[k+1:], " ")
+		for _, d := range []string{"-", "–", "—"} {
+			if strings.HasPrefix(rest, d) {
+				return len(line) - len(rest) + len(d)
+			}
+		}
+		return 0
+	}
 	i, words := 0, 0
 	for words < 4 {
 		j := i

@@ -84,9 +84,11 @@ type BriefReport struct {
 	// for the scored types together.
 	ByLang map[string]map[string]*Counts
 	// Known: matched entities the labels expect to be known (an id);
-	// KnownID: of those, shown with that id; WrongLang: shown with a name
-	// that is not the expected one in the article's language.
-	Known, KnownID, WrongLang int
+	// KnownID: of those, shown with that id; OtherName: shown with another
+	// name than the label's ("Gemini" for "Gemini 3"); WrongLang: of
+	// those, shown with a name the labels give the same id in another
+	// language only ("Stati Uniti" in an English brief).
+	Known, KnownID, OtherName, WrongLang int
 	// Misses and FalsePos list the unmatched labels and predictions.
 	Misses, FalsePos []string
 }
@@ -111,6 +113,20 @@ func ScoreBriefs(labels []BriefLabel, texts func(file string) (string, error), p
 		byFile[l.File] = append(byFile[l.File], l)
 	}
 	sort.Strings(files)
+	// names[id][lang]: the names labels give each id, per language.
+	names := map[string]map[string]map[string]bool{}
+	for _, l := range labels {
+		if l.ID == "" || l.Type == "-" {
+			continue
+		}
+		if names[l.ID] == nil {
+			names[l.ID] = map[string]map[string]bool{}
+		}
+		if names[l.ID][l.Lang] == nil {
+			names[l.ID][l.Lang] = map[string]bool{}
+		}
+		names[l.ID][l.Lang][norm(l.Name)] = true
+	}
 	count := func(lang, typ string) []*Counts {
 		var out []*Counts
 		for _, lg := range []string{lang, "all"} {
@@ -170,8 +186,19 @@ func ScoreBriefs(labels []BriefLabel, texts func(file string) (string, error), p
 					rep.KnownID++
 				}
 				if norm(p.Name) != norm(g.Name) {
-					rep.WrongLang++
-					rep.Misses = append(rep.Misses, fmt.Sprintf("%s\t%s\t%s\tshown as %q", file, g.Type, g.Name, p.Name))
+					rep.OtherName++
+					wrong := false
+					for lg, ns := range names[g.ID] {
+						if lg != lang && ns[norm(p.Name)] && !names[g.ID][lang][norm(p.Name)] {
+							wrong = true
+						}
+					}
+					note := "shown as"
+					if wrong {
+						rep.WrongLang++
+						note = "shown in another language as"
+					}
+					rep.Misses = append(rep.Misses, fmt.Sprintf("%s\t%s\t%s\t%s %q", file, g.Type, g.Name, note, p.Name))
 				}
 			}
 		}
@@ -249,8 +276,8 @@ func (r BriefReport) Write(w io.Writer, details bool) error {
 			fmt.Fprintf(&b, "%-6s %-9s %5d %5d %5d %7.3f %7.3f %7.3f\n", l, t, c.TP, c.FP, c.FN, c.P(), c.R(), c.F1())
 		}
 	}
-	fmt.Fprintf(&b, "known entities found: %d; with the expected id: %d (%.3f); shown with another name than expected in the article's language: %d (%.3f)\n",
-		r.Known, r.KnownID, ratio(r.KnownID, r.Known), r.WrongLang, ratio(r.WrongLang, r.Known))
+	fmt.Fprintf(&b, "known entities found: %d; with the expected id: %d (%.3f); shown with another name: %d (%.3f); in the wrong language: %d (%.3f)\n",
+		r.Known, r.KnownID, ratio(r.KnownID, r.Known), r.OtherName, ratio(r.OtherName, r.Known), r.WrongLang, ratio(r.WrongLang, r.Known))
 	if details {
 		for _, m := range r.Misses {
 			fmt.Fprintf(&b, "- %s\n", m)
