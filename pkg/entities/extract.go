@@ -127,6 +127,7 @@ var notNames = map[string]bool{
 	"and": true, "e": true, "di": true, "da": true, "ma": true, "se": true, "come": true, "dopo": true,
 	// plurals of common acronyms and time zones (issue #14: "GPUs" PERSON, "CET" ORG)
 	"gpus": true, "cpus": true, "tpus": true, "llms": true, "apis": true, "ceos": true, "pcs": true,
+	"desk": true, "easter": true, "christmas": true, "thanksgiving": true, "pasqua": true, "natale": true, "ferragosto": true, "capodanno": true,
 	"agi": true, "cet": true, "cest": true, "gmt": true, "utc": true, "bst": true, "est": true, "edt": true, "pst": true, "pdt": true,
 }
 
@@ -218,7 +219,33 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 			ms = append(ms, mention{name: name, typ: typ, start: start, end: end, surface: surface, fromAlias: sp.fromAlias, row: row})
 		}
 	}
+	ms = o.joinSaints(body, ms)
 	return o.group(ms, lang)
+}
+
+// joinSaints joins a place name cut at the point of "St." ("Minneapolis-St"
+// + "Paul", "St" + "Louis") into one LOCATION: a name ending in "St", "Ste"
+// or "Mt", then ". ", then the next name.
+func (o *Offline) joinSaints(body string, ms []mention) []mention {
+	for i := 0; i+1 < len(ms); i++ {
+		a, b := ms[i], ms[i+1]
+		gap := body[a.end:b.start]
+		if gap != ". " && gap != "." {
+			continue
+		}
+		w := a.surface
+		if k := strings.LastIndexAny(w, " -"); k >= 0 {
+			w = w[k+1:]
+		}
+		if w != "St" && w != "Ste" && w != "Mt" && w != "Ft" {
+			continue
+		}
+		surface := body[a.start:b.end]
+		name, typ, row := o.resolve(surface, news.Location)
+		ms[i] = mention{name: name, typ: typ, start: a.start, end: b.end, surface: surface, row: row}
+		ms = append(ms[:i+1], ms[i+2:]...)
+	}
+	return ms
 }
 
 // resolve links a mention to the knowledge base: its name (the KB's English
@@ -433,6 +460,13 @@ func cutSpan(s span, sent []Token, gz []string) []span {
 		if x.i == s.start && x.j == s.end {
 			return []span{s}
 		}
+		// a dateline inside a byline: "Toby Sterling AMSTERDAM Nexperia"
+		if x.i > s.start && x.j < s.end && tagTyp == news.Person && x.typ == news.Location && isAllCaps(sent[x.i].Text) {
+			left := span{start: s.start, end: x.i, typ: s.typ}
+			right := span{start: x.j, end: s.end, typ: s.typ}
+			out := append(cutSpan(left, sent, gz), span{start: x.i, end: x.j, typ: s.typ})
+			return append(out, cutSpan(right, sent, gz)...)
+		}
 		if x.i != s.start && x.j != s.end {
 			continue
 		}
@@ -442,7 +476,9 @@ func cutSpan(s span, sent []Token, gz []string) []span {
 		}
 		ok := covered(a, b) ||
 			x.typ == news.Person && tagTyp != news.Person ||
-			x.typ == news.Location && tagTyp == news.Person && x.j == s.end && isAllCaps(sent[x.i].Text)
+			x.typ == news.Location && tagTyp == news.Person && x.j == s.end && isAllCaps(sent[x.i].Text) ||
+			// a byline running into a company: "Toby Sterling Nexperia"
+			tagTyp == news.Person && x.typ != news.Person && b-a >= 2
 		if !ok {
 			continue
 		}

@@ -218,6 +218,14 @@ func TestIdentity(t *testing.T) {
 			[]string{"Microsoft Satya Nadella"}},
 		{"it", "Wingtech Technology ha perso il controllo. Secondo Wingtech la decisione è politica.",
 			nil, []string{"Wingtech Technology"}},
+		{"en", "By Toby Sterling\nAMSTERDAM (Reuters) - Nexperia said Easter sales in the Minneapolis-St. Paul area rose, the Tech Desk reported.",
+			[]want{{"Nexperia", "ORG", "org:nexperia", "Nexperia", "Nexperia"}},
+			[]string{"Toby Sterling", "Amsterdam", "Reuters", "Easter", "Paul", "Minneapolis-St", "Desk"}},
+		{"en", "Wingtech Technology Co. Ltd. owns Nexperia; WhatsApp Ireland Limited runs WhatsApp in Europe.",
+			[]want{{"Wingtech", "ORG", "org:wingtech", "Wingtech", "Wingtech"}, {"WhatsApp", "PRODUCT", "product:whatsapp", "WhatsApp", "WhatsApp"}},
+			[]string{"Ireland Limited"}},
+		{"en", "Apple sold more iPhone units than expected, and the iPhone maker raised its outlook.",
+			[]want{{"iPhone", "PRODUCT", "Q2766", "iPhone", "iPhone"}}, nil},
 	}
 	for _, tc := range tests {
 		es := o.Extract(tc.body, tc.lang)
