@@ -465,3 +465,24 @@ func TestAllInContext(t *testing.T) {
 		t.Errorf("date = %+v; want 2025-11-17, approximate", date)
 	}
 }
+
+// TestLink gives another engine's entities the knowledge base's identity.
+func TestLink(t *testing.T) {
+	o := offline(t)
+	v := 1.0
+	ents := []news.Entity{
+		{Name: "USA", Type: news.Location}, {Name: "Commissione Europea", Type: news.Org},
+		{Name: "Nexperia", Type: news.Location}, {Name: "Mario Rossi", Type: news.Person},
+		{Name: "10 miliardi", Type: news.Quantity, Value: &v},
+	}
+	o.Link(ents, "en")
+	want := []struct{ name, typ, id string }{
+		{"United States", news.Location, "Q30"}, {"European Commission", news.Org, "Q8880"},
+		{"Nexperia", news.Org, "org:nexperia"}, {"Mario Rossi", news.Person, ""}, {"10 miliardi", news.Quantity, ""},
+	}
+	for i, w := range want {
+		if e := ents[i]; e.Name != w.name || e.Type != w.typ || e.ID != w.id {
+			t.Errorf("Link: %d = %q %s %q; want %q %s %q", i, e.Name, e.Type, e.ID, w.name, w.typ, w.id)
+		}
+	}
+}
