@@ -203,7 +203,7 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 			if ok && headline && !sp.fromAlias {
 				sp = cutHeadline(sp, sent, m, gz)
 			}
-			if !ok || o.junk(sp, sent, m) {
+			if !ok || o.junk(sp, sent, m) || headline && !sp.fromAlias && allCommon(sp, sent, m) {
 				continue
 			}
 			start, end := sent[sp.start].Start, sent[sp.end-1].End
@@ -220,7 +220,48 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 		}
 	}
 	ms = o.joinSaints(body, ms)
+	ms = dropLoneTitleWords(body, ms)
 	return o.group(ms, lang)
+}
+
+// dropLoneTitleWords drops a one-word PERSON the tagger found as the first
+// word of a line ("Cybersicurezza, il direttore spiega…") when no other
+// mention of the article shares that word: a headline's first word is
+// capitalised whatever it is, and a person a headline names by surname is
+// named again in the text.
+func dropLoneTitleWords(body string, ms []mention) []mention {
+	out := ms[:0]
+	for i, m := range ms {
+		if m.typ == news.Person && m.row < 0 && !m.fromAlias && !strings.Contains(m.surface, " ") &&
+			(m.start == 0 || body[m.start-1] == '\n') && isTitleLine(body, m.start) {
+			seen := false
+			for j, n := range ms {
+				if j != i && strings.Contains(n.surface, m.surface) {
+					seen = true
+					break
+				}
+			}
+			if !seen {
+				continue
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// isTitleLine reports a line (from start) that does not end a sentence:
+// a headline or a sub-heading.
+func isTitleLine(body string, start int) bool {
+	end := strings.IndexByte(body[start:], '\n')
+	if end < 0 {
+		end = len(body)
+	} else {
+		end += start
+	}
+	line := strings.TrimRight(body[start:end], " \t\r")
+	r, _ := utf8.DecodeLastRuneInString(line)
+	return line != "" && !strings.ContainsRune(".!?\"”»:;)", r)
 }
 
 // joinSaints joins a place name cut at the point of "St." ("Minneapolis-St"
@@ -623,6 +664,18 @@ func trimLeadingLower(sp span, sent []Token, m *Model) span {
 		sp.start++
 	}
 	return sp
+}
+
+// allCommon reports a span of a title-case headline made only of common
+// lower-case words ("OpenAI Completes Restructure": "Completes Restructure").
+func allCommon(sp span, sent []Token, m *Model) bool {
+	for _, t := range sent[sp.start:sp.end] {
+		l := strings.ToLower(t.Text)
+		if !(m.lower[hstr(fnvOff, l)] || commonLower(l)) {
+			return false
+		}
+	}
+	return true
 }
 
 // junk rejects spans that are not names: no capital letter at all, common
