@@ -207,7 +207,7 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 				continue
 			}
 			start, end := sent[sp.start].Start, sent[sp.end-1].End
-			if len(quiet) > 0 && inZone(start, end, quiet) {
+			if len(quiet) > 0 && inZone(start, end, quiet) || isTicker(body, start, end, sp) {
 				continue
 			}
 			surface := body[start:end]
@@ -262,6 +262,24 @@ func isTitleLine(body string, start int) bool {
 	line := strings.TrimRight(body[start:end], " \t\r")
 	r, _ := utf8.DecodeLastRuneInString(line)
 	return line != "" && !strings.ContainsRune(".!?\"”»:;)", r)
+}
+
+// isTicker reports a stock ticker in parentheses, "(SMSN.UK)", "(NASDAQ:
+// NVDA)": capitals with a point or a colon, alone between brackets.
+func isTicker(body string, start, end int, sp span) bool {
+	if sp.fromAlias || start == 0 || end >= len(body) || body[start-1] != '(' || body[end] != ')' {
+		return false
+	}
+	s := body[start:end]
+	if !strings.ContainsAny(s, ".:") {
+		return false
+	}
+	for _, r := range s {
+		if !(unicode.IsUpper(r) || unicode.IsDigit(r) || r == '.' || r == ':' || r == ' ') {
+			return false
+		}
+	}
+	return true
 }
 
 // joinSaints joins a place name cut at the point of "St." ("Minneapolis-St"
