@@ -175,7 +175,7 @@ func submit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 					ok++
 				}
 				if bar {
-					fmt.Fprint(idw, "\r\033[K")
+					fmt.Fprint(stderr, "\r\033[K") // clear the progress bar's line
 				}
 				fmt.Fprintf(idw, "%s\t%s\t%s\n", res.ID, in, note)
 				if *wait {
