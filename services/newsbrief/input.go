@@ -78,7 +78,7 @@ func readLimited(ctx context.Context, name string, r io.Reader, maxBytes int) ([
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: %w: more than %d bytes (NEWSBRIEF_MAX_BYTES=%d; the server refuses it too)", name, errTooLarge, limit, maxBytes)
+		return nil, fmt.Errorf("%s: %w: larger than %d bytes, the request limit for NEWSBRIEF_MAX_BYTES=%d (the server would answer 413); not sent", name, errTooLarge, limit, maxBytes)
 	}
 	return data, nil
 }
