@@ -288,6 +288,9 @@ func isTicker(body string, start, end int, sp span) bool {
 func (o *Offline) joinSaints(body string, ms []mention) []mention {
 	for i := 0; i+1 < len(ms); i++ {
 		a, b := ms[i], ms[i+1]
+		if b.start < a.end {
+			continue
+		}
 		gap := body[a.end:b.start]
 		if gap != ". " && gap != "." {
 			continue
