@@ -24,6 +24,10 @@ func quietZones(body string) [][2]int {
 			end += start
 		}
 		line := body[start:end]
+		if line == "" || !(line[0] == '(' || line[0] >= 'A' && line[0] <= 'Z' || line[0] == 'd' || line[0] >= utf8.RuneSelf) {
+			start = end + 1
+			continue
+		}
 		if isByline(line) {
 			zs = append(zs, [2]int{start, end})
 		} else if n := datelineLen(line); n > 0 {
@@ -37,6 +41,9 @@ func quietZones(body string) [][2]int {
 // isByline: "By", "Di" or "di", then one to six capitalised words (and
 // "and"/"e" between names), and nothing else on the line.
 func isByline(line string) bool {
+	if len(line) > 80 || !(strings.HasPrefix(line, "By ") || strings.HasPrefix(line, "BY ") || strings.HasPrefix(line, "Di ") || strings.HasPrefix(line, "di ")) {
+		return false
+	}
 	f := strings.Fields(line)
 	if len(f) < 3 || len(f) > 8 || (f[0] != "By" && f[0] != "Di" && f[0] != "di" && f[0] != "BY") {
 		return false
