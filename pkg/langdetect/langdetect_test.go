@@ -2,6 +2,7 @@ package langdetect
 
 import (
 	"errors"
+	"github.com/newsbrief/newsbrief/internal/corpus"
 	"os"
 	"strings"
 	"sync"
@@ -58,17 +59,17 @@ func TestNew(t *testing.T) {
 	}
 }
 
+// TestDetectSeed: each of our articles (internal/corpus) is detected in its
+// language with high confidence.
 func TestDetectSeed(t *testing.T) {
-	b, err := os.ReadFile(shared.Path(t, "seed", "it_amazon_openai_trainium.txt"))
-	if err != nil {
-		t.Skipf("seed article not readable: %v", err)
-	}
-	got, err := detector(t).Detect("", string(b), "")
-	if err != nil {
-		t.Fatalf("Detect(seed) error = %v", err)
-	}
-	if got.Code != "it" || got.Confidence < 0.9 {
-		t.Errorf("Detect(seed) = %+v, want it with confidence >= 0.9", got)
+	for _, a := range corpus.All() {
+		got, err := detector(t).Detect("", a.Text, "")
+		if err != nil {
+			t.Fatalf("Detect(%s) error = %v", a.Name, err)
+		}
+		if got.Code != a.Lang || got.Confidence < 0.9 {
+			t.Errorf("Detect(%s) = %+v, want %s with confidence >= 0.9", a.Name, got, a.Lang)
+		}
 	}
 }
 

@@ -1,8 +1,8 @@
 package sentence
 
 import (
+	"github.com/newsbrief/newsbrief/internal/corpus"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -138,22 +138,15 @@ func TestSplitSeed(t *testing.T) {
 }
 
 func TestSplitArticlesSane(t *testing.T) {
-	dir := shared.Path(t, "articles")
-	files, _ := filepath.Glob(filepath.Join(dir, "*_wikinews_*.txt"))
-	if len(files) == 0 {
-		t.Skip("no articles in shared data")
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatalf("reading %s: %v", f, err)
+	for _, a := range corpus.All() {
+		spans := Split(a.Text, "")
+		checkSpans(t, a.Text, spans)
+		if len(spans) < 6 {
+			t.Errorf("%s: %d sentences, want at least 6", a.Name, len(spans))
 		}
-		text := string(b)
-		spans := Split(text, "")
-		checkSpans(t, text, spans)
-		for _, s := range Texts(text, spans) {
+		for _, s := range Texts(a.Text, spans) {
 			if n := len(strings.Fields(s)); n > 160 {
-				t.Errorf("%s: suspiciously long sentence (%d words): %.80q", filepath.Base(f), n, s)
+				t.Errorf("%s: suspiciously long sentence (%d words): %.80q", a.Name, n, s)
 			}
 		}
 	}

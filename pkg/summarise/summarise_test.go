@@ -1,8 +1,8 @@
 package summarise
 
 import (
+	"github.com/newsbrief/newsbrief/internal/corpus"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -216,30 +216,16 @@ func TestOfflineSeed(t *testing.T) {
 	}
 }
 
-// TestOfflineArticles runs every shared article through Offline and checks
-// the shape of the result.
+// TestOfflineArticles runs each of our articles (internal/corpus) through
+// Offline and checks the shape of the result.
 func TestOfflineArticles(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(shared.Path(t, "articles"), "*_wikinews_*.txt"))
-	if len(files) == 0 {
-		t.Skip("no shared articles")
-	}
-	short := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatalf("reading %s: %v", f, err)
-		}
-		title, body, _ := strings.Cut(string(b), "\n\n")
-		lang := strings.SplitN(filepath.Base(f), "_", 2)[0]
-		r := Offline(title, body, lang, nil)
-		if utf8.RuneCountInString(r.Headline) > MaxHeadline || r.Summary == "" {
-			t.Errorf("%s: bad headline/summary %q / %q", filepath.Base(f), r.Headline, r.Summary)
-		}
-		if len(r.KeyPoints) < 2 {
-			short++
+	for _, a := range corpus.All() {
+		r := Offline(a.Title(), a.Body(), a.Lang, nil)
+		checkResult(t, a.Body(), r)
+		if utf8.RuneCountInString(r.Headline) > MaxHeadline || r.Summary == "" || len(r.KeyPoints) < 2 {
+			t.Errorf("%s: headline %q, summary %q, %d key points", a.Name, r.Headline, r.Summary, len(r.KeyPoints))
 		}
 	}
-	t.Logf("%d of %d articles have fewer than 2 key points", short, len(files))
 }
 
 func FuzzOffline(f *testing.F) {

@@ -22,7 +22,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -31,7 +30,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/newsbrief/newsbrief/internal/shared"
+	ourcorpus "github.com/newsbrief/newsbrief/internal/corpus"
 	"github.com/newsbrief/newsbrief/pkg/bus"
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
@@ -299,29 +298,21 @@ type article struct {
 	Data []byte // Submission JSON
 }
 
-// corpus returns n real articles (Italian and English Wikinews), each made
-// unique with tag so that batches in one test do not dedup each other.
+// corpus returns n articles from our own test corpus (internal/corpus, four
+// Italian and four English), each made unique with tag and its index so that
+// batches in one test do not dedup each other.
 func corpus(t testing.TB, n int, tag string) []article {
 	t.Helper()
-	dir := shared.Path(t, "articles")
-	files, _ := filepath.Glob(filepath.Join(dir, "*_wikinews_*.txt"))
-	if len(files) == 0 {
-		t.Skipf("no articles in %s", dir)
-	}
-	sort.Strings(files)
+	all := ourcorpus.All()
 	p := &pipeline.Pipeline{Ingest: service.Ingester{MaxBytes: 1 << 20}}
 	var out []article
 	for i := 0; len(out) < n; i++ {
-		raw, err := os.ReadFile(files[i%len(files)])
-		if err != nil {
-			t.Fatal(err)
-		}
-		title, body, _ := strings.Cut(string(raw), "\n")
-		body = strings.TrimSpace(body) + fmt.Sprintf("\n\n(%s %d)", tag, i)
-		data, _ := json.Marshal(news.Submission{Title: strings.TrimSpace(title), Body: body})
+		src := all[i%len(all)]
+		body := src.Body() + fmt.Sprintf("\n\n(%s %d)", tag, i)
+		data, _ := json.Marshal(news.Submission{Title: src.Title(), Body: body})
 		a, err := p.Prepare(context.Background(), pipeline.Raw{Data: data, ContentType: "application/json"})
 		if err != nil {
-			t.Fatalf("preparing %s: %v", files[i%len(files)], err)
+			t.Fatalf("preparing %s: %v", src.Name, err)
 		}
 		sub, _ := submissionJSON(a)
 		out = append(out, article{ID: a.ID, Data: sub})

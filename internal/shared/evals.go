@@ -1,0 +1,37 @@
+package shared
+
+import (
+	"fmt"
+	"strings"
+)
+
+// evals lists, by package, the tests allowed to read ../shared/data: the
+// evaluations (scores on labelled data, cross-validation), golden sweeps
+// and equivalence checks over the real articles. Each package's other tests
+// run on its own testdata or internal/corpus. Benchmarks may read it too
+// (measurements, never run by go test without -bench).
+var evals = map[string][]string{
+	"pkg/amount":            {"TestSeedArticle", "TestSharedArticles"},
+	"pkg/entities":          {"TestEvaluation", "TestEnglishCrossValidation", "TestKINDDevDocs", "TestGUMDocs", "TestGoldenAll", "TestExtractSeedArticle", "TestTagMatchesReference", "TestGateKeepsTags", "TestDocCacheMatchesTag", "TestExtractConcurrent", "TestNormKeyMatchesReference", "TestTokenizeMatchesReference"},
+	"pkg/ingest":            {"TestGolden"},
+	"pkg/langdetect":        {"TestEvalDev", "TestProbe", "TestEvalSampleSize", "TestConfidenceMatchesLingua", "TestEarlyStopMatchesFullSample"},
+	"pkg/llm":               {"TestSharedArticlesHonestRepliesPass", "TestSharedHumanSummariesGrounded"},
+	"pkg/sentence":          {"TestSplitSeed"},
+	"pkg/summarise":         {"TestGolden", "TestOfflineConcurrent", "TestLineScanners", "TestSweep", "TestCueCountsMatchTermIndex", "TestTokenizeMatchesReference", "TestOfflineSeed"},
+	"pkg/summarise/sumeval": {"TestEvalGUM"},
+}
+
+// allowed reports whether test (a t.Name(), subtests included) of the
+// package at module-relative directory pkg may read the shared data.
+func allowed(pkg, test string) error {
+	top, _, _ := strings.Cut(test, "/")
+	if strings.HasPrefix(top, "Benchmark") {
+		return nil
+	}
+	for _, name := range evals[pkg] {
+		if name == top {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s.%s reads ../shared/data but is not an evaluation: give it input of our own under testdata/ (see internal/corpus), or list it in internal/shared/evals.go if it really is one", pkg, top)
+}
