@@ -2,7 +2,7 @@ package entities
 
 // MaxSentenceTokens bounds the tokens the tagger sees as one sentence. Real
 // news sentences stay far below it (the longest in the shared Wikinews set
-// has about 120 tokens); a text with no sentence ends at all (1 MiB of
+// and the seed has 157 tokens); a text with no sentence ends at all (1 MiB of
 // names or amounts, issue #13) would otherwise be one sentence, and the
 // per-sentence alias merge is quadratic in it. A longer run is cut into
 // pieces of this size: work per article stays linear in its length.

@@ -62,8 +62,8 @@ func offline(tb testing.TB) *pipeline.Pipeline {
 }
 
 // entityOverhead bounds what entities and brief texts add to an article, in
-// JSON bytes, under DefaultLimits: 200 entities of 32 mentions each.
-const entityOverhead = 320 << 10
+// JSON bytes, under DefaultLimits: 200 entities of 64 mentions each.
+const entityOverhead = 512 << 10
 
 // TestAdversarialBounded: on each adversarial body the entities stage's
 // output and the brief are the article plus at most entityOverhead bytes,
