@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/newsbrief/newsbrief/pkg/ingest"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,10 +178,57 @@ func TestPoller(t *testing.T) {
 	}
 }
 
+// TestPollerGuardsEveryFetch: the poller's fetches go through the guarded
+// client, for the feed itself and for an item's page (issue #13, item 7: an
+// item linking to http://127.0.0.1:…/secret became a public brief).
+func TestPollerGuardsEveryFetch(t *testing.T) {
+	var secretHits atomic.Int32
+	secret := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secretHits.Add(1)
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "SECRET "+long)
+	}))
+	t.Cleanup(secret.Close)
+	var feed *httptest.Server
+	feed = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>%s</link><description>d</description>
+<item><title>Teaser</title><link>%s/secret</link><description>short</description></item>
+<item><title>Redirect</title><link>%s/redirect</link><description>short</description></item></channel></rss>`, feed.URL, secret.URL, feed.URL)
+	}))
+	t.Cleanup(feed.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	// The feed path: the default client refuses a loopback feed.
+	p := &Poller{Feeds: []string{feed.URL}, Submit: (&fakeSubmit{}).submit}
+	if err := p.Poll(ctx, feed.URL); err == nil || !strings.Contains(err.Error(), ingest.ErrPrivateAddress.Error()) {
+		t.Errorf("default client polling a loopback feed: %v, want %v", err, ingest.ErrPrivateAddress)
+	}
+
+	// The item path: only the feed's own port is let through, as if the
+	// feed were public; the item's page on another loopback port is refused.
+	feedPort := netip.MustParseAddrPort(strings.TrimPrefix(feed.URL, "http://")).Port()
+	fs := &fakeSubmit{}
+	p = &Poller{Feeds: []string{feed.URL}, Submit: fs.submit,
+		Client: ingest.NewGuardedClient(5*time.Second, func(ap netip.AddrPort) bool { return ap.Port() == feedPort })}
+	if err := p.Poll(ctx, feed.URL); err != nil {
+		t.Fatalf("polling the allowed feed: %v", err)
+	}
+	for _, s := range fs.subs {
+		if strings.Contains(s.Body, "SECRET") {
+			t.Errorf("an item's private page was submitted: %+v", s)
+		}
+	}
+	if n := secretHits.Load(); n != 0 {
+		t.Errorf("the private server was reached %d times", n)
+	}
+}
+
 func TestPollerRunStops(t *testing.T) {
 	srv, _, _ := feedServer(t)
 	fs := &fakeSubmit{}
-	p := &Poller{Feeds: []string{srv.URL + "/atom"}, Interval: 10 * time.Millisecond, Submit: fs.submit}
+	p := &Poller{Feeds: []string{srv.URL + "/atom"}, Interval: 10 * time.Millisecond, Submit: fs.submit, Client: ingest.NewClient(5*time.Second, true)}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	if err := p.Run(ctx); err != nil {

@@ -27,7 +27,9 @@ import (
 type Poller struct {
 	Feeds    []string
 	Interval time.Duration // default 10m
-	// Client fetches feeds and article pages; give it a timeout (default 15s).
+	// Client fetches feeds and article pages. It must be the guarded client
+	// (ingest.NewClient), which refuses private addresses; nil means
+	// ingest.NewClient(15s, false).
 	Client *http.Client
 	Submit Submit
 	// MinChars: feed content shorter than this (as text) is a teaser, and
@@ -161,7 +163,7 @@ func (p *Poller) defaults() {
 		p.Interval = 10 * time.Minute
 	}
 	if p.Client == nil {
-		p.Client = &http.Client{Timeout: 15 * time.Second}
+		p.Client = ingest.NewClient(15*time.Second, false)
 	}
 	if p.MinChars <= 0 {
 		p.MinChars = 500
