@@ -403,6 +403,13 @@ func Sample(title, body string, maxChars int) string {
 		maxChars = DefaultSampleChars
 	}
 	body = strings.TrimSpace(body)
+	// Combining marks say nothing about Italian or English, and Zalgo text
+	// stacks dozens on every letter: 264 KB of it left 4 letters in a
+	// byte-sized sample (issue #13). They are dropped before the cut.
+	if strings.IndexFunc(body[:min(len(body), maxChars)], isMark) >= 0 {
+		body = dropMarks(body, maxChars)
+	}
+	title = dropMarks(title, len(title))
 	if len(body) > maxChars {
 		cut := maxChars
 		for cut > 0 && !utf8.RuneStart(body[cut]) {
@@ -421,6 +428,26 @@ func Sample(title, body string, maxChars int) string {
 		return title
 	}
 	return title + "\n" + body
+}
+
+func isMark(r rune) bool { return unicode.In(r, unicode.Mn, unicode.Me) }
+
+// dropMarks returns s without its combining marks, read only until the
+// result is longer than limit bytes.
+func dropMarks(s string, limit int) string {
+	if strings.IndexFunc(s, isMark) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if b.Len() > limit {
+			break
+		}
+		if !isMark(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // mainScript names the most frequent script among the letters of text.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/newsbrief/newsbrief/internal/shared"
 )
@@ -183,4 +184,31 @@ func BenchmarkDetect(b *testing.B) {
 			d.Detect("Amazon investe nel cloud e nell'AI", "Dopo Microsoft, anche Amazon potrebbe diventare un investitore chiave di OpenAI.", "")
 		}
 	})
+}
+
+// zalgo stacks n combining marks on every letter of s.
+func zalgo(s string, n int) string {
+	marks := []rune{'\u0300', '\u0301', '\u0302', '\u0308', '\u0334', '\u0336', '\u0337', '\u0338', '\u0327', '\u0328', '\u0489'}
+	var b strings.Builder
+	for i, r := range s {
+		b.WriteRune(r)
+		if unicode.IsLetter(r) {
+			for k := 0; k < n; k++ {
+				b.WriteRune(marks[(i+k)%len(marks)])
+			}
+		}
+	}
+	return b.String()
+}
+
+// TestDetectZalgo: combining marks stacked on every letter do not hide the
+// letters (issue #13: 264 KB of Zalgo text was "4 letters, too short").
+func TestDetectZalgo(t *testing.T) {
+	for _, a := range corpus.All() {
+		body := zalgo(a.Body(), 30)
+		got, err := detector(t).Detect(zalgo(a.Title(), 30), body, "")
+		if err != nil || got.Code != a.Lang {
+			t.Errorf("Detect(Zalgo %s, %d bytes) = %+v, %v; want %s", a.Name, len(body), got, err, a.Lang)
+		}
+	}
 }
