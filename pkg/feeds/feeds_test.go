@@ -362,3 +362,24 @@ func TestPollerStateSurvivesRestart(t *testing.T) {
 		t.Errorf("with a failing store: %d submissions, want 2", len(down.subs))
 	}
 }
+
+// TestPollerDropsNonHTTPLinks: an item whose link is javascript: (or any
+// non-http scheme) is submitted with its own text and no URL.
+func TestPollerDropsNonHTTPLinks(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>http://x</link><description>d</description>
+<item><title>Evil</title><link>javascript:alert(1)</link><description><![CDATA[<p>%s</p>]]></description></item></channel></rss>`, long)
+	}))
+	t.Cleanup(srv.Close)
+	fs := &fakeSubmit{}
+	p := &Poller{Feeds: []string{srv.URL}, Submit: fs.submit, Client: ingest.NewClient(5*time.Second, true)}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.Poll(ctx, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if len(fs.subs) != 1 || fs.subs[0].URL != "" {
+		t.Errorf("submissions %+v, want one with no URL", fs.subs)
+	}
+}

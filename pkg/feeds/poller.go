@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -345,6 +346,9 @@ func (p *Poller) fetchFeed(ctx context.Context, feed, etag, lastMod string) (*go
 // item submits one feed item unless its URL was seen.
 func (p *Poller) item(ctx context.Context, feed, feedTitle string, it *gofeed.Item) {
 	link := Canonical(it.Link)
+	if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		link = "" // only http(s) links are fetched or carried (javascript:, data:, file: are not)
+	}
 	key := link
 	if key == "" {
 		key = "guid:" + it.GUID

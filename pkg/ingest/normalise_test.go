@@ -212,3 +212,23 @@ func TestNormaliseArticles(t *testing.T) {
 		})
 	}
 }
+
+// TestNormaliseURLScheme: only absolute http(s) URLs are accepted, even
+// with a body (issue #13, item 9: a javascript: URL with a body was kept
+// and became a link in pages and feeds).
+func TestNormaliseURLScheme(t *testing.T) {
+	body := "Un articolo abbastanza lungo con un link."
+	for u, ok := range map[string]bool{
+		"https://example.com/a": true, "HTTP://Example.com/a": true, "http://example.com": true,
+		"javascript:alert(1)": false, "JavaScript:alert(1)": false, "data:text/html,<script>x</script>": false,
+		"file:///etc/passwd": false, "//example.com/a": false, "example.com/a": false, "https://": false,
+	} {
+		_, err := Normalise(news.Submission{Body: body, URL: u}, now)
+		if ok && err != nil {
+			t.Errorf("Normalise(url %q) = %v, want accepted", u, err)
+		}
+		if !ok && !errors.Is(err, ErrMalformed) {
+			t.Errorf("Normalise(url %q) = %v, want ErrMalformed", u, err)
+		}
+	}
+}
