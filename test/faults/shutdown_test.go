@@ -26,25 +26,34 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	srv := start(t, "serve", bin("newsbrief"), env, "serve")
 	base := fmt.Sprintf("http://127.0.0.1:%d", httpPort)
-	waitHTTP(t, base+"/readyz", 30*time.Second)
+	waitHTTP(t, base+"/readyz", stallAfter)
 	b := connect(t, fmt.Sprintf("nats://127.0.0.1:%d", natsPort))
 	arts := corpus(t, articlesPerFault(), "sigterm")
 	// Straight onto NATS: all are queued at once, so the SIGTERM finds
 	// work in every stage.
 	submitNATS(t, b, arts)
 	accepted := ids(arts)
-	if !waitFor(20*time.Second, func() bool { return ackPending(b, news.StageLangDetect) > 0 }) {
-		t.Fatal("the pipeline did not start briefing")
+	// The event: a stage holds work (or the batch is already done).
+	if !waitEvent(t, func() bool {
+		if ackPending(b, news.StageLangDetect) > 0 || ackPending(b, news.StageEntities) > 0 {
+			return true
+		}
+		n, err := settledCount(b, accepted)
+		return err == nil && n == len(accepted)
+	}) {
+		t.Fatalf("the pipeline did not start briefing\n%s", queues(b))
 	}
 	n, _ := settledCount(b, accepted)
 	startStop := time.Now()
-	if err := srv.term(40 * time.Second); err != nil {
+	// The server bounds its own drain; the test waits for the exit, with a
+	// cap only against a hang.
+	if err := srv.term(stallAfter); err != nil {
 		t.Fatalf("SIGTERM: %v\n%s", err, tail(srv.output(), 20))
 	}
 	t.Logf("SIGTERM with %d of %d settled; stopped in %s", n, len(accepted), time.Since(startStop).Round(time.Millisecond))
 	srv.restart()
-	waitHTTP(t, base+"/readyz", 30*time.Second)
-	waitSettled(t, b, accepted, 60*time.Second)
+	waitHTTP(t, base+"/readyz", stallAfter)
+	waitSettled(t, b, accepted, stallAfter)
 	r := check(t, b, accepted)
 	for st, n := range redeliveries(srv.output()) {
 		t.Errorf("stage %s: %d messages delivered again after a graceful shutdown", st, n)
