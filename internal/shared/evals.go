@@ -6,18 +6,19 @@ import (
 )
 
 // evals lists, by package, the tests allowed to read ../shared/data: the
-// evaluations (scores on labelled data, cross-validation), golden sweeps
-// and equivalence checks over the real articles. Each package's other tests
+// evaluations (scores on labelled data, cross-validation, measurements),
+// golden files over the real articles, and pkg/entities' checks against
+// its reference implementations on the labelled sets (that package is being
+// rewritten; its tests move to our own data with it). Each package's other tests
 // run on its own testdata or internal/corpus. Benchmarks may read it too
 // (measurements, never run by go test without -bench).
 var evals = map[string][]string{
 	"pkg/amount":            {"TestSeedArticle", "TestSharedArticles"},
 	"pkg/entities":          {"TestEvaluation", "TestEnglishCrossValidation", "TestKINDDevDocs", "TestGUMDocs", "TestGoldenAll", "TestExtractSeedArticle", "TestTagMatchesReference", "TestGateKeepsTags", "TestDocCacheMatchesTag", "TestExtractConcurrent", "TestNormKeyMatchesReference", "TestTokenizeMatchesReference"},
 	"pkg/ingest":            {"TestGolden"},
-	"pkg/langdetect":        {"TestEvalDev", "TestProbe", "TestEvalSampleSize", "TestConfidenceMatchesLingua", "TestEarlyStopMatchesFullSample"},
+	"pkg/langdetect":        {"TestEvalDev", "TestProbe", "TestEvalSampleSize"},
 	"pkg/llm":               {"TestSharedArticlesHonestRepliesPass", "TestSharedHumanSummariesGrounded"},
-	"pkg/sentence":          {"TestSplitSeed"},
-	"pkg/summarise":         {"TestGolden", "TestOfflineConcurrent", "TestLineScanners", "TestSweep", "TestCueCountsMatchTermIndex", "TestTokenizeMatchesReference", "TestOfflineSeed"},
+	"pkg/summarise":         {"TestGolden", "TestSweep"},
 	"pkg/summarise/sumeval": {"TestEvalGUM"},
 }
 
