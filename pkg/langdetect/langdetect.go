@@ -18,6 +18,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/pemistahl/lingua-go"
 )
@@ -403,13 +405,18 @@ func Sample(title, body string, maxChars int) string {
 		maxChars = DefaultSampleChars
 	}
 	body = strings.TrimSpace(body)
-	// Combining marks say nothing about Italian or English, and Zalgo text
-	// stacks dozens on every letter: 264 KB of it left 4 letters in a
-	// byte-sized sample (issue #13). They are dropped before the cut.
-	if strings.IndexFunc(body[:min(len(body), maxChars)], isMark) >= 0 {
-		body = dropMarks(body, maxChars)
+	// Zalgo text stacks dozens of combining marks on every letter: 264 KB of
+	// it left 4 letters in a byte-sized sample (issue #13), and NFC (which
+	// ingest applies) folds one mark per letter into letters no Italian or
+	// English word has. When marks outnumber letters, the text is read as
+	// its base letters: decomposed, marks dropped. Ordinary text (an accent
+	// here and there, already composed) is left as it is.
+	if zalgo(body[:min(len(body), maxChars)]) {
+		body = baseLetters(body, maxChars)
 	}
-	title = dropMarks(title, len(title))
+	if zalgo(title) {
+		title = baseLetters(title, len(title))
+	}
 	if len(body) > maxChars {
 		cut := maxChars
 		for cut > 0 && !utf8.RuneStart(body[cut]) {
@@ -432,19 +439,31 @@ func Sample(title, body string, maxChars int) string {
 
 func isMark(r rune) bool { return unicode.In(r, unicode.Mn, unicode.Me) }
 
-// dropMarks returns s without its combining marks, read only until the
-// result is longer than limit bytes.
-func dropMarks(s string, limit int) string {
-	if strings.IndexFunc(s, isMark) < 0 {
-		return s
-	}
-	var b strings.Builder
+// zalgo reports whether s has more combining marks than letters.
+func zalgo(s string) bool {
+	marks, letters := 0, 0
 	for _, r := range s {
-		if b.Len() > limit {
-			break
+		switch {
+		case isMark(r):
+			marks++
+		case unicode.IsLetter(r):
+			letters++
 		}
-		if !isMark(r) {
-			b.WriteRune(r)
+	}
+	return marks > letters
+}
+
+// baseLetters returns s decomposed (NFD) without its combining marks, read
+// only until the result is longer than limit bytes.
+func baseLetters(s string, limit int) string {
+	var b strings.Builder
+	var it norm.Iter
+	it.InitString(norm.NFD, s)
+	for !it.Done() && b.Len() <= limit {
+		for _, r := range string(it.Next()) {
+			if !isMark(r) {
+				b.WriteRune(r)
+			}
 		}
 	}
 	return b.String()
