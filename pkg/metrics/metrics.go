@@ -76,8 +76,14 @@ func New() *Metrics {
 	for _, res := range []string{"ok", "not_modified", "error"} {
 		m.feedPolls.WithLabelValues(res)
 	}
+	for _, what := range LimitKinds {
+		m.limited.WithLabelValues(what)
+	}
 	return m
 }
+
+// LimitKinds are what limited_total counts: the pipeline.Limit* names.
+var LimitKinds = []string{"merged_mentions", "mentions", "entities", "brief_text"}
 
 // Origins are the submission origins counted in submissions_total.
 var Origins = []string{"api", "web", "feed", "inbox"}

@@ -52,7 +52,7 @@ func offline(tb testing.TB) *pipeline.Pipeline {
 			return
 		}
 		c := service.Config{EntitiesEngine: "offline", SummaryEngine: "offline", MaxBytes: 1 << 20}
-		ents, sum, err := service.Engines(c, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		ents, sum, err := service.Engines(c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		offlineP, offlineErr = &pipeline.Pipeline{Ingest: service.NewIngester(c), Detector: det, Entities: ents, Summariser: sum}, err
 	})
 	if offlineErr != nil {

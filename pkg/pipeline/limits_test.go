@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"context"
+	"github.com/newsbrief/newsbrief/pkg/metrics"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -46,6 +48,14 @@ func TestBoundEntities(t *testing.T) {
 	}
 	if got, _, _, _ := BoundEntities(nil, l); got == nil || len(got) != 0 {
 		t.Errorf("BoundEntities(nil) = %#v, want an empty list", got)
+	}
+}
+
+func TestLimitKindsInMetrics(t *testing.T) {
+	for _, k := range []string{LimitMerged, LimitMentions, LimitEntities, LimitText} {
+		if !slices.Contains(metrics.LimitKinds, k) {
+			t.Errorf("%q is not in metrics.LimitKinds: its series would not start at 0", k)
+		}
 	}
 }
 
