@@ -140,8 +140,11 @@ func BoundEntities(ents []news.Entity, l Limits) (out []news.Entity, merged, dro
 }
 
 // limitSummary cuts the summary's texts and lists to l and reports how
-// many were cut.
+// many were cut. The lists are copied first: a summariser may hand out
+// slices it keeps (a reply cache).
 func limitSummary(s *Summary, l Limits) int {
+	s.KeyPoints, s.Topics, s.Keywords = slices.Clone(s.KeyPoints), slices.Clone(s.Topics), slices.Clone(s.Keywords)
+	s.Translations = slices.Clone(s.Translations)
 	n := 0
 	cut := func(t string, max int) string {
 		if len(t) <= max {
@@ -177,6 +180,7 @@ func limitSummary(s *Summary, l Limits) int {
 	for i := range s.Translations {
 		t := &s.Translations[i]
 		t.Headline, t.Summary = cut(t.Headline, l.HeadlineBytes), cut(t.Summary, l.SummaryBytes)
+		t.KeyPoints = slices.Clone(t.KeyPoints)
 		if len(t.KeyPoints) > l.KeyPoints {
 			n++
 			t.KeyPoints = t.KeyPoints[:l.KeyPoints]
@@ -184,7 +188,6 @@ func limitSummary(s *Summary, l Limits) int {
 		for j := range t.KeyPoints {
 			t.KeyPoints[j] = cut(t.KeyPoints[j], l.KeyPointBytes)
 		}
-		t.Entities, t.Body = nil, "" // a translation carries its text only
 	}
 	return n
 }
