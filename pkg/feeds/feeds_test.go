@@ -225,17 +225,37 @@ func TestPollerGuardsEveryFetch(t *testing.T) {
 	}
 }
 
+// TestPollerRunStops: Run polls every Interval until its context ends, then
+// returns. It waits for the events (two polls, one submission), not for a
+// guessed duration, so a loaded machine cannot fail it.
 func TestPollerRunStops(t *testing.T) {
 	srv, _, _ := feedServer(t)
 	fs := &fakeSubmit{}
 	p := &Poller{Feeds: []string{srv.URL + "/atom"}, Interval: 10 * time.Millisecond, Submit: fs.submit, Client: ingest.NewClient(5*time.Second, true)}
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := p.Run(ctx); err != nil {
-		t.Fatal(err)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	deadline := time.Now().Add(time.Minute)
+	for p.Status()[0].Polls < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d polls after a minute", p.Status()[0].Polls)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	if len(fs.subs) != 1 || p.Status()[0].Polls < 2 {
-		t.Errorf("got %d submissions and %d polls", len(fs.subs), p.Status()[0].Polls)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not return after its context was cancelled")
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if len(fs.subs) != 1 {
+		t.Errorf("got %d submissions over %d polls, want 1 (the entry is seen once)", len(fs.subs), p.Status()[0].Polls)
 	}
 }
 

@@ -50,6 +50,7 @@ type Poller struct {
 	// restart neither refetches a whole feed nor every teaser's page.
 	Store StateStore
 
+	once  sync.Once
 	mu    sync.Mutex
 	state map[string]*feedState
 }
@@ -159,7 +160,11 @@ func (p *Poller) save(ctx context.Context, feed string) {
 	}
 }
 
-func (p *Poller) defaults() {
+// defaults fills in the unset fields, once: Status (the /v1/feeds handler)
+// runs while Run polls, and a second write of the fields would race.
+func (p *Poller) defaults() { p.once.Do(p.setDefaults) }
+
+func (p *Poller) setDefaults() {
 	if p.Interval <= 0 {
 		p.Interval = 10 * time.Minute
 	}
