@@ -111,19 +111,18 @@ func TestNATSRestart(t *testing.T) {
 	srv, url := natsServer(t, "nats")
 	ps := workers(t, url)
 	b := connect(t, url)
-	arts := corpus(t, articlesPerFault(), "nats-restart")
-	submitNATS(t, b, arts)
-	// The event: entities holds work (or, on a machine fast enough, the
-	// batch is already done and the kill tests the restart alone).
-	if !waitEvent(t, func() bool {
-		if ackPending(b, news.StageEntities) > 0 {
-			return true
-		}
-		n, err := settledCount(b, ids(arts))
-		return err == nil && n == len(arts)
-	}) {
+	// Long articles queued at once keep the pipeline busy past the last
+	// publish; the watch starts first, and the kill follows the event
+	// (entities holds work).
+	arts := longCorpus(t, articlesPerFault(), "nats-restart", 6)
+	held := make(chan bool, 1)
+	go func() { held <- waitEvent(t, func() bool { return ackPending(b, news.StageEntities) > 0 }) }()
+	submitNATSAtOnce(t, b, arts)
+	if !<-held {
 		t.Fatalf("the pipeline did not start\n%s", queues(b))
 	}
+	n, _ := settledCount(b, ids(arts))
+	t.Logf("killing nats-server with %d of %d settled", n, len(arts))
 	srv.kill()
 	t.Log("killed nats-server -9 while entities held work")
 	time.Sleep(time.Second) // the outage itself, not a wait for anything

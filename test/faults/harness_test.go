@@ -303,12 +303,19 @@ type article struct {
 // batches in one test do not dedup each other.
 func corpus(t testing.TB, n int, tag string) []article {
 	t.Helper()
+	return longCorpus(t, n, tag, 1)
+}
+
+// longCorpus is corpus with each body repeated times over, for tests that
+// need the pipeline busy for longer than the submission takes.
+func longCorpus(t testing.TB, n int, tag string, times int) []article {
+	t.Helper()
 	all := ourcorpus.All()
 	p := &pipeline.Pipeline{Ingest: service.Ingester{MaxBytes: 1 << 20}}
 	var out []article
 	for i := 0; len(out) < n; i++ {
 		src := all[i%len(all)]
-		body := src.Body() + fmt.Sprintf("\n\n(%s %d)", tag, i)
+		body := strings.Repeat(src.Body()+"\n\n", times) + fmt.Sprintf("(%s %d)", tag, i)
 		data, _ := json.Marshal(news.Submission{Title: src.Title(), Body: body})
 		a, err := p.Prepare(context.Background(), pipeline.Raw{Data: data, ContentType: "application/json"})
 		if err != nil {
@@ -339,6 +346,38 @@ func submitNATS(t testing.TB, b *bus.Bus, arts []article) {
 		if err := b.Submit(ctx, a.ID, a.Data, "application/json"); err != nil {
 			t.Fatalf("submitting %s: %v", a.ID, err)
 		}
+	}
+}
+
+// submitNATSAtOnce publishes articles from 16 goroutines, so that the
+// whole batch is queued in a few milliseconds rather than one publish
+// round trip after the other.
+func submitNATSAtOnce(t testing.TB, b *bus.Bus, arts []article) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	errs := make(chan error, len(arts))
+	var wg sync.WaitGroup
+	next := make(chan article)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range next {
+				if err := b.Submit(ctx, a.ID, a.Data, "application/json"); err != nil {
+					errs <- fmt.Errorf("submitting %s: %w", a.ID, err)
+				}
+			}
+		}()
+	}
+	for _, a := range arts {
+		next <- a
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
 	}
 }
 

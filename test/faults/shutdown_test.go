@@ -28,19 +28,18 @@ func TestGracefulShutdown(t *testing.T) {
 	base := fmt.Sprintf("http://127.0.0.1:%d", httpPort)
 	waitHTTP(t, base+"/readyz", stallAfter)
 	b := connect(t, fmt.Sprintf("nats://127.0.0.1:%d", natsPort))
-	arts := corpus(t, articlesPerFault(), "sigterm")
-	// Straight onto NATS: all are queued at once, so the SIGTERM finds
-	// work in every stage.
-	submitNATS(t, b, arts)
+	// Long articles, straight onto NATS: all are queued at once and the
+	// pipeline stays busy well after the last publish. The watch starts
+	// before the first publish; the event is a later stage holding or
+	// queueing work, and the SIGTERM follows it at once.
+	arts := longCorpus(t, articlesPerFault(), "sigterm", 6)
 	accepted := ids(arts)
-	// The event: a stage holds work (or the batch is already done).
-	if !waitEvent(t, func() bool {
-		if ackPending(b, news.StageLangDetect) > 0 || ackPending(b, news.StageEntities) > 0 {
-			return true
-		}
-		n, err := settledCount(b, accepted)
-		return err == nil && n == len(accepted)
-	}) {
+	held := make(chan bool, 1)
+	go func() {
+		held <- waitEvent(t, func() bool { return busy(b, news.StageEntities) > 0 || busy(b, news.StageSummarise) > 0 })
+	}()
+	submitNATSAtOnce(t, b, arts)
+	if !<-held {
 		t.Fatalf("the pipeline did not start briefing\n%s", queues(b))
 	}
 	n, _ := settledCount(b, accepted)
