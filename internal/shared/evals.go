@@ -22,12 +22,19 @@ var evals = map[string][]string{
 	"pkg/summarise/sumeval": {"TestEvalGUM"},
 }
 
+// evalPrefixes name tests that are evaluations by convention, in any
+// package: benchmarks (never run without -bench), TestEval… (scores on
+// labelled data) and TestSweep… (parameter sweeps).
+var evalPrefixes = []string{"Benchmark", "TestEval", "TestSweep"}
+
 // allowed reports whether test (a t.Name(), subtests included) of the
 // package at module-relative directory pkg may read the shared data.
 func allowed(pkg, test string) error {
 	top, _, _ := strings.Cut(test, "/")
-	if strings.HasPrefix(top, "Benchmark") {
-		return nil
+	for _, prefix := range evalPrefixes {
+		if strings.HasPrefix(top, prefix) {
+			return nil
+		}
 	}
 	for _, name := range evals[pkg] {
 		if name == top {
