@@ -55,10 +55,11 @@ const (
 
 // Bus is one connection to NATS with its JetStream context.
 type Bus struct {
-	NC  *nats.Conn
-	JS  jetstream.JetStream
-	cfg Config
-	log *slog.Logger
+	NC   *nats.Conn
+	JS   jetstream.JetStream
+	cfg  Config
+	log  *slog.Logger
+	gens generationsKV
 }
 
 // Options turns cfg into nats.Options; shared by Connect and tools.
@@ -187,6 +188,7 @@ func (b *Bus) declare(ctx context.Context) error {
 	buckets := []jetstream.KeyValueConfig{
 		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true},
 		{Bucket: news.BucketArticles, Description: "article status by id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas},
+		{Bucket: news.BucketGenerations, Description: "generation issued by reprocess, by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: 256},
 	}
 	for _, kc := range buckets {
 		if _, err := b.JS.CreateOrUpdateKeyValue(ctx, kc); err != nil {

@@ -46,6 +46,19 @@ type Spec[In, Out any] struct {
 	AckWait time.Duration
 	// Observe, if set, is told the outcome of every settled message.
 	Observe func(Outcome)
+	// ID, if set, names an input by its content and checks the id the input
+	// carries: it returns the content's id (news.CheckID), and an error when
+	// the input claims another one. Such an input is dead-lettered under the
+	// content's id without running Func, so a forged message can neither act
+	// on nor mark another article. Without ID the runner names a message by
+	// its Newsbrief-Id header (tests' own types).
+	ID func(In) (string, error)
+	// Public marks input subjects that producers outside the pipeline may
+	// publish on (news.submitted): what they send is data, never control.
+	// The runner drops every Newsbrief-* and Nats-* header before decoding
+	// and carrying, and names the input news.RawID(data) until the stage's
+	// output names it by its content.
+	Public bool
 }
 
 // Outcome is what happened to one message, for metrics and tests.
@@ -188,9 +201,12 @@ func (r *runner[In, Out]) process(msg jetstream.Msg) {
 	if md, err := msg.Metadata(); err == nil {
 		delivered, seq = int(md.NumDelivered), md.Sequence.Stream
 	}
-	id := msg.Headers().Get(news.HeaderID)
-	if id == "" {
-		id = news.RawID(msg.Data())
+	h := msg.Headers()
+	id := ""
+	if r.s.Public {
+		h = untrusted(h)
+	} else if r.s.ID == nil {
+		id = h.Get(news.HeaderID)
 	}
 	// The stage's own work is not cancelled by shutdown: draining lets it
 	// finish. A re-armed timer keeps the server from redelivering a slow
@@ -200,7 +216,13 @@ func (r *runner[In, Out]) process(msg jetstream.Msg) {
 	ka := startKeepAlive(msg, r.s.AckWait/3)
 	defer ka.stop()
 
-	out, err := r.call(ctx, msg)
+	cid, out, err := r.call(ctx, msg.Data(), h, id)
+	if cid != "" {
+		id = cid
+	}
+	if id == "" {
+		id = news.RawID(msg.Data())
+	}
 	d := stage.Decide(err, delivered, r.s.Policy)
 	var outID string
 	if d.Action == stage.Publish {
@@ -213,11 +235,11 @@ func (r *runner[In, Out]) process(msg jetstream.Msg) {
 		}
 		if subj == "" {
 			d.Action = stage.Ack
-		} else if perr := r.publish(ctx, subj, id, out, msg.Headers()); perr != nil {
+		} else if perr := r.publish(ctx, subj, id, out, h); perr != nil {
 			d = stage.Decide(fmt.Errorf("publishing output: %w", perr), delivered, r.s.Policy)
 		}
 	}
-	r.settle(ctx, msg, id, seq, delivered, d)
+	r.settle(ctx, msg, h, id, seq, delivered, d)
 	cancel()
 	lvl := slog.LevelDebug
 	switch d.Action {
@@ -230,25 +252,65 @@ func (r *runner[In, Out]) process(msg jetstream.Msg) {
 	if r.log.Enabled(context.Background(), lvl) {
 		r.log.Log(context.Background(), lvl, "settled", "id", id, "subject", msg.Subject(), "seq", seq,
 			"delivered", delivered, "outcome", d.Action.String(), "reason", d.Reason, "ms", time.Since(start).Milliseconds(),
-			"trace_id", traceID(msg.Headers()))
+			"trace_id", traceID(h))
 	}
 	if r.s.Observe != nil {
 		r.s.Observe(Outcome{Stage: r.s.Name, ID: id, Action: d.Action, Reason: d.Reason, Duration: time.Since(start), Delivered: delivered})
 	}
 }
 
-// call decodes and runs the stage, turning a panic into a permanent error.
-func (r *runner[In, Out]) call(ctx context.Context, msg jetstream.Msg) (out Out, err error) {
+// call decodes the message, checks its id and generation, and runs the
+// stage, turning a panic into a permanent error. id is the input's name
+// when the content gives one (Spec.ID); claimed is the header's, if the
+// runner trusts it.
+func (r *runner[In, Out]) call(ctx context.Context, data []byte, h nats.Header, claimed string) (id string, out Out, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = stage.Permanent(fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
 		}
 	}()
-	in, err := r.s.Decode(msg.Data(), msg.Headers())
+	in, err := r.s.Decode(data, h)
 	if err != nil {
-		return out, stage.Permanent(fmt.Errorf("decoding message: %w", err))
+		return "", out, stage.Permanent(fmt.Errorf("decoding message: %w", err))
 	}
-	return r.s.Func(ctx, in)
+	if r.s.ID != nil {
+		var ierr error
+		if id, ierr = r.s.ID(in); ierr != nil {
+			return id, out, stage.Permanent(ierr)
+		}
+	}
+	// A generation is honoured only on the pipeline's own stream, and only
+	// as reprocess issued it (see Generations): on the DLQ it is history.
+	if g := h.Get(news.HeaderGeneration); g != "" && r.s.Stream == news.StreamNews {
+		gid := id
+		if gid == "" {
+			gid = claimed
+		}
+		if err := r.b.checkGeneration(ctx, gid, g); err != nil {
+			return id, out, err
+		}
+	}
+	out, err = r.s.Func(ctx, in)
+	return id, out, err
+}
+
+// untrusted returns a copy of h without the headers the pipeline acts on:
+// every Newsbrief-* header (ids, stages, generations, reasons) and every
+// Nats-* one, in any spelling. What is left (Content-Type, trace context)
+// is data.
+func untrusted(h nats.Header) nats.Header {
+	out := nats.Header{}
+	for k, v := range h {
+		if hasPrefixFold(k, "Newsbrief-") || hasPrefixFold(k, "Nats-") {
+			continue
+		}
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // keepAlive tells the server a message is still being worked on, every
@@ -296,7 +358,7 @@ func (r *runner[In, Out]) publish(ctx context.Context, subj, id string, v any, i
 
 // settle acts on the decision. Output (or rejection, or dead letter) is
 // always published before the input is acked or terminated.
-func (r *runner[In, Out]) settle(ctx context.Context, msg jetstream.Msg, id string, seq uint64, delivered int, d stage.Decision) {
+func (r *runner[In, Out]) settle(ctx context.Context, msg jetstream.Msg, h nats.Header, id string, seq uint64, delivered int, d stage.Decision) {
 	var err error
 	switch d.Action {
 	case stage.Publish, stage.Ack:
@@ -304,13 +366,13 @@ func (r *runner[In, Out]) settle(ctx context.Context, msg jetstream.Msg, id stri
 	case stage.RejectIt:
 		rej := news.Rejection{ID: id, Stage: r.s.Name, Reason: d.Reason, At: time.Now().UTC()}
 		data, _ := json.Marshal(rej)
-		if err = r.b.publish(ctx, news.Subject(news.SubjectRejected, r.s.Name), id, r.s.Name+".rejected", data, carry(msg.Headers())); err != nil {
+		if err = r.b.publish(ctx, news.Subject(news.SubjectRejected, r.s.Name), id, r.s.Name+".rejected", data, carry(h)); err != nil {
 			_ = msg.NakWithDelay(stage.Backoff(delivered, r.s.Policy))
 			break
 		}
 		err = msg.Ack()
 	case stage.DeadLetter:
-		if err = r.b.deadLetter(ctx, r.s.Name, id, seq, delivered, d.Reason, msg); err != nil {
+		if err = r.b.deadLetter(ctx, r.s.Name, id, seq, delivered, d.Reason, msg, h); err != nil {
 			_ = msg.NakWithDelay(stage.Backoff(delivered, r.s.Policy))
 			break
 		}
@@ -338,13 +400,53 @@ func (b *Bus) publish(ctx context.Context, subj, id, suffix string, data []byte,
 	msg := &nats.Msg{Subject: subj, Data: data, Header: h}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	_, err := b.JS.PublishMsg(pctx, msg, jetstream.WithMsgID(msgID))
-	return err
+	ack, err := b.JS.PublishMsg(pctx, msg, jetstream.WithMsgID(msgID))
+	if err != nil || !ack.Duplicate {
+		return err
+	}
+	// The stream's duplicate window is shared by all of news.>, and anyone
+	// who may publish on news.submitted can set a Nats-Msg-Id there: a
+	// message that took our Msg-Id on another subject would silently drop
+	// the article. A duplicate counts only if the message it duplicates is
+	// on our subject (which only our credential may publish on); otherwise
+	// publish once more under a Msg-Id that names the squatter, which is
+	// just as deterministic for a redelivery.
+	owned, err := b.publishedOn(pctx, ack.Stream, ack.Sequence, subj)
+	if err != nil || owned {
+		return err
+	}
+	squatter := ack.Sequence
+	ack, err = b.JS.PublishMsg(pctx, msg, jetstream.WithMsgID(msgID+".after."+strconv.FormatUint(squatter, 10)))
+	if err != nil || !ack.Duplicate {
+		return err
+	}
+	if owned, err = b.publishedOn(pctx, ack.Stream, ack.Sequence, subj); err != nil || owned {
+		return err
+	}
+	return stage.Permanent(fmt.Errorf("Msg-Id %s and its fallback are taken by messages on other subjects (forged Nats-Msg-Id, seq %d and %d)", msgID, squatter, ack.Sequence))
+}
+
+// publishedOn reports whether message seq of stream is on subject subj.
+func (b *Bus) publishedOn(ctx context.Context, stream string, seq uint64, subj string) (bool, error) {
+	st, err := b.JS.Stream(ctx, stream)
+	if err != nil {
+		return false, fmt.Errorf("checking a duplicate: %w", err)
+	}
+	m, err := st.GetMsg(ctx, seq)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		// Gone (age limit): nothing of ours to keep; treat as ours rather
+		// than publish again outside the window's protection.
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("checking a duplicate: %w", err)
+	}
+	return m.Subject == subj, nil
 }
 
 // deadLetter copies the original message to dlq.<stage> with the reason.
-func (b *Bus) deadLetter(ctx context.Context, stageName, id string, seq uint64, delivered int, reason string, msg jetstream.Msg) error {
-	h := carry(msg.Headers())
+func (b *Bus) deadLetter(ctx context.Context, stageName, id string, seq uint64, delivered int, reason string, msg jetstream.Msg, in nats.Header) error {
+	h := carry(in)
 	// Header values cannot hold newlines (they would turn into spaces), and
 	// the first line is what readers of the article's status see: a panic's
 	// stack goes to a detail header, escaped, for operators only.

@@ -64,6 +64,9 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	case news.StageIngest:
 		return bus.Run(ctx, b, bus.Spec[pipeline.Raw, news.Article]{
 			Name: name, Subjects: []string{news.SubjectSubmitted}, Func: p.IngestStage, Workers: workers, Observe: observe,
+			// Anyone with the producer credential publishes here: the id
+			// comes from the content, never from a header.
+			Public: true,
 			Decode: func(data []byte, h nats.Header) (pipeline.Raw, error) {
 				return pipeline.Raw{Data: data, ContentType: h.Get("Content-Type")}, nil
 			},
@@ -71,14 +74,14 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 		})
 	case news.StageLangDetect:
 		return bus.Run(ctx, b, bus.Spec[news.Article, news.Article]{
-			Name: name, Subjects: []string{news.SubjectIngested}, Func: p.Detect, Workers: workers, Observe: observe,
+			Name: name, Subjects: []string{news.SubjectIngested}, Func: p.Detect, Workers: workers, Observe: observe, ID: articleID,
 			Route: func(a news.Article) (string, string) {
 				return news.Subject(news.SubjectDetected, a.Language.Code), a.ID
 			},
 		})
 	case news.StageEntities:
 		return bus.Run(ctx, b, bus.Spec[news.Article, news.Extracted]{
-			Name: name, Subjects: []string{news.SubjectDetected + ".>"}, Func: p.Extract, Workers: workers, Observe: observe,
+			Name: name, Subjects: []string{news.SubjectDetected + ".>"}, Func: p.Extract, Workers: workers, Observe: observe, ID: articleID,
 			Route: func(x news.Extracted) (string, string) {
 				return news.Subject(news.SubjectExtracted, x.Article.Language.Code), x.Article.ID
 			},
@@ -86,6 +89,7 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	case news.StageSummarise:
 		return bus.Run(ctx, b, bus.Spec[news.Extracted, news.Brief]{
 			Name: name, Subjects: []string{news.SubjectExtracted + ".>"}, Func: p.Summarise, Workers: workers, Observe: observe,
+			ID: func(x news.Extracted) (string, error) { return articleID(x.Article) },
 			Route: func(br news.Brief) (string, string) {
 				return news.Subject(news.SubjectBriefed, br.Language.Code), br.ID
 			},
@@ -95,6 +99,10 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	}
 	return fmt.Errorf("unknown stage %q (want one of %s, %s)", name, strings.Join(Stages, ", "), news.StageRecord)
 }
+
+// articleID is every internal stage's Spec.ID: an article is named by its
+// text, and one whose id is not its text's hash is dead-lettered.
+func articleID(a news.Article) (string, error) { return news.CheckID(a.ID, a.Title, a.Body) }
 
 // Backend implements gateway.Backend on the bus.
 type Backend struct {
