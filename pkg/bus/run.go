@@ -353,7 +353,37 @@ func (r *runner[In, Out]) publish(ctx context.Context, subj, id string, v any, i
 	if err != nil {
 		return stage.Permanent(fmt.Errorf("encoding output: %w", err))
 	}
-	return r.b.publish(ctx, subj, id, r.s.Name, data, carry(in))
+	h := carry(in)
+	// An output the server cannot take will not fit on any retry either:
+	// give up at once instead of re-running the stage MaxDeliver times.
+	if limit := r.b.maxPayload(); len(data)+headerSize(h)+headerSlack > limit {
+		return stage.Permanent(fmt.Errorf("output of %d bytes is over the %d-byte message limit", len(data), limit))
+	}
+	return r.b.publish(ctx, subj, id, r.s.Name, data, h)
+}
+
+// headerSlack covers the headers publish adds (id, stage, Msg-Id) and
+// their encoding.
+const headerSlack = 1 << 10
+
+// maxPayload is the largest message the server and the streams take.
+func (b *Bus) maxPayload() int {
+	limit := int(b.cfg.MaxMsgSize)
+	if mp := int(b.NC.MaxPayload()); mp > 0 && (limit <= 0 || mp < limit) {
+		limit = mp
+	}
+	return limit
+}
+
+// headerSize is about what h takes on the wire.
+func headerSize(h nats.Header) int {
+	n := 12 // NATS/1.0 line and the blank line
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
 }
 
 // settle acts on the decision. Output (or rejection, or dead letter) is
@@ -445,6 +475,11 @@ func (b *Bus) publishedOn(ctx context.Context, stream string, seq uint64, subj s
 }
 
 // deadLetter copies the original message to dlq.<stage> with the reason.
+// A copy that would not fit in a message (an input near the limit plus the
+// reason headers) is published truncated: the first DeadLetterKeep bytes,
+// with the original size in Newsbrief-Size, so an article never stays
+// "pending" because its dead letter could not be written. If the whole
+// copy is refused for any other reason, the truncated one is tried too.
 func (b *Bus) deadLetter(ctx context.Context, stageName, id string, seq uint64, delivered int, reason string, msg jetstream.Msg, in nats.Header) error {
 	h := carry(in)
 	// Header values cannot hold newlines (they would turn into spaces), and
@@ -459,11 +494,45 @@ func (b *Bus) deadLetter(ctx context.Context, stageName, id string, seq uint64, 
 	h.Set(news.HeaderFailedAt, time.Now().UTC().Format(time.RFC3339Nano))
 	h.Set(news.HeaderID, id)
 	h.Set(news.HeaderStage, stageName)
-	dl := &nats.Msg{Subject: news.Subject(news.SubjectDLQ, stageName), Data: msg.Data(), Header: h}
-	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	_, err := b.JS.PublishMsg(pctx, dl, jetstream.WithMsgID(fmt.Sprintf("%s.%s.dlq.%d", id, stageName, seq)))
-	return err
+	data := msg.Data()
+	msgID := fmt.Sprintf("%s.%s.dlq.%d", id, stageName, seq)
+	pub := func(data []byte, h nats.Header) error {
+		dl := &nats.Msg{Subject: news.Subject(news.SubjectDLQ, stageName), Data: data, Header: h}
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		_, err := b.JS.PublishMsg(pctx, dl, jetstream.WithMsgID(msgID))
+		return err
+	}
+	if len(data)+headerSize(h)+headerSlack <= b.maxPayload() {
+		err := pub(data, h)
+		if err == nil || len(data) <= DeadLetterKeep {
+			return err
+		}
+		b.log.Warn("dead letter refused whole; publishing it truncated", "id", id, "stage", stageName, "size", len(data), "err", err)
+	}
+	return pub(truncatedLetter(data, h))
+}
+
+// DeadLetterKeep is how much of an input a truncated dead letter keeps.
+const DeadLetterKeep = 64 << 10
+
+// HeaderSize on a truncated dead letter is the size of the original input.
+const HeaderSize = "Newsbrief-Size"
+
+// truncatedLetter keeps the first DeadLetterKeep bytes of data and makes
+// the headers small enough to fit beside them whatever came in.
+func truncatedLetter(data []byte, in nats.Header) ([]byte, nats.Header) {
+	h := nats.Header{}
+	for _, k := range []string{news.HeaderID, news.HeaderStage, news.HeaderReason, news.HeaderFailedSubject, news.HeaderDeliveries, news.HeaderFailedAt, news.HeaderGeneration, "Traceparent", "traceparent"} {
+		if v := in.Get(k); v != "" {
+			h.Set(k, truncate(v, 1000))
+		}
+	}
+	if d := in.Get(HeaderDetail); d != "" {
+		h.Set(HeaderDetail, truncate(d, 4000))
+	}
+	h.Set(HeaderSize, strconv.Itoa(len(data)))
+	return data[:min(len(data), DeadLetterKeep)], h
 }
 
 // HeaderDetail holds the full reason of a dead letter (a panic's stack,
@@ -476,7 +545,7 @@ func carry(in nats.Header) nats.Header {
 	out := nats.Header{}
 	for k, v := range in {
 		switch k {
-		case nats.MsgIdHdr, news.HeaderStage, news.HeaderReason, news.HeaderFailedSubject, news.HeaderDeliveries, news.HeaderFailedAt, HeaderDetail:
+		case nats.MsgIdHdr, news.HeaderStage, news.HeaderReason, news.HeaderFailedSubject, news.HeaderDeliveries, news.HeaderFailedAt, HeaderDetail, HeaderSize:
 			continue
 		}
 		if len(k) > 4 && k[:4] == "Nats" {

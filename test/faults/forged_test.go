@@ -234,6 +234,7 @@ func TestForgedSubmitted(t *testing.T) {
 	}
 	r := check(t, b, []string{victim.ID, twin.ID})
 	result(t, r)
+	audited(t, b)
 }
 
 // TestForgedInternal: a message on an internal subject is checked against
@@ -308,6 +309,7 @@ func TestForgedInternal(t *testing.T) {
 	}
 	r := check(t, b, []string{victim.ID, future.ID})
 	result(t, r)
+	audited(t, b)
 
 	// Reprocess still works: its generation is issued.
 	n, err := b.Reprocess(context.Background(), "fix-1", func(br news.Brief) bool { return br.ID == victim.ID })
