@@ -65,20 +65,20 @@ type Config struct {
 // meaning: the README's configuration table is this list.
 var Env = []struct{ Name, Default, Help string }{
 	{"NATS_URL", "", "NATS server URL(s), comma-separated; empty in `newsbrief serve` = embedded server"},
-	{"NATS_USER", "", "NATS user name"},
-	{"NATS_PASSWORD", "", "NATS password (never logged)"},
+	{"NATS_USER", "", "NATS user name (the embedded server's user when it has a password: default newsbrief)"},
+	{"NATS_PASSWORD", "", "NATS password (never logged); set in `newsbrief serve`, the embedded server requires it"},
 	{"NATS_CREDS", "", "path to a NATS .creds file (JWT + nkey)"},
 	{"NATS_CA", "", "PEM CA file to verify the NATS server's TLS certificate"},
 	{"NATS_CERT", "", "client certificate for mutual TLS"},
 	{"NATS_KEY", "", "client key for mutual TLS"},
 	{"NEWSBRIEF_REPLICAS", "1", "replicas of each stream and KV bucket (3 on a 3-node cluster)"},
 	{"NEWSBRIEF_DATA", "./data", "embedded NATS server's JetStream store"},
-	{"NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222", "embedded NATS server's listen address"},
+	{"NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222", "embedded NATS server's listen address; a non-loopback one is refused unless the server has a password"},
 	{"NEWSBRIEF_HTTP_ADDR", ":8080", "HTTP address (gateway API; workers serve /healthz and /metrics on it, default :9090)"},
 	{"NEWSBRIEF_LANGUAGES", "it,en", "languages briefed; others are rejected"},
 	{"NEWSBRIEF_WORKERS", "8", "messages processed at once by each stage"},
 	{"NEWSBRIEF_MAX_BYTES", "1048576", "largest article body accepted, in bytes"},
-	{"NEWSBRIEF_API_TOKEN", "", "bearer token required on write endpoints (empty: none)"},
+	{"NEWSBRIEF_API_TOKEN", "", "bearer token required on write endpoints (empty: none); also the embedded NATS server's password when NATS_PASSWORD is empty"},
 	{"NEWSBRIEF_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"NEWSBRIEF_LOG_FORMAT", "json", "json or text"},
 	{"NEWSBRIEF_ENTITIES_ENGINE", "auto", "auto (LLM when configured), offline or llm"},
@@ -320,4 +320,28 @@ func ParseRateLimit(s string) (RateLimit, error) {
 		burst = b
 	}
 	return RateLimit{Per: per, Burst: burst}, nil
+}
+
+// EmbeddedAuth returns the credentials of the all-in-one's embedded NATS
+// server: NATS_USER (default "newsbrief") with NATS_PASSWORD, else with
+// NEWSBRIEF_API_TOKEN as the password, so that setting the API token also
+// closes the NATS door that would bypass it. No password (neither is set)
+// is an open server, which bus.StartServer allows on loopback only. The
+// local tools (dlq, reprocess, audit) log in with the same.
+func (c Config) EmbeddedAuth() (user, password string, err error) {
+	if c.NATSCreds != "" {
+		return "", "", errors.New("NATS_CREDS names a JWT credential for an external server; the embedded server takes NATS_USER and NATS_PASSWORD (or NEWSBRIEF_API_TOKEN)")
+	}
+	password = c.NATSPassword
+	if password == "" {
+		password = c.APIToken
+	}
+	if password == "" {
+		return "", "", nil
+	}
+	user = c.NATSUser
+	if user == "" {
+		user = "newsbrief"
+	}
+	return user, password, nil
 }
