@@ -32,6 +32,10 @@ type Config struct {
 	CA       string // PEM root CA for TLS
 	Cert     string // client certificate (mutual TLS)
 	Key      string
+	// InboxPrefix replaces _INBOX as the prefix of reply subjects, for a
+	// user that may subscribe only to its own replies (the producer's
+	// _INBOX_producer.>).
+	InboxPrefix string
 	// Replicas of every stream and bucket: 1 for one server, 3 for a cluster.
 	Replicas int
 	// MaxAge bounds how long messages stay in the NEWS and DLQ streams.
@@ -44,6 +48,12 @@ type Config struct {
 	MaxMsgSize int32
 	// AckWait is the default Spec.AckWait of every stage Run on this Bus.
 	AckWait time.Duration
+	// BindOnly makes Connect only bind to the streams and buckets, waiting
+	// until they exist, and never create or update them: a worker's
+	// credential then needs no right to change a stream (which would let it
+	// cut one to MaxMsgs=1). `newsbrief setup` (Setup) declares them with
+	// the ops credential.
+	BindOnly bool
 }
 
 // Defaults for Config fields left zero.
@@ -93,6 +103,9 @@ func (cfg Config) options(log *slog.Logger) []nats.Option {
 	if cfg.Creds != "" {
 		opts = append(opts, nats.UserCredentials(cfg.Creds))
 	}
+	if cfg.InboxPrefix != "" {
+		opts = append(opts, nats.CustomInboxPrefix(cfg.InboxPrefix))
+	}
 	if cfg.CA != "" {
 		opts = append(opts, nats.RootCAs(cfg.CA))
 	}
@@ -130,22 +143,46 @@ func Connect(ctx context.Context, cfg Config, log *slog.Logger) (*Bus, error) {
 		return nil, fmt.Errorf("opening JetStream: %w", err)
 	}
 	b := &Bus{NC: nc, JS: js, cfg: cfg, log: log}
-	if err := b.ensure(ctx); err != nil {
+	step := b.declare
+	if cfg.BindOnly {
+		step = b.bind
+	}
+	if err := b.ensure(ctx, step); err != nil {
 		nc.Close()
 		return nil, err
 	}
 	return b, nil
 }
 
+// Setup declares the streams and buckets (the feeds bucket included) and
+// returns their names: what `newsbrief setup` runs with the ops credential
+// before workers start in BindOnly mode. It is idempotent.
+func (b *Bus) Setup(ctx context.Context) ([]string, error) {
+	if err := b.ensure(ctx, b.declare); err != nil {
+		return nil, err
+	}
+	if _, err := b.declareFeeds(ctx); err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, sc := range b.streams() {
+		names = append(names, "stream "+sc.Name)
+	}
+	for _, kc := range b.buckets() {
+		names = append(names, "bucket "+kc.Bucket)
+	}
+	return append(names, "bucket "+news.BucketFeeds), nil
+}
+
 // ensure declares the streams and buckets, retrying while the server is
 // still starting or the connection is still being made.
-func (b *Bus) ensure(ctx context.Context) error {
+func (b *Bus) ensure(ctx context.Context, step func(context.Context) error) error {
 	var last error
 	for attempt := 0; ; attempt++ {
-		if last = b.declare(ctx); last == nil {
+		if last = step(ctx); last == nil {
 			return nil
 		}
-		b.log.Warn("waiting for JetStream", "attempt", attempt+1, "err", last)
+		b.log.Warn("waiting for JetStream", "attempt", attempt+1, "bind_only", b.cfg.BindOnly, "err", last)
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("declaring streams: %w (last error: %v)", ctx.Err(), last)
@@ -154,10 +191,42 @@ func (b *Bus) ensure(ctx context.Context) error {
 	}
 }
 
+// bind checks that every stream and bucket exists, changing nothing.
+func (b *Bus) bind(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for _, sc := range b.streams() {
+		if _, err := b.JS.Stream(ctx, sc.Name); err != nil {
+			return fmt.Errorf("binding stream %s (run `newsbrief setup` with the ops credential first): %w", sc.Name, err)
+		}
+	}
+	for _, kc := range b.buckets() {
+		if _, err := b.JS.KeyValue(ctx, kc.Bucket); err != nil {
+			return fmt.Errorf("binding KV bucket %s (run `newsbrief setup` with the ops credential first): %w", kc.Bucket, err)
+		}
+	}
+	return nil
+}
+
 func (b *Bus) declare(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	streams := []jetstream.StreamConfig{{
+	for _, sc := range b.streams() {
+		if _, err := b.JS.CreateOrUpdateStream(ctx, sc); err != nil {
+			return fmt.Errorf("declaring stream %s: %w", sc.Name, err)
+		}
+	}
+	for _, kc := range b.buckets() {
+		if _, err := b.JS.CreateOrUpdateKeyValue(ctx, kc); err != nil {
+			return fmt.Errorf("declaring KV bucket %s: %w", kc.Bucket, err)
+		}
+	}
+	return nil
+}
+
+// streams is the configuration of the pipeline's streams.
+func (b *Bus) streams() []jetstream.StreamConfig {
+	return []jetstream.StreamConfig{{
 		Name:        news.StreamNews,
 		Description: "newsbrief articles between stages",
 		Subjects:    []string{"news.>"},
@@ -180,22 +249,15 @@ func (b *Bus) declare(ctx context.Context) error {
 		Replicas:    b.cfg.Replicas,
 		Compression: jetstream.S2Compression,
 	}}
-	for _, sc := range streams {
-		if _, err := b.JS.CreateOrUpdateStream(ctx, sc); err != nil {
-			return fmt.Errorf("declaring stream %s: %w", sc.Name, err)
-		}
-	}
-	buckets := []jetstream.KeyValueConfig{
+}
+
+// buckets is the configuration of the pipeline's KV buckets.
+func (b *Bus) buckets() []jetstream.KeyValueConfig {
+	return []jetstream.KeyValueConfig{
 		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true},
 		{Bucket: news.BucketArticles, Description: "article status by id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas},
 		{Bucket: news.BucketGenerations, Description: "generation issued by reprocess, by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: 256},
 	}
-	for _, kc := range buckets {
-		if _, err := b.JS.CreateOrUpdateKeyValue(ctx, kc); err != nil {
-			return fmt.Errorf("declaring KV bucket %s: %w", kc.Bucket, err)
-		}
-	}
-	return nil
 }
 
 // Close drains the connection: pending publishes are flushed and

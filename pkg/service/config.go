@@ -29,7 +29,9 @@ type Config struct {
 	NATSCA       string
 	NATSCert     string
 	NATSKey      string
-	Replicas     int
+	// NATSInboxPrefix replaces _INBOX for replies (NATS_INBOX_PREFIX).
+	NATSInboxPrefix string
+	Replicas        int
 
 	DataDir   string // embedded server's store (all-in-one)
 	NATSAddr  string // embedded server's listen address
@@ -59,6 +61,9 @@ type Config struct {
 	RateLimit RateLimit
 	// TrustedProxies are reverse proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// BindOnly: never create or update streams and buckets, only bind to
+	// them (`newsbrief setup` declares them with the ops credential).
+	BindOnly bool
 }
 
 // Env lists every environment variable Load reads, with its default and
@@ -71,6 +76,7 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NATS_CA", "", "PEM CA file to verify the NATS server's TLS certificate"},
 	{"NATS_CERT", "", "client certificate for mutual TLS"},
 	{"NATS_KEY", "", "client key for mutual TLS"},
+	{"NATS_INBOX_PREFIX", "", "prefix of reply subjects instead of _INBOX, for a NATS user that may read only its own replies (the producer: _INBOX_producer)"},
 	{"NEWSBRIEF_REPLICAS", "1", "replicas of each stream and KV bucket (3 on a 3-node cluster)"},
 	{"NEWSBRIEF_DATA", "./data", "embedded NATS server's JetStream store"},
 	{"NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222", "embedded NATS server's listen address; a non-loopback one is refused unless the server has a password"},
@@ -103,6 +109,7 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_FETCH_ALLOW_PRIVATE", "", "1 lets submitted URLs reach loopback, private and link-local addresses (refused by default: SSRF)"},
 	{"NEWSBRIEF_ACK_WAIT", "30s", "how long NATS waits for a stage's ack before redelivering; bounds recovery after a crash"},
 	{"NEWSBRIEF_RATE_LIMIT", "", "per-client-IP limit on POST requests, e.g. 10/s or 10/s:20 (burst 20; default burst 2×rate); empty: none"},
+	{"NEWSBRIEF_BIND_ONLY", "", "1: never create or update streams and KV buckets, wait for them (`newsbrief setup` or `<worker> setup` declares them with the ops credential); for least-privilege NATS users"},
 	{"NEWSBRIEF_TRUSTED_PROXIES", "", "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client for the rate limit; empty: the peer address counts"},
 }
 
@@ -116,13 +123,14 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		return def
 	}
 	var c Config
-	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies string
+	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies, bindOnly string
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS server URL(s) [NATS_URL]")
 	fs.StringVar(&c.NATSUser, "nats-user", env("NATS_USER", ""), "NATS user [NATS_USER]")
 	fs.StringVar(&c.NATSCreds, "nats-creds", env("NATS_CREDS", ""), "NATS .creds file [NATS_CREDS]")
 	fs.StringVar(&c.NATSCA, "nats-ca", env("NATS_CA", ""), "NATS TLS CA [NATS_CA]")
 	fs.StringVar(&c.NATSCert, "nats-cert", env("NATS_CERT", ""), "NATS TLS client cert [NATS_CERT]")
 	fs.StringVar(&c.NATSKey, "nats-key", env("NATS_KEY", ""), "NATS TLS client key [NATS_KEY]")
+	fs.StringVar(&c.NATSInboxPrefix, "nats-inbox-prefix", env("NATS_INBOX_PREFIX", ""), "reply subject prefix [NATS_INBOX_PREFIX]")
 	fs.StringVar(&replicas, "replicas", env("NEWSBRIEF_REPLICAS", "1"), "stream replicas [NEWSBRIEF_REPLICAS]")
 	fs.StringVar(&c.DataDir, "data", env("NEWSBRIEF_DATA", "./data"), "embedded NATS store directory [NEWSBRIEF_DATA]")
 	fs.StringVar(&c.NATSAddr, "nats-addr", env("NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222"), "embedded NATS listen address [NEWSBRIEF_NATS_ADDR]")
@@ -142,6 +150,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&allowPrivate, "fetch-allow-private", env("NEWSBRIEF_FETCH_ALLOW_PRIVATE", ""), "let URL fetches reach private addresses [NEWSBRIEF_FETCH_ALLOW_PRIVATE]")
 	fs.StringVar(&ackWait, "ack-wait", env("NEWSBRIEF_ACK_WAIT", "30s"), "redelivery delay for unacked messages [NEWSBRIEF_ACK_WAIT]")
 	fs.StringVar(&rateLimit, "rate-limit", env("NEWSBRIEF_RATE_LIMIT", ""), "per-IP POST rate limit, e.g. 10/s:20 [NEWSBRIEF_RATE_LIMIT]")
+	fs.StringVar(&bindOnly, "bind-only", env("NEWSBRIEF_BIND_ONLY", ""), "never create or update streams and buckets [NEWSBRIEF_BIND_ONLY]")
 	fs.StringVar(&proxies, "trusted-proxies", env("NEWSBRIEF_TRUSTED_PROXIES", ""), "proxies whose X-Forwarded-For is believed [NEWSBRIEF_TRUSTED_PROXIES]")
 	// Secrets only from the environment, so they never show in ps.
 	c.NATSPassword = getenv("NATS_PASSWORD")
@@ -180,13 +189,8 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	} else {
 		c.AckWait = d
 	}
-	switch strings.ToLower(strings.TrimSpace(allowPrivate)) {
-	case "", "0", "false", "no":
-	case "1", "true", "yes":
-		c.FetchAllowPrivate = true
-	default:
-		errs = append(errs, fmt.Errorf("NEWSBRIEF_FETCH_ALLOW_PRIVATE must be 1 or 0, not %q", allowPrivate))
-	}
+	c.FetchAllowPrivate = boolSetting("NEWSBRIEF_FETCH_ALLOW_PRIVATE", allowPrivate, &errs)
+	c.BindOnly = boolSetting("NEWSBRIEF_BIND_ONLY", bindOnly, &errs)
 	if rl, err := ParseRateLimit(rateLimit); err != nil {
 		errs = append(errs, err)
 	} else {
@@ -217,6 +221,18 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		errs = append(errs, fmt.Errorf("NEWSBRIEF_LOG_FORMAT must be json or text, not %q", c.LogFormat))
 	}
 	return c, errors.Join(errs...)
+}
+
+// boolSetting reads a 1/0 setting, adding a problem to errs.
+func boolSetting(name, v string, errs *[]error) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "0", "false", "no":
+		return false
+	case "1", "true", "yes":
+		return true
+	}
+	*errs = append(*errs, fmt.Errorf("%s must be 1 or 0, not %q", name, v))
+	return false
 }
 
 func parseLevel(s string) (slog.Level, error) {

@@ -25,8 +25,8 @@ func Connect(ctx context.Context, c Config, name string, log *slog.Logger) (*bus
 	return bus.Connect(ctx, bus.Config{
 		URL: c.NATSURL, Name: "newsbrief-" + name,
 		User: c.NATSUser, Password: c.NATSPassword, Creds: c.NATSCreds,
-		CA: c.NATSCA, Cert: c.NATSCert, Key: c.NATSKey,
-		Replicas: c.Replicas, AckWait: c.AckWait,
+		CA: c.NATSCA, Cert: c.NATSCert, Key: c.NATSKey, InboxPrefix: c.NATSInboxPrefix,
+		Replicas: c.Replicas, AckWait: c.AckWait, BindOnly: c.BindOnly,
 	}, log)
 }
 

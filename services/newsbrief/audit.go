@@ -71,3 +71,39 @@ func audit(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	}
 	return nil
 }
+
+const setupUsage = `usage: newsbrief setup
+
+Declares newsbrief's streams and KV buckets (creating or updating them) and
+exits. Run it with the ops credential before workers start with
+NEWSBRIEF_BIND_ONLY=1, whose NATS users may not change a stream. Talks to
+NATS directly: NATS_URL, or the local embedded server at NEWSBRIEF_NATS_ADDR.
+
+Example:
+  NATS_URL=nats://nats:4222 NATS_USER=ops NATS_PASSWORD=... newsbrief setup`
+
+func setupCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprintln(stderr, setupUsage) }
+	c, err := service.Load(fs, args, getenv, "")
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	c.BindOnly = false
+	b, err := connectTool(ctx, c, "setup", stderr)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	names, err := b.Setup(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		fmt.Fprintln(stdout, "declared", n)
+	}
+	return nil
+}
