@@ -48,6 +48,9 @@ type Config struct {
 	MaxMsgSize int32
 	// AckWait is the default Spec.AckWait of every stage Run on this Bus.
 	AckWait time.Duration
+	// Deadlines bound one call of a stage, by stage name; the "" entry is
+	// the default of the others (else DefaultDeadline). See Spec.Deadline.
+	Deadlines map[string]time.Duration
 	// BindOnly makes Connect only bind to the streams and buckets, waiting
 	// until they exist, and never create or update them: a worker's
 	// credential then needs no right to change a stream (which would let it

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -53,6 +54,24 @@ type Spec[In, Out any] struct {
 	// on nor mark another article. Without ID the runner names a message by
 	// its Newsbrief-Id header (tests' own types).
 	ID func(In) (string, error)
+	// Deadline bounds one call of Func (default Config.Deadlines for the
+	// stage's name, else DefaultDeadline). The call's context ends then;
+	// if Func has not returned shortly after, the message is redelivered
+	// (nak) and counts as a failed delivery, and whatever Func returns
+	// later is dropped. Deliveries beyond Policy.MaxDeliver are
+	// dead-lettered without running Func, so a stage that hangs on a
+	// message ends in the DLQ.
+	Deadline time.Duration
+	// Slow stages (an LLM behind them) take messages only for free
+	// workers: nothing waits in a prefetch buffer while its ack wait runs
+	// out, to be redelivered and paid for twice. Fast stages keep two
+	// messages per worker in flight.
+	Slow bool
+	// DrainTimeout bounds the drain on shutdown (default
+	// DefaultDrainTimeout): then the calls still running are cancelled,
+	// and Run returns an error if they do not end within a grace of at
+	// most 5s; their messages are redelivered after AckWait.
+	DrainTimeout time.Duration
 	// Public marks input subjects that producers outside the pipeline may
 	// publish on (news.submitted): what they send is data, never control.
 	// The runner drops every Newsbrief-* and Nats-* header before decoding
@@ -110,37 +129,138 @@ func Run[In, Out any](ctx context.Context, b *Bus, s Spec[In, Out]) error {
 	if s.AckWait == 0 {
 		s.AckWait = 30 * time.Second
 	}
+	if s.Deadline == 0 {
+		s.Deadline = b.cfg.deadline(s.Name)
+	}
+	if s.DrainTimeout == 0 {
+		s.DrainTimeout = DefaultDrainTimeout
+	}
 	cons, err := b.consumer(ctx, s.Stream, s.Name, s.Subjects, s.AckWait, s.Policy.MaxDeliver)
 	if err != nil {
 		return err
 	}
-	r := &runner[In, Out]{b: b, s: s, log: b.log.With("stage", s.Name), sem: make(chan struct{}, s.Workers)}
-	cc, err := cons.Consume(r.handle,
-		jetstream.PullMaxMessages(2*s.Workers),
-		// A short pull expiry bounds how long the server keeps delivering
-		// into the pull request of a process that died (kill -9): until it
-		// expires, redeliveries go to the dead inbox instead of the
-		// restarted worker.
-		jetstream.PullExpiry(5*time.Second),
-		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-			if !errors.Is(err, jetstream.ErrNoHeartbeat) {
-				r.log.Warn("consume", "err", err)
-			}
-		}))
-	if err != nil {
-		return fmt.Errorf("consuming %s: %w", s.Name, err)
+	hard, hardStop := context.WithCancel(context.Background())
+	defer hardStop()
+	r := &runner[In, Out]{b: b, s: s, log: b.log.With("stage", s.Name), sem: make(chan struct{}, s.Workers), hard: hard}
+	r.log.Info("stage running", "subjects", s.Subjects, "workers", s.Workers, "deadline", s.Deadline.String(), "slow", s.Slow)
+	var stopped <-chan struct{}
+	stopPull := func() {}
+	if s.Slow {
+		stopped = r.fetchLoop(ctx, cons)
+	} else {
+		cc, err := cons.Consume(r.handle,
+			jetstream.PullMaxMessages(2*s.Workers),
+			// A short pull expiry bounds how long the server keeps delivering
+			// into the pull request of a process that died (kill -9): until it
+			// expires, redeliveries go to the dead inbox instead of the
+			// restarted worker.
+			jetstream.PullExpiry(pullExpiry),
+			jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+				if !errors.Is(err, jetstream.ErrNoHeartbeat) {
+					r.log.Warn("consume", "err", err)
+				}
+			}))
+		if err != nil {
+			return fmt.Errorf("consuming %s: %w", s.Name, err)
+		}
+		<-ctx.Done()
+		cc.Drain()
+		stopped, stopPull = cc.Closed(), cc.Stop
 	}
-	r.log.Info("stage running", "subjects", s.Subjects, "workers", s.Workers)
 	<-ctx.Done()
-	cc.Drain()
+	// Drain: what was received is processed, until the drain deadline.
+	drainBy := time.NewTimer(s.DrainTimeout)
+	defer drainBy.Stop()
+	idle := make(chan struct{})
+	go func() { <-stopped; r.wg.Wait(); close(idle) }()
 	select {
-	case <-cc.Closed():
-	case <-time.After(30 * time.Second):
-		cc.Stop()
+	case <-idle:
+		r.log.Info("stage stopped")
+		return nil
+	case <-drainBy.C:
 	}
-	r.wg.Wait()
-	r.log.Info("stage stopped")
-	return nil
+	stopPull()
+	// Hard stop: cancel the calls still running, give them a moment.
+	n := r.inflight.Load()
+	r.log.Warn("drain deadline reached: cancelling the calls still running", "in_flight", n, "drain_timeout", s.DrainTimeout.String())
+	hardStop()
+	select {
+	case <-idle:
+		r.log.Info("stage stopped after the hard stop")
+		return nil
+	case <-time.After(min(hardStopGrace, s.DrainTimeout)):
+	}
+	return fmt.Errorf("stage %s: %d calls still running after the drain deadline and the hard stop; their messages are redelivered after the ack wait", s.Name, r.inflight.Load())
+}
+
+// Runner defaults.
+const (
+	// DefaultDeadline bounds one call of a stage unless configured.
+	DefaultDeadline = 5 * time.Minute
+	// DefaultDrainTimeout bounds a stage's drain on shutdown.
+	DefaultDrainTimeout = 30 * time.Second
+	// hardStopGrace is how long cancelled calls get to return.
+	hardStopGrace = 5 * time.Second
+	pullExpiry    = 5 * time.Second
+)
+
+// deadline is the configured per-message deadline of stage name.
+func (cfg Config) deadline(name string) time.Duration {
+	if d, ok := cfg.Deadlines[name]; ok && d > 0 {
+		return d
+	}
+	if d, ok := cfg.Deadlines[""]; ok && d > 0 {
+		return d
+	}
+	return DefaultDeadline
+}
+
+// fetchLoop pulls messages only for free workers (Spec.Slow) until ctx is
+// done; the returned channel closes when it has stopped pulling.
+func (r *runner[In, Out]) fetchLoop(ctx context.Context, cons jetstream.Consumer) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			// One free worker at least, then every other free one.
+			select {
+			case r.sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			free := 1
+			for free < r.s.Workers {
+				select {
+				case r.sem <- struct{}{}:
+					free++
+					continue
+				default:
+				}
+				break
+			}
+			// A short wait: it bounds how long a stop waits for an idle pull.
+			batch, err := cons.Fetch(free, jetstream.FetchMaxWait(time.Second))
+			got := 0
+			if err == nil {
+				for msg := range batch.Messages() {
+					got++
+					r.start(msg, startKeepAlive(msg, r.s.AckWait/3))
+				}
+				err = batch.Error()
+			}
+			for ; got < free; got++ {
+				<-r.sem
+			}
+			if err != nil && !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, nats.ErrTimeout) && ctx.Err() == nil {
+				r.log.Warn("fetch", "err", err)
+				select {
+				case <-ctx.Done():
+				case <-time.After(time.Second):
+				}
+			}
+		}
+	}()
+	return done
 }
 
 // consumer creates or updates a durable pull consumer.
@@ -184,18 +304,34 @@ type runner[In, Out any] struct {
 	log *slog.Logger
 	sem chan struct{}
 	wg  sync.WaitGroup
+	// hard is cancelled at the drain deadline: the parent of every call.
+	hard     context.Context
+	inflight atomic.Int64
 }
 
+// handle takes a message from Consume, waiting for a free worker; the
+// message is kept alive while it waits.
 func (r *runner[In, Out]) handle(msg jetstream.Msg) {
+	ka := startKeepAlive(msg, r.s.AckWait/3)
 	r.sem <- struct{}{}
+	r.start(msg, ka)
+}
+
+// start processes msg on a worker slot the caller holds. The slot is
+// freed when the call ends, or when it overruns its deadline: a call that
+// ignores its context no longer holds a worker (it is abandoned, and
+// counted until it returns).
+func (r *runner[In, Out]) start(msg jetstream.Msg, ka *keepAlive) {
 	r.wg.Add(1)
+	r.inflight.Add(1)
+	release := sync.OnceFunc(func() { <-r.sem })
 	go func() {
-		defer func() { <-r.sem; r.wg.Done() }()
-		r.process(msg)
+		defer func() { r.inflight.Add(-1); release(); r.wg.Done() }()
+		r.process(msg, ka, release)
 	}()
 }
 
-func (r *runner[In, Out]) process(msg jetstream.Msg) {
+func (r *runner[In, Out]) process(msg jetstream.Msg, ka *keepAlive, release func()) {
 	start := time.Now()
 	delivered, seq := 1, uint64(0)
 	if md, err := msg.Metadata(); err == nil {
@@ -209,14 +345,43 @@ func (r *runner[In, Out]) process(msg jetstream.Msg) {
 		id = h.Get(news.HeaderID)
 	}
 	// The stage's own work is not cancelled by shutdown: draining lets it
-	// finish. A re-armed timer keeps the server from redelivering a slow
-	// call (one timer, no goroutine per message until it fires; issue #7).
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ka := startKeepAlive(msg, r.s.AckWait/3)
+	// finish, until the drain deadline (r.hard). A re-armed timer keeps the
+	// server from redelivering a slow call (one timer, no goroutine per
+	// message until it fires; issue #7), until the stage's deadline: then
+	// the message is redelivered and this call's result dropped.
 	defer ka.stop()
-
-	cid, out, err := r.call(ctx, msg.Data(), h, id)
+	ctx := r.hard
+	var (
+		cid string
+		out Out
+		err error
+	)
+	if delivered > r.s.Policy.MaxDeliver {
+		// Earlier deliveries neither settled nor failed: the process died
+		// on it or the stage overran its deadline every time.
+		err = stage.Permanent(fmt.Errorf("delivered %d times without settling: the stage crashed or overran its %s deadline each time", delivered, r.s.Deadline))
+	} else {
+		sctx, cancelStage := context.WithTimeout(ctx, r.s.Deadline)
+		ka.begin(r.s.Deadline+overrunGrace(r.s.Deadline), func() {
+			_ = msg.NakWithDelay(stage.Backoff(delivered, r.s.Policy))
+			r.log.Warn("stage overran its deadline: message redelivered, call abandoned", "subject", msg.Subject(), "seq", seq, "delivered", delivered, "deadline", r.s.Deadline.String())
+			release()
+		})
+		cid, out, err = r.call(sctx, msg.Data(), h, id)
+		cancelStage()
+		if !ka.settle() {
+			// Too late: the message was redelivered at the deadline.
+			reason := fmt.Sprintf("stage overran its %s deadline; redelivered", r.s.Deadline)
+			r.log.Warn("settled", "id", firstNonEmpty(cid, id), "subject", msg.Subject(), "seq", seq, "delivered", delivered, "outcome", stage.Retry.String(), "reason", reason)
+			if r.s.Observe != nil {
+				r.s.Observe(Outcome{Stage: r.s.Name, ID: firstNonEmpty(cid, id), Action: stage.Retry, Reason: reason, Duration: time.Since(start), Delivered: delivered})
+			}
+			return
+		}
+		if err != nil && sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			err = fmt.Errorf("stage overran its %s deadline: %w", r.s.Deadline, err)
+		}
+	}
 	if cid != "" {
 		id = cid
 	}
@@ -240,7 +405,6 @@ func (r *runner[In, Out]) process(msg jetstream.Msg) {
 		}
 	}
 	r.settle(ctx, msg, h, id, seq, delivered, d)
-	cancel()
 	lvl := slog.LevelDebug
 	switch d.Action {
 	case stage.Retry, stage.RejectIt:
@@ -314,13 +478,17 @@ func hasPrefixFold(s, prefix string) bool {
 }
 
 // keepAlive tells the server a message is still being worked on, every
-// period until stopped.
+// period until stopped, and at most until a deadline set by begin: then it
+// calls expire once and stops extending.
 type keepAlive struct {
-	mu      sync.Mutex
-	t       *time.Timer
-	msg     jetstream.Msg
-	every   time.Duration
-	stopped bool
+	mu       sync.Mutex
+	t        *time.Timer
+	msg      jetstream.Msg
+	every    time.Duration
+	deadline time.Time
+	expire   func()
+	expired  bool
+	stopped  bool
 }
 
 func startKeepAlive(msg jetstream.Msg, every time.Duration) *keepAlive {
@@ -331,14 +499,46 @@ func startKeepAlive(msg jetstream.Msg, every time.Duration) *keepAlive {
 	return k
 }
 
-func (k *keepAlive) fire() {
+// begin starts the call's deadline: after d, expire runs once.
+func (k *keepAlive) begin(d time.Duration, expire func()) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.stopped {
+	k.deadline, k.expire = time.Now().Add(d), expire
+	k.t.Reset(min(k.every, d))
+}
+
+// settle ends the deadline (heartbeats go on while the output is
+// published) and reports whether the call ended in time.
+func (k *keepAlive) settle() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.deadline, k.expire = time.Time{}, nil
+	return !k.expired
+}
+
+func (k *keepAlive) fire() {
+	k.mu.Lock()
+	if k.stopped || k.expired {
+		k.mu.Unlock()
 		return
 	}
+	next := k.every
+	if !k.deadline.IsZero() {
+		left := time.Until(k.deadline)
+		if left <= 0 {
+			k.expired = true
+			expire := k.expire
+			k.mu.Unlock()
+			if expire != nil {
+				expire()
+			}
+			return
+		}
+		next = min(next, left)
+	}
 	_ = k.msg.InProgress()
-	k.t.Reset(k.every)
+	k.t.Reset(next)
+	k.mu.Unlock()
 }
 
 func (k *keepAlive) stop() {
@@ -346,6 +546,18 @@ func (k *keepAlive) stop() {
 	k.stopped = true
 	k.t.Stop()
 	k.mu.Unlock()
+}
+
+// overrunGrace is how long after its deadline a call may still return
+// and be settled as usual (a stage that honours its context returns at
+// once); after it the message is redelivered.
+func overrunGrace(d time.Duration) time.Duration { return min(d/10+100*time.Millisecond, 5*time.Second) }
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func (r *runner[In, Out]) publish(ctx context.Context, subj, id string, v any, in nats.Header) error {

@@ -64,6 +64,8 @@ type Config struct {
 	// BindOnly: never create or update streams and buckets, only bind to
 	// them (`newsbrief setup` declares them with the ops credential).
 	BindOnly bool
+	// StageDeadlines bound one call of a stage, by name ("" = the others).
+	StageDeadlines map[string]time.Duration
 }
 
 // Env lists every environment variable Load reads, with its default and
@@ -109,6 +111,7 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_FETCH_ALLOW_PRIVATE", "", "1 lets submitted URLs reach loopback, private and link-local addresses (refused by default: SSRF)"},
 	{"NEWSBRIEF_ACK_WAIT", "30s", "how long NATS waits for a stage's ack before redelivering; bounds recovery after a crash"},
 	{"NEWSBRIEF_RATE_LIMIT", "", "per-client-IP limit on POST requests, e.g. 10/s or 10/s:20 (burst 20; default burst 2×rate); empty: none"},
+	{"NEWSBRIEF_STAGE_DEADLINE", "5m", "longest one call of a stage may run before its message is redelivered (a hung stage ends in the DLQ after the retries): a duration, and/or stage=duration pairs, e.g. 2m,summarise=10m"},
 	{"NEWSBRIEF_BIND_ONLY", "", "1: never create or update streams and KV buckets, wait for them (`newsbrief setup` or `<worker> setup` declares them with the ops credential); for least-privilege NATS users"},
 	{"NEWSBRIEF_TRUSTED_PROXIES", "", "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client for the rate limit; empty: the peer address counts"},
 }
@@ -123,7 +126,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		return def
 	}
 	var c Config
-	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies, bindOnly string
+	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies, bindOnly, deadlines string
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS server URL(s) [NATS_URL]")
 	fs.StringVar(&c.NATSUser, "nats-user", env("NATS_USER", ""), "NATS user [NATS_USER]")
 	fs.StringVar(&c.NATSCreds, "nats-creds", env("NATS_CREDS", ""), "NATS .creds file [NATS_CREDS]")
@@ -150,6 +153,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&allowPrivate, "fetch-allow-private", env("NEWSBRIEF_FETCH_ALLOW_PRIVATE", ""), "let URL fetches reach private addresses [NEWSBRIEF_FETCH_ALLOW_PRIVATE]")
 	fs.StringVar(&ackWait, "ack-wait", env("NEWSBRIEF_ACK_WAIT", "30s"), "redelivery delay for unacked messages [NEWSBRIEF_ACK_WAIT]")
 	fs.StringVar(&rateLimit, "rate-limit", env("NEWSBRIEF_RATE_LIMIT", ""), "per-IP POST rate limit, e.g. 10/s:20 [NEWSBRIEF_RATE_LIMIT]")
+	fs.StringVar(&deadlines, "stage-deadline", env("NEWSBRIEF_STAGE_DEADLINE", "5m"), "per-message stage deadline: 5m or 2m,summarise=10m [NEWSBRIEF_STAGE_DEADLINE]")
 	fs.StringVar(&bindOnly, "bind-only", env("NEWSBRIEF_BIND_ONLY", ""), "never create or update streams and buckets [NEWSBRIEF_BIND_ONLY]")
 	fs.StringVar(&proxies, "trusted-proxies", env("NEWSBRIEF_TRUSTED_PROXIES", ""), "proxies whose X-Forwarded-For is believed [NEWSBRIEF_TRUSTED_PROXIES]")
 	// Secrets only from the environment, so they never show in ps.
@@ -191,6 +195,11 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	}
 	c.FetchAllowPrivate = boolSetting("NEWSBRIEF_FETCH_ALLOW_PRIVATE", allowPrivate, &errs)
 	c.BindOnly = boolSetting("NEWSBRIEF_BIND_ONLY", bindOnly, &errs)
+	if dl, err := parseDeadlines(deadlines); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.StageDeadlines = dl
+	}
 	if rl, err := ParseRateLimit(rateLimit); err != nil {
 		errs = append(errs, err)
 	} else {
@@ -360,4 +369,26 @@ func (c Config) EmbeddedAuth() (user, password string, err error) {
 		user = "newsbrief"
 	}
 	return user, password, nil
+}
+
+// parseDeadlines reads NEWSBRIEF_STAGE_DEADLINE: comma-separated items,
+// each a duration (the default of every stage) or stage=duration.
+func parseDeadlines(v string) (map[string]time.Duration, error) {
+	out := map[string]time.Duration{}
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, val, named := strings.Cut(item, "=")
+		if !named {
+			name, val = "", item
+		}
+		d, err := time.ParseDuration(strings.TrimSpace(val))
+		if err != nil || d < time.Second {
+			return nil, fmt.Errorf("NEWSBRIEF_STAGE_DEADLINE: %q must be a duration of at least 1s, or stage=duration", item)
+		}
+		out[strings.TrimSpace(name)] = d
+	}
+	return out, nil
 }

@@ -26,7 +26,7 @@ func Connect(ctx context.Context, c Config, name string, log *slog.Logger) (*bus
 		URL: c.NATSURL, Name: "newsbrief-" + name,
 		User: c.NATSUser, Password: c.NATSPassword, Creds: c.NATSCreds,
 		CA: c.NATSCA, Cert: c.NATSCert, Key: c.NATSKey, InboxPrefix: c.NATSInboxPrefix,
-		Replicas: c.Replicas, AckWait: c.AckWait, BindOnly: c.BindOnly,
+		Replicas: c.Replicas, AckWait: c.AckWait, BindOnly: c.BindOnly, Deadlines: c.StageDeadlines,
 	}, log)
 }
 
@@ -82,6 +82,7 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	case news.StageEntities:
 		return bus.Run(ctx, b, bus.Spec[news.Article, news.Extracted]{
 			Name: name, Subjects: []string{news.SubjectDetected + ".>"}, Func: p.Extract, Workers: workers, Observe: observe, ID: articleID,
+			Slow: slow(p.Entities),
 			Route: func(x news.Extracted) (string, string) {
 				return news.Subject(news.SubjectExtracted, x.Article.Language.Code), x.Article.ID
 			},
@@ -89,7 +90,8 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	case news.StageSummarise:
 		return bus.Run(ctx, b, bus.Spec[news.Extracted, news.Brief]{
 			Name: name, Subjects: []string{news.SubjectExtracted + ".>"}, Func: p.Summarise, Workers: workers, Observe: observe,
-			ID: func(x news.Extracted) (string, error) { return articleID(x.Article) },
+			ID:   func(x news.Extracted) (string, error) { return articleID(x.Article) },
+			Slow: slow(p.Summariser),
 			Route: func(br news.Brief) (string, string) {
 				return news.Subject(news.SubjectBriefed, br.Language.Code), br.ID
 			},
@@ -98,6 +100,20 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 		return bus.Record(ctx, b, workers, observe)
 	}
 	return fmt.Errorf("unknown stage %q (want one of %s, %s)", name, strings.Join(Stages, ", "), news.StageRecord)
+}
+
+// slow reports whether an engine calls an LLM (seconds per article): its
+// stage then takes messages only for free workers (bus.Spec.Slow).
+func slow(engine any) bool {
+	switch e := engine.(type) {
+	case *EntityEngine:
+		return e.LLM != nil
+	case *SummaryEngine:
+		return e.LLM != nil
+	case meteredSummariser:
+		return slow(e.next)
+	}
+	return false
 }
 
 // articleID is every internal stage's Spec.ID: an article is named by its
