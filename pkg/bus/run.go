@@ -551,7 +551,9 @@ func (k *keepAlive) stop() {
 // overrunGrace is how long after its deadline a call may still return
 // and be settled as usual (a stage that honours its context returns at
 // once); after it the message is redelivered.
-func overrunGrace(d time.Duration) time.Duration { return min(d/10+100*time.Millisecond, 5*time.Second) }
+func overrunGrace(d time.Duration) time.Duration {
+	return min(d/10+100*time.Millisecond, 5*time.Second)
+}
 
 func firstNonEmpty(a, b string) string {
 	if a != "" {
