@@ -52,7 +52,11 @@ func (i Ingester) Normalise(s news.Submission, now time.Time) (news.Article, err
 }
 
 func (i Ingester) Fetch(ctx context.Context, url string) (news.Submission, error) {
-	return ingest.Fetch(ctx, i.Client, url, i.MaxBytes)
+	s, err := ingest.Fetch(ctx, i.Client, url, i.MaxBytes)
+	if errors.Is(err, ingest.ErrTransient) {
+		err = fmt.Errorf("%w: %w", pipeline.ErrTemporary, err)
+	}
+	return s, err
 }
 
 // Stages lists the pipeline stages in order.
