@@ -48,6 +48,12 @@ type Config struct {
 	MaxMsgSize int32
 	// AckWait is the default Spec.AckWait of every stage Run on this Bus.
 	AckWait time.Duration
+	// StoreMaxBytes bounds the disk the streams and buckets may use
+	// together (default DefaultStoreMaxBytes; negative: no limit), shared
+	// as StoreShares says. A full stream refuses new messages (publishes
+	// fail and are retried, the gateway answers 503) instead of dropping
+	// old ones or filling the disk silently.
+	StoreMaxBytes int64
 	// Deadlines bound one call of a stage, by stage name; the "" entry is
 	// the default of the others (else DefaultDeadline). See Spec.Deadline.
 	Deadlines map[string]time.Duration
@@ -61,10 +67,34 @@ type Config struct {
 
 // Defaults for Config fields left zero.
 const (
-	DefaultMaxAge     = 7 * 24 * time.Hour
-	DefaultDuplicates = 10 * time.Minute
-	DefaultMaxMsgSize = 8 << 20
+	DefaultMaxAge        = 7 * 24 * time.Hour
+	DefaultDuplicates    = 10 * time.Minute
+	DefaultMaxMsgSize    = 8 << 20
+	DefaultStoreMaxBytes = 4 << 30
 )
+
+// StoreShares is each stream's and bucket's share, in percent, of
+// Config.StoreMaxBytes.
+var StoreShares = map[string]int64{
+	news.StreamNews:                40,
+	"KV_" + news.BucketBriefs:      40,
+	news.StreamDLQ:                 10,
+	"KV_" + news.BucketArticles:    8,
+	"KV_" + news.BucketGenerations: 1,
+	"KV_" + news.BucketFeeds:       1,
+}
+
+// maxBytes is the byte limit of stream name (-1: none).
+func (cfg Config) maxBytes(name string) int64 {
+	total := cfg.StoreMaxBytes
+	if total == 0 {
+		total = DefaultStoreMaxBytes
+	}
+	if total < 0 {
+		return -1
+	}
+	return max(total*StoreShares[name]/100, 1<<20)
+}
 
 // Bus is one connection to NATS with its JetStream context.
 type Bus struct {
@@ -235,6 +265,8 @@ func (b *Bus) streams() []jetstream.StreamConfig {
 		Subjects:    []string{"news.>"},
 		Storage:     jetstream.FileStorage,
 		Retention:   jetstream.LimitsPolicy,
+		MaxBytes:    b.cfg.maxBytes(news.StreamNews),
+		Discard:     jetstream.DiscardNew,
 		MaxAge:      b.cfg.MaxAge,
 		Duplicates:  b.cfg.Duplicates,
 		MaxMsgSize:  b.cfg.MaxMsgSize,
@@ -246,6 +278,8 @@ func (b *Bus) streams() []jetstream.StreamConfig {
 		Subjects:    []string{news.SubjectDLQ + ".>"},
 		Storage:     jetstream.FileStorage,
 		Retention:   jetstream.LimitsPolicy,
+		MaxBytes:    b.cfg.maxBytes(news.StreamDLQ),
+		Discard:     jetstream.DiscardNew,
 		MaxAge:      4 * b.cfg.MaxAge,
 		Duplicates:  b.cfg.Duplicates,
 		MaxMsgSize:  b.cfg.MaxMsgSize,
@@ -257,9 +291,9 @@ func (b *Bus) streams() []jetstream.StreamConfig {
 // buckets is the configuration of the pipeline's KV buckets.
 func (b *Bus) buckets() []jetstream.KeyValueConfig {
 	return []jetstream.KeyValueConfig{
-		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true},
-		{Bucket: news.BucketArticles, Description: "article status by id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas},
-		{Bucket: news.BucketGenerations, Description: "generation issued by reprocess, by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: 256},
+		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketBriefs)},
+		{Bucket: news.BucketArticles, Description: "article status by id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketArticles)},
+		{Bucket: news.BucketGenerations, Description: "generation issued by reprocess, by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: 256, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketGenerations)},
 	}
 }
 

@@ -153,11 +153,11 @@ func TestRunSlowStageHoldsNothingItCannotStart(t *testing.T) {
 	var calls atomic.Int32
 	outcomes := make(chan bus.Outcome, 16)
 	runSpec(t, b, bus.Spec[item, item]{
-		Name: "llm", Policy: fastPolicy, Workers: 1, Slow: true, AckWait: time.Second,
+		Name: "llm", Policy: fastPolicy, Workers: 1, Slow: true, AckWait: 2 * time.Second,
 		Observe: func(o bus.Outcome) { outcomes <- o },
 		Func: func(_ context.Context, in item) (item, error) {
 			calls.Add(1)
-			time.Sleep(1300 * time.Millisecond) // longer than the ack wait
+			time.Sleep(2300 * time.Millisecond) // longer than the ack wait
 			return in, nil
 		},
 	})

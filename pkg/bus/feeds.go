@@ -40,6 +40,7 @@ func (b *Bus) declareFeeds(ctx context.Context) (jetstream.KeyValue, error) {
 	kv, err := b.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: news.BucketFeeds, Description: "feed poller state by feed", History: 1,
 		Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: 1 << 20,
+		MaxBytes: b.cfg.maxBytes("KV_" + news.BucketFeeds),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("declaring KV bucket %s: %w", news.BucketFeeds, err)

@@ -66,6 +66,8 @@ type Config struct {
 	BindOnly bool
 	// StageDeadlines bound one call of a stage, by name ("" = the others).
 	StageDeadlines map[string]time.Duration
+	// StoreMaxBytes bounds the streams and buckets together (bus.Config).
+	StoreMaxBytes int64
 }
 
 // Env lists every environment variable Load reads, with its default and
@@ -112,6 +114,7 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_ACK_WAIT", "30s", "how long NATS waits for a stage's ack before redelivering; bounds recovery after a crash"},
 	{"NEWSBRIEF_RATE_LIMIT", "", "per-client-IP limit on POST requests, e.g. 10/s or 10/s:20 (burst 20; default burst 2×rate); empty: none"},
 	{"NEWSBRIEF_STAGE_DEADLINE", "5m", "longest one call of a stage may run before its message is redelivered (a hung stage ends in the DLQ after the retries): a duration, and/or stage=duration pairs, e.g. 2m,summarise=10m"},
+	{"NEWSBRIEF_STORE_MAX_BYTES", "4GiB", "disk the streams and KV buckets may use together (NEWS 40%, briefs 40%, DLQ 10%, articles 8%, generations and feeds 1% each); a full one refuses new messages; none: no limit"},
 	{"NEWSBRIEF_BIND_ONLY", "", "1: never create or update streams and KV buckets, wait for them (`newsbrief setup` or `<worker> setup` declares them with the ops credential); for least-privilege NATS users"},
 	{"NEWSBRIEF_TRUSTED_PROXIES", "", "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client for the rate limit; empty: the peer address counts"},
 }
@@ -126,7 +129,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		return def
 	}
 	var c Config
-	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies, bindOnly, deadlines string
+	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies, bindOnly, deadlines, storeMax string
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS server URL(s) [NATS_URL]")
 	fs.StringVar(&c.NATSUser, "nats-user", env("NATS_USER", ""), "NATS user [NATS_USER]")
 	fs.StringVar(&c.NATSCreds, "nats-creds", env("NATS_CREDS", ""), "NATS .creds file [NATS_CREDS]")
@@ -154,6 +157,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&ackWait, "ack-wait", env("NEWSBRIEF_ACK_WAIT", "30s"), "redelivery delay for unacked messages [NEWSBRIEF_ACK_WAIT]")
 	fs.StringVar(&rateLimit, "rate-limit", env("NEWSBRIEF_RATE_LIMIT", ""), "per-IP POST rate limit, e.g. 10/s:20 [NEWSBRIEF_RATE_LIMIT]")
 	fs.StringVar(&deadlines, "stage-deadline", env("NEWSBRIEF_STAGE_DEADLINE", "5m"), "per-message stage deadline: 5m or 2m,summarise=10m [NEWSBRIEF_STAGE_DEADLINE]")
+	fs.StringVar(&storeMax, "store-max-bytes", env("NEWSBRIEF_STORE_MAX_BYTES", "4GiB"), "disk for streams and buckets, e.g. 4GiB or none [NEWSBRIEF_STORE_MAX_BYTES]")
 	fs.StringVar(&bindOnly, "bind-only", env("NEWSBRIEF_BIND_ONLY", ""), "never create or update streams and buckets [NEWSBRIEF_BIND_ONLY]")
 	fs.StringVar(&proxies, "trusted-proxies", env("NEWSBRIEF_TRUSTED_PROXIES", ""), "proxies whose X-Forwarded-For is believed [NEWSBRIEF_TRUSTED_PROXIES]")
 	// Secrets only from the environment, so they never show in ps.
@@ -195,6 +199,11 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	}
 	c.FetchAllowPrivate = boolSetting("NEWSBRIEF_FETCH_ALLOW_PRIVATE", allowPrivate, &errs)
 	c.BindOnly = boolSetting("NEWSBRIEF_BIND_ONLY", bindOnly, &errs)
+	if n, err := parseBytes(storeMax); err != nil {
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_STORE_MAX_BYTES: %w", err))
+	} else {
+		c.StoreMaxBytes = n
+	}
 	if dl, err := parseDeadlines(deadlines); err != nil {
 		errs = append(errs, err)
 	} else {
@@ -391,4 +400,34 @@ func parseDeadlines(v string) (map[string]time.Duration, error) {
 		out[strings.TrimSpace(name)] = d
 	}
 	return out, nil
+}
+
+// parseBytes reads a size: bytes, or a number with KiB, MiB, GiB or TiB
+// (KB, MB, GB, TB taken as the same powers of two); "none" is -1 (no limit).
+func parseBytes(v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	if strings.EqualFold(v, "none") {
+		return -1, nil
+	}
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix []string
+		mult   int64
+	}{{[]string{"TiB", "TB", "T"}, 1 << 40}, {[]string{"GiB", "GB", "G"}, 1 << 30}, {[]string{"MiB", "MB", "M"}, 1 << 20}, {[]string{"KiB", "KB", "K"}, 1 << 10}} {
+		found := false
+		for _, sfx := range u.suffix {
+			if len(v) > len(sfx) && strings.EqualFold(v[len(v)-len(sfx):], sfx) {
+				v, mult, found = strings.TrimSpace(v[:len(v)-len(sfx)]), u.mult, true
+				break
+			}
+		}
+		if found {
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n < 1 || n*float64(mult) > 1<<62 {
+		return 0, fmt.Errorf("%q must be a size like 4GiB or 512MiB, or none", v)
+	}
+	return int64(n * float64(mult)), nil
 }
