@@ -215,6 +215,10 @@ func (b *Bus) ensure(ctx context.Context, step func(context.Context) error) erro
 		if last = step(ctx); last == nil {
 			return nil
 		}
+		// Wrong credentials do not get better with waiting.
+		if err := b.NC.LastError(); errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired) || errors.Is(err, nats.ErrAuthRevoked) {
+			return fmt.Errorf("NATS refused the credentials (NATS_USER/NATS_PASSWORD, NATS_CREDS): %w", err)
+		}
 		b.log.Warn("waiting for JetStream", "attempt", attempt+1, "bind_only", b.cfg.BindOnly, "err", last)
 		select {
 		case <-ctx.Done():

@@ -1,13 +1,16 @@
 package bus_test
 
 import (
+	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats.go"
 
 	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/bus/bustest"
 )
 
 // The embedded server (issue #13 item 4): with a password it takes only
@@ -35,6 +38,22 @@ func TestEmbeddedServerAuth(t *testing.T) {
 		if nc != nil {
 			nc.Close()
 		}
+	}
+}
+
+// Connect gives up at once on credentials the server refuses, instead of
+// retrying until its context ends.
+func TestConnectWrongCredentialsFailsFast(t *testing.T) {
+	s, err := bus.StartServer(bus.ServerConfig{Addr: "127.0.0.1:0", StoreDir: t.TempDir(), Password: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = bus.Connect(ctx, bus.Config{URL: s.ClientURL(), User: bus.DefaultEmbeddedUser, Password: "guess"}, bustest.Logger(t))
+	if err == nil || !strings.Contains(err.Error(), "refused the credentials") || ctx.Err() != nil {
+		t.Errorf("Connect with a wrong password: %v (context: %v), want an immediate refusal", err, ctx.Err())
 	}
 }
 
