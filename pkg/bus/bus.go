@@ -77,7 +77,8 @@ const (
 // Config.StoreMaxBytes.
 var StoreShares = map[string]int64{
 	news.StreamNews:                40,
-	"KV_" + news.BucketBriefs:      40,
+	"KV_" + news.BucketBriefs:      38,
+	"KV_" + news.BucketLLM:         2,
 	news.StreamDLQ:                 10,
 	"KV_" + news.BucketArticles:    8,
 	"KV_" + news.BucketGenerations: 1,
@@ -297,6 +298,7 @@ func (b *Bus) buckets() []jetstream.KeyValueConfig {
 	return []jetstream.KeyValueConfig{
 		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketBriefs)},
 		{Bucket: news.BucketArticles, Description: "article status by id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketArticles)},
+		{Bucket: news.BucketLLM, Description: "LLM token budget by day and reply cache", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, TTL: LLMTTL, MaxValueSize: 1 << 20, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketLLM)},
 		{Bucket: news.BucketGenerations, Description: "generation issued by reprocess, by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: 256, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketGenerations)},
 	}
 }

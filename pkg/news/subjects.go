@@ -34,6 +34,9 @@ const (
 	// header only when this bucket names it. Only the reprocess credential
 	// (ops) may write it.
 	BucketGenerations = "generations"
+	// BucketLLM holds the LLM's daily token budget and its reply cache,
+	// shared by every process that calls the LLM.
+	BucketLLM = "llm"
 )
 
 // Stage names, used for consumer names, Msg-Id suffixes and status records.

@@ -76,6 +76,7 @@ func runWorker(ctx context.Context, name string, args []string, getenv func(stri
 		return err
 	}
 	defer b.Close()
+	ShareLLM(ctx, b, p, log)
 	if p.Claimer == nil {
 		arts, err := b.Articles(ctx)
 		if err != nil {

@@ -64,6 +64,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 		return err
 	}
 	defer b.Close()
+	service.ShareLLM(ctx, b, p, log)
 	arts, err := b.Articles(ctx)
 	if err != nil {
 		return err

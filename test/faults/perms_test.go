@@ -79,6 +79,7 @@ var permActions = []permAction{
 	{name: "forge a dead letter", subject: "dlq.summarise", data: "x", allowed: []string{"summarise"}},
 	{name: "write a brief", subject: "$KV.briefs.victim", data: "{}", allowed: []string{"gateway"}},
 	{name: "write a status", subject: "$KV.articles.victim", data: "{}", allowed: []string{"ingest", "gateway"}},
+	{name: "spend the LLM budget", subject: "$KV.llm.budget.2026-01-01", data: "999999", allowed: []string{"entities", "summarise"}},
 	{name: "issue a generation", subject: "$KV.generations.victim", data: "evil"},
 	{name: "cut NEWS to one message", subject: "$JS.API.STREAM.UPDATE.NEWS", data: `{"name":"NEWS","subjects":["news.>"],"max_msgs":1}`},
 	{name: "cut the briefs bucket to one", subject: "$JS.API.STREAM.UPDATE.KV_briefs", data: `{"name":"KV_briefs","max_msgs":1}`},
