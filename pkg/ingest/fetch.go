@@ -54,17 +54,17 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 	resp, err := client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return news.Submission{}, fmt.Errorf("%w: %w: %s: timed out", ErrFetch, ErrTransient, rawURL)
+			return news.Submission{}, transient{fmt.Errorf("%w: %s: timed out", ErrFetch, rawURL)}
 		}
 		if transientDial(err) {
-			return news.Submission{}, fmt.Errorf("%w: %w: %s: %w", ErrFetch, ErrTransient, rawURL, unwrapURLError(err))
+			return news.Submission{}, transient{fmt.Errorf("%w: %s: %w", ErrFetch, rawURL, unwrapURLError(err))}
 		}
 		return news.Submission{}, fmt.Errorf("%w: %s: %w", ErrFetch, rawURL, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		if transientStatus(resp.StatusCode) {
-			return news.Submission{}, fmt.Errorf("%w: %w: %s: the server answered %s", ErrFetch, ErrTransient, rawURL, resp.Status)
+			return news.Submission{}, transient{fmt.Errorf("%w: %s: the server answered %s", ErrFetch, rawURL, resp.Status)}
 		}
 		return news.Submission{}, fmt.Errorf("%w: %s: the server answered %s", ErrFetch, rawURL, resp.Status)
 	}
@@ -74,7 +74,7 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, int64(maxBytes)+1))
 	if err != nil {
-		return news.Submission{}, fmt.Errorf("%w: %w: %s: reading the page: %v", ErrFetch, ErrTransient, rawURL, err)
+		return news.Submission{}, transient{fmt.Errorf("%w: %s: reading the page: %v", ErrFetch, rawURL, err)}
 	}
 	if len(data) > maxBytes {
 		return news.Submission{}, fmt.Errorf("%w: %w: %s: the page is larger than %d bytes", ErrFetch, ErrTooLarge, rawURL, maxBytes)
@@ -95,7 +95,13 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 // failed name lookup other than "no such host", a page cut short, and the
 // statuses 408, 425, 429 and 5xx. The ingest stage retries them with
 // back-off; every other fetch error is the submitter's (a rejection).
-var ErrTransient = errors.New("transient")
+var ErrTransient = errors.New("ingest: temporary fetch failure")
+
+// transient marks err as ErrTransient without changing its message.
+type transient struct{ error }
+
+func (t transient) Unwrap() error      { return t.error }
+func (transient) Is(target error) bool { return target == ErrTransient }
 
 func transientStatus(code int) bool {
 	return code >= 500 || code == http.StatusRequestTimeout || code == http.StatusTooEarly || code == http.StatusTooManyRequests

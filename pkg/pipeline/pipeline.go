@@ -64,6 +64,19 @@ type Claimer interface {
 // article, and the gateway answers 503.
 var ErrTemporary = errors.New("pipeline: temporary failure")
 
+// Temporary marks err as ErrTemporary without changing its message.
+func Temporary(err error) error {
+	if err == nil {
+		return nil
+	}
+	return temporary{err}
+}
+
+type temporary struct{ error }
+
+func (t temporary) Unwrap() error      { return t.error }
+func (temporary) Is(target error) bool { return target == ErrTemporary }
+
 // Ingester decodes and normalises submissions (package ingest).
 type Ingester interface {
 	Decode(data []byte, contentType string) (news.Submission, error)

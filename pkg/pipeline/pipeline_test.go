@@ -32,8 +32,8 @@ func TestIngestStageTemporaryFetch(t *testing.T) {
 		err    error
 		reject bool
 	}{
-		{"timeout", fmt.Errorf("%w: cannot fetch URL: timed out", ErrTemporary), false},
-		{"5xx", fmt.Errorf("%w: the server answered 503", ErrTemporary), false},
+		{"timeout", Temporary(errors.New("cannot fetch URL: timed out")), false},
+		{"5xx", Temporary(fmt.Errorf("wrapped: %w", errors.New("the server answered 503"))), false},
 		{"404", errors.New("cannot fetch URL: the server answered 404"), true},
 	} {
 		t.Run(c.name, func(t *testing.T) {

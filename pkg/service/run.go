@@ -55,7 +55,7 @@ func (i Ingester) Normalise(s news.Submission, now time.Time) (news.Article, err
 func (i Ingester) Fetch(ctx context.Context, url string) (news.Submission, error) {
 	s, err := ingest.Fetch(ctx, i.Client, url, i.MaxBytes)
 	if errors.Is(err, ingest.ErrTransient) {
-		err = fmt.Errorf("%w: %w", pipeline.ErrTemporary, err)
+		err = pipeline.Temporary(err)
 	}
 	return s, err
 }
