@@ -316,4 +316,3 @@ func redelivered(b *bus.Bus, consumer string) int {
 	}
 	return info.NumRedelivered
 }
-
