@@ -136,3 +136,32 @@ func TestDeadLetterTruncatedWhenTooBig(t *testing.T) {
 		return err == nil && info.NumAckPending == 0 && info.NumPending == 0
 	})
 }
+
+// A dead letter that cannot be published at all (the DLQ stream is gone)
+// is not counted as one: the outcome is a retry, and once the stream is
+// back the next delivery dead-letters it.
+func TestDeadLetterNotPublishedIsARetry(t *testing.T) {
+	b := smallBus(t)
+	ctx := context.Background()
+	if err := b.JS.DeleteStream(ctx, news.StreamDLQ); err != nil {
+		t.Fatal(err)
+	}
+	outcomes := make(chan bus.Outcome, 16)
+	runPadded(t, b, "nodlq", func(_ context.Context, in padded) (padded, error) {
+		return padded{}, stage.Permanent(errors.New("broken"))
+	}, outcomes)
+	sendPadded(t, b, padded{ID: "x1", Pad: "p"})
+	o := waitOutcome(t, outcomes)
+	if o.Action != stage.Retry || !strings.Contains(o.Reason, "dead letter not published") {
+		t.Fatalf("outcome with no DLQ stream: %v %q, want a retry", o.Action, o.Reason)
+	}
+	if _, err := b.Setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for o.Action != stage.DeadLetter {
+		o = waitOutcome(t, outcomes)
+	}
+	if dls := dlq(t, b); len(dls) != 1 || dls[0].ID != "x1" {
+		t.Errorf("dead letters after the stream is back: %+v", dls)
+	}
+}

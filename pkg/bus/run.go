@@ -404,7 +404,7 @@ func (r *runner[In, Out]) process(msg jetstream.Msg, ka *keepAlive, release func
 			d = stage.Decide(fmt.Errorf("publishing output: %w", perr), delivered, r.s.Policy)
 		}
 	}
-	r.settle(ctx, msg, h, id, seq, delivered, d)
+	d = r.settle(ctx, msg, h, id, seq, delivered, d)
 	lvl := slog.LevelDebug
 	switch d.Action {
 	case stage.Retry, stage.RejectIt:
@@ -602,22 +602,29 @@ func headerSize(h nats.Header) int {
 
 // settle acts on the decision. Output (or rejection, or dead letter) is
 // always published before the input is acked or terminated.
-func (r *runner[In, Out]) settle(ctx context.Context, msg jetstream.Msg, h nats.Header, id string, seq uint64, delivered int, d stage.Decision) {
+// It returns what was done: a rejection or dead letter that could not be
+// published is a retry (the metrics and logs must not count it as done).
+func (r *runner[In, Out]) settle(ctx context.Context, msg jetstream.Msg, h nats.Header, id string, seq uint64, delivered int, d stage.Decision) stage.Decision {
 	var err error
+	notPublished := func(what string, perr error) {
+		delay := stage.Backoff(delivered, r.s.Policy)
+		_ = msg.NakWithDelay(delay)
+		d = stage.Decision{Action: stage.Retry, Delay: delay, Reason: fmt.Sprintf("%s not published (%v): %s", what, perr, d.Reason)}
+	}
 	switch d.Action {
 	case stage.Publish, stage.Ack:
 		err = msg.Ack()
 	case stage.RejectIt:
 		rej := news.Rejection{ID: id, Stage: r.s.Name, Reason: d.Reason, At: time.Now().UTC()}
 		data, _ := json.Marshal(rej)
-		if err = r.b.publish(ctx, news.Subject(news.SubjectRejected, r.s.Name), id, r.s.Name+".rejected", data, carry(h)); err != nil {
-			_ = msg.NakWithDelay(stage.Backoff(delivered, r.s.Policy))
+		if perr := r.b.publish(ctx, news.Subject(news.SubjectRejected, r.s.Name), id, r.s.Name+".rejected", data, carry(h)); perr != nil {
+			notPublished("rejection", perr)
 			break
 		}
 		err = msg.Ack()
 	case stage.DeadLetter:
-		if err = r.b.deadLetter(ctx, r.s.Name, id, seq, delivered, d.Reason, msg, h); err != nil {
-			_ = msg.NakWithDelay(stage.Backoff(delivered, r.s.Policy))
+		if perr := r.b.deadLetter(ctx, r.s.Name, id, seq, delivered, d.Reason, msg, h); perr != nil {
+			notPublished("dead letter", perr)
 			break
 		}
 		err = msg.TermWithReason(truncate(d.Reason, 200))
@@ -627,6 +634,7 @@ func (r *runner[In, Out]) settle(ctx context.Context, msg jetstream.Msg, h nats.
 	if err != nil {
 		r.log.Warn("settling message", "id", id, "action", d.Action.String(), "err", err)
 	}
+	return d
 }
 
 // publish sends data with Msg-Id "<id>.<suffix>" so a redelivered input
