@@ -1,6 +1,7 @@
 package faults
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -8,8 +9,10 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
 var workerUsers = []string{"gateway", "ingest", "langdetect", "entities", "summarise"}
@@ -49,6 +52,39 @@ func TestNATSPermissions(t *testing.T) {
 			t.Errorf("%s logged its NATS password", w)
 		}
 	}
+
+	t.Run("producer forges headers", func(t *testing.T) {
+		// With the producer credential, the one external clients get: an
+		// empty body naming a briefed article, with a generation. It is
+		// rejected under its own RawID; the article stays briefed with one
+		// brief.
+		victim := arts[0].ID
+		pnc, err := nats.Connect(url, nats.UserInfo("producer", pw("producer")), nats.CustomInboxPrefix("_INBOX_producer"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pnc.Close()
+		pjs, _ := jetstream.New(pnc)
+		body := []byte(" ")
+		h := nats.Header{}
+		h.Set(news.HeaderID, victim)
+		h.Set(news.HeaderGeneration, "evil")
+		h.Set("Content-Type", "text/plain")
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := pjs.PublishMsg(ctx, &nats.Msg{Subject: news.SubjectSubmitted, Data: body, Header: h}, jetstream.WithMsgID("forged-"+victim)); err != nil {
+			t.Fatalf("producer publishing: %v", err)
+		}
+		if st := waitFinal(t, b, news.RawID(body)); st.Status != news.StatusRejected {
+			t.Errorf("forged submission: %+v, want rejected under its RawID", st)
+		}
+		if st, _ := mustArticles(t, b).Get(context.Background(), victim); st.Status != news.StatusBriefed {
+			t.Errorf("victim after a forged submission: %+v", st)
+		}
+		if n := briefedCount(t, b, victim); n != 1 {
+			t.Errorf("victim: %d messages on news.briefed.>", n)
+		}
+	})
 
 	t.Run("outside its rights", func(t *testing.T) {
 		var mu sync.Mutex
@@ -92,3 +128,4 @@ func grepLines(s, sub string, n int) string {
 	}
 	return strings.Join(out, "\n")
 }
+
