@@ -128,4 +128,3 @@ func grepLines(s, sub string, n int) string {
 	}
 	return strings.Join(out, "\n")
 }
-
