@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsbrief/newsbrief/pkg/language"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -233,6 +235,20 @@ func TestParseBytesAndDeadlines(t *testing.T) {
 	for _, bad := range []string{"soon", "summarise=", "x=10ms"} {
 		if _, err := parseDeadlines(bad); err == nil {
 			t.Errorf("parseDeadlines(%q) accepted", bad)
+		}
+	}
+}
+
+// TestLoadRejectsUnregisteredLanguage: a language without resources is a
+// start-up error naming it, never Italian processing in disguise.
+func TestLoadRejectsUnregisteredLanguage(t *testing.T) {
+	_, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, env(map[string]string{"NEWSBRIEF_LANGUAGES": "it,en,fr"}), ":8080")
+	if err == nil || !strings.Contains(err.Error(), `"fr": not in the registry`) || strings.Contains(err.Error(), `"it"`) {
+		t.Fatalf("it,en,fr: err = %v", err)
+	}
+	for _, l := range []string{"it", "en"} {
+		if err := language.Check([]string{l}, LanguageResources); err != nil {
+			t.Errorf("%s lacks resources: %v", l, err)
 		}
 	}
 }
