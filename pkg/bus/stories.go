@@ -27,18 +27,35 @@ var (
 type Stories struct{ kv jetstream.KeyValue }
 
 // Stories opens the story store, declaring the bucket. Only the cluster
-// stage and the gateway use it, so it is not declared by every worker.
+// stage and the gateway use it, so it is not declared by every worker. In
+// BindOnly mode it binds to the bucket `newsbrief setup` declared.
 func (b *Bus) Stories(ctx context.Context) (*Stories, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
+	if b.cfg.BindOnly {
+		kv, err := b.JS.KeyValue(ctx, news.BucketStories)
+		if err != nil {
+			return nil, fmt.Errorf("binding KV bucket %s (run `newsbrief setup` first): %w", news.BucketStories, err)
+		}
+		return &Stories{kv}, nil
+	}
+	kv, err := b.declareStories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Stories{kv}, nil
+}
+
+func (b *Bus) declareStories(ctx context.Context) (jetstream.KeyValue, error) {
 	kv, err := b.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: news.BucketStories, Description: "stories by id (the cluster stage)", History: 1,
 		Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true,
+		MaxBytes: b.cfg.maxBytes("KV_" + news.BucketStories),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("declaring KV bucket %s: %w", news.BucketStories, err)
 	}
-	return &Stories{kv}, nil
+	return kv, nil
 }
 
 // Get returns a story and its revision, or ErrNotFound.

@@ -124,16 +124,26 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	if s.cfg.APIToken == "" {
 		return h
 	}
-	want := []byte("Bearer " + s.cfg.APIToken)
+	want := []byte(s.cfg.APIToken)
 	return func(w http.ResponseWriter, r *http.Request) {
-		got := []byte(r.Header.Get("Authorization"))
-		if subtle.ConstantTimeCompare(got, want) != 1 {
+		if subtle.ConstantTimeCompare(bearer(r.Header.Get("Authorization")), want) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="newsbrief"`)
 			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
 			return
 		}
 		h(w, r)
 	}
+}
+
+// bearer returns the token of an "Authorization: Bearer <token>" header, or
+// nil. The scheme name is case-insensitive (RFC 9110, 11.1), and blanks
+// around the token do not count.
+func bearer(header string) []byte {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return nil
+	}
+	return []byte(strings.TrimSpace(token))
 }
 
 // Submitted is the answer to POST /v1/articles.
@@ -165,7 +175,7 @@ func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) {
 	resp, err := Submit(ctx, s.backend, pipeline.Raw{Data: body, ContentType: r.Header.Get("Content-Type")})
 	if s.cfg.OnSubmit != nil {
 		switch {
-		case errors.Is(err, ErrUnavailable):
+		case errors.Is(err, ErrUnavailable), errors.Is(err, pipeline.ErrTemporary):
 			s.cfg.OnSubmit("error")
 		case err != nil:
 			s.cfg.OnSubmit("rejected")
@@ -177,6 +187,12 @@ func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	if errors.Is(err, ErrUnavailable) {
 		s.unavailable(w, "queueing article", err)
+		return
+	}
+	if errors.Is(err, pipeline.ErrTemporary) {
+		// The page could not be fetched for now: not the submitter's fault.
+		w.Header().Set("Retry-After", "30")
+		writeError(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
 	if err != nil {

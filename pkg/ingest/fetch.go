@@ -27,15 +27,16 @@ const UserAgent = "newsbrief/1.0 (+https://github.com/newsbrief/newsbrief)"
 // Statuses other than 200 and content types other than HTML or text are
 // ErrFetch; every error wraps ErrFetch.
 //
-// client is the caller's: in production use NewClient, which has timeouts
-// and refuses private addresses (Fetch itself does not filter them, so that
-// tests can use 127.0.0.1). A nil client means http.DefaultClient.
+// client is the caller's: in production the one from NewClient, which has
+// timeouts and refuses private addresses (Fetch itself does not filter them,
+// so that tests can pass a client that reaches 127.0.0.1). A nil client
+// means NewClient(0, false): never an unguarded fetch by default.
 func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int) (news.Submission, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
 	if client == nil {
-		client = http.DefaultClient
+		client = defaultClient
 	}
 	rawURL = strings.TrimSpace(rawURL)
 	u, err := url.Parse(rawURL)
@@ -54,12 +55,18 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 	resp, err := client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return news.Submission{}, fmt.Errorf("%w: %s: timed out", ErrFetch, rawURL)
+			return news.Submission{}, transient{fmt.Errorf("%w: %s: timed out", ErrFetch, rawURL)}
+		}
+		if transientDial(err) {
+			return news.Submission{}, transient{fmt.Errorf("%w: %s: %w", ErrFetch, rawURL, unwrapURLError(err))}
 		}
 		return news.Submission{}, fmt.Errorf("%w: %s: %w", ErrFetch, rawURL, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
+		if transientStatus(resp.StatusCode) {
+			return news.Submission{}, transient{fmt.Errorf("%w: %s: the server answered %s", ErrFetch, rawURL, resp.Status)}
+		}
 		return news.Submission{}, fmt.Errorf("%w: %s: the server answered %s", ErrFetch, rawURL, resp.Status)
 	}
 	ct := resp.Header.Get("Content-Type")
@@ -68,7 +75,7 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, int64(maxBytes)+1))
 	if err != nil {
-		return news.Submission{}, fmt.Errorf("%w: %s: reading the page: %v", ErrFetch, rawURL, err)
+		return news.Submission{}, transient{fmt.Errorf("%w: %s: reading the page: %v", ErrFetch, rawURL, err)}
 	}
 	if len(data) > maxBytes {
 		return news.Submission{}, fmt.Errorf("%w: %w: %s: the page is larger than %d bytes", ErrFetch, ErrTooLarge, rawURL, maxBytes)
@@ -82,6 +89,42 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 	}
 	s.URL = rawURL
 	return s, nil
+}
+
+var defaultClient = NewClient(0, false)
+
+// ErrTransient is wrapped (beside ErrFetch) by Fetch's errors that a
+// later attempt may not meet: a timeout, a refused or reset connection, a
+// failed name lookup other than "no such host", a page cut short, and the
+// statuses 408, 425, 429 and 5xx. The ingest stage retries them with
+// back-off; every other fetch error is the submitter's (a rejection).
+var ErrTransient = errors.New("ingest: temporary fetch failure")
+
+// transient marks err as ErrTransient without changing its message.
+type transient struct{ error }
+
+func (t transient) Unwrap() error      { return t.error }
+func (transient) Is(target error) bool { return target == ErrTransient }
+
+func transientStatus(code int) bool {
+	return code >= 500 || code == http.StatusRequestTimeout || code == http.StatusTooEarly || code == http.StatusTooManyRequests
+}
+
+// transientDial reports whether a failed request may succeed later: not a
+// refused private address, a bad redirect or a name that does not exist.
+func transientDial(err error) bool {
+	if errors.Is(err, ErrPrivateAddress) {
+		return false
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return !dns.IsNotFound
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return true
+	}
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
 
 func fetchable(mediaType string) bool {
@@ -121,18 +164,30 @@ func Resolve(ctx context.Context, client *http.Client, s news.Submission, maxByt
 // must not make the server probe its own network (SSRF).
 var ErrPrivateAddress = errors.New("address is private, loopback or link-local")
 
-// NewClient returns the HTTP client for Fetch: an overall timeout, bounded
-// dial, TLS and header waits, at most 5 redirects, no proxy from the
-// environment, and unless allowPrivate a dialer that refuses internal
-// addresses after DNS resolution (so redirects and DNS rebinding cannot
-// reach them either).
+// NewClient returns the guarded HTTP client for every outbound fetch (URL
+// submissions, feeds, feed item pages): an overall timeout, bounded dial,
+// TLS and header waits, at most 5 redirects, no proxy from the environment,
+// and unless allowPrivate a dialer that refuses internal addresses after DNS
+// resolution, so redirects and DNS rebinding cannot reach them either.
 func NewClient(timeout time.Duration, allowPrivate bool) *http.Client {
+	if allowPrivate {
+		return NewGuardedClient(timeout, nil)
+	}
+	return NewGuardedClient(timeout, func(ap netip.AddrPort) bool { return PublicAddr(ap.Addr()) })
+}
+
+// NewGuardedClient is NewClient with the address policy given: allow sees
+// every address the client is about to connect to, after DNS resolution and
+// on every redirect, and a false refuses it with ErrPrivateAddress. A nil
+// allow allows every address. Tests use it to let one loopback server
+// through and no other.
+func NewGuardedClient(timeout time.Duration, allow func(netip.AddrPort) bool) *http.Client {
 	if timeout <= 0 {
 		timeout = 15 * time.Second
 	}
 	d := &net.Dialer{Timeout: min(timeout, 10*time.Second), KeepAlive: 30 * time.Second}
-	if !allowPrivate {
-		d.Control = refusePrivate
+	if allow != nil {
+		d.Control = func(network, address string, _ syscall.RawConn) error { return refuse(address, allow) }
 	}
 	tr := &http.Transport{
 		DialContext:           d.DialContext,
@@ -149,23 +204,22 @@ func NewClient(timeout time.Duration, allowPrivate bool) *http.Client {
 			if len(via) >= 5 {
 				return errors.New("more than 5 redirects")
 			}
+			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+				return fmt.Errorf("redirect to a %q URL", req.URL.Scheme)
+			}
 			return nil
 		},
 	}
 }
 
-// refusePrivate is a net.Dialer Control: it sees the resolved address.
-func refusePrivate(network, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
+// refuse is the dialer's check of the resolved address.
+func refuse(address string, allow func(netip.AddrPort) bool) error {
+	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
 		return fmt.Errorf("%w: %s", ErrPrivateAddress, address)
 	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return fmt.Errorf("%w: %s", ErrPrivateAddress, address)
-	}
-	if !PublicAddr(ip) {
-		return fmt.Errorf("%w: %s", ErrPrivateAddress, ip)
+	if !allow(netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())) {
+		return fmt.Errorf("%w: %s", ErrPrivateAddress, ap.Addr())
 	}
 	return nil
 }

@@ -32,9 +32,12 @@ type BriefHead struct {
 	Language struct {
 		Code string `json:"code"`
 	} `json:"language"`
+	// Title and Body are what the id is the hash of (CheckID).
+	Title string `json:"title"`
+	Body  string `json:"body"`
 }
 
-// UnmarshalBriefHead reads a brief's id and language, checking the rest is
+// UnmarshalBriefHead reads a brief's id, language, title and body, checking the rest is
 // JSON without building it, as json.Unmarshal into a BriefHead would.
 func UnmarshalBriefHead(data []byte, h *BriefHead) error {
 	return unmarshal(data, h, readBriefHead)
@@ -77,8 +80,14 @@ func readBriefHead(r *wirejson.Reader, h *BriefHead) {
 				}
 				skipOther(r, key, "code")
 			})
+		case "title":
+			once(r, &seen, 4)
+			h.Title = r.String()
+		case "body":
+			once(r, &seen, 8)
+			h.Body = r.String()
 		default:
-			skipOther(r, key, "id", "language")
+			skipOther(r, key, "id", "language", "title", "body")
 		}
 	})
 }
@@ -227,6 +236,23 @@ func readEntity(r *wirejson.Reader, e *Entity) {
 			bit, field = 16, &e.Qualifier
 		case "iso":
 			bit, field = 32, &e.ISO
+		case "id":
+			bit, field = 1024, &e.ID
+		case "names":
+			bit = 2048
+			if seen&bit != 0 || r.Null() {
+				break
+			}
+			// encoding/json makes a map on "{" (even "{}") and lets a
+			// repeated key overwrite; a null value is declined.
+			e.Names = map[string]string{}
+			r.Object(func(key []byte) {
+				if r.Null() {
+					r.Decline()
+					return
+				}
+				e.Names[string(key)] = r.String()
+			})
 		case "value":
 			bit = 64
 			if !r.Null() {

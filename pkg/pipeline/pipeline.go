@@ -59,6 +59,25 @@ type Claimer interface {
 	Claim(ctx context.Context, id string) (fresh bool, st news.Status, err error)
 }
 
+// ErrTemporary is wrapped by an Ingester's Fetch errors that a later
+// attempt may not meet (a timeout, a refused connection, a 5xx): the
+// ingest stage retries those with back-off instead of rejecting the
+// article, and the gateway answers 503.
+var ErrTemporary = errors.New("pipeline: temporary failure")
+
+// Temporary marks err as ErrTemporary without changing its message.
+func Temporary(err error) error {
+	if err == nil {
+		return nil
+	}
+	return temporary{err}
+}
+
+type temporary struct{ error }
+
+func (t temporary) Unwrap() error      { return t.error }
+func (temporary) Is(target error) bool { return target == ErrTemporary }
+
 // Ingester decodes and normalises submissions (package ingest).
 type Ingester interface {
 	Decode(data []byte, contentType string) (news.Submission, error)
@@ -78,6 +97,10 @@ type Pipeline struct {
 	Story story.Config
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Limits bound the entities and the brief of one article (zero value:
+	// DefaultLimits); Limited, if set, counts each cut (what, how many).
+	Limits  Limits
+	Limited func(what string, n int)
 }
 
 // Prepare decodes, fetches (for a URL-only submission) and normalises a
@@ -106,6 +129,9 @@ func (p *Pipeline) Prepare(ctx context.Context, r Raw) (news.Article, error) {
 // article with its id, or a rejection; a duplicate is skipped.
 func (p *Pipeline) IngestStage(ctx context.Context, r Raw) (news.Article, error) {
 	a, err := p.Prepare(ctx, r)
+	if errors.Is(err, ErrTemporary) {
+		return a, err // retried with back-off; dead-lettered when retries run out
+	}
 	if err != nil {
 		return a, stage.Reject("%s", err)
 	}
@@ -140,9 +166,10 @@ func (p *Pipeline) Extract(ctx context.Context, a news.Article) (news.Extracted,
 	if err != nil {
 		return news.Extracted{}, fmt.Errorf("extracting entities: %w", err)
 	}
-	if ents == nil {
-		ents = []news.Entity{}
-	}
+	ents, merged, mentions, dropped := BoundEntities(ents, p.limits())
+	p.limited(LimitMerged, merged)
+	p.limited(LimitMentions, mentions)
+	p.limited(LimitEntities, dropped)
 	return news.Extracted{Article: a, Entities: ents, Method: method}, nil
 }
 
@@ -155,6 +182,7 @@ func (p *Pipeline) Summarise(ctx context.Context, x news.Extracted) (news.Brief,
 	if err != nil {
 		return news.Brief{}, fmt.Errorf("summarising: %w", err)
 	}
+	p.limited(LimitText, limitSummary(&s, p.limits()))
 	a := x.Article
 	m := s.Method
 	m.Entities = x.Method

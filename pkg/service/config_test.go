@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsbrief/newsbrief/pkg/language"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -211,6 +213,42 @@ func TestLoadSecurityAndRecoverySettings(t *testing.T) {
 	for _, name := range []string{"NEWSBRIEF_ACK_WAIT", "NEWSBRIEF_FETCH_ALLOW_PRIVATE", "NEWSBRIEF_RATE_LIMIT", "NEWSBRIEF_TRUSTED_PROXIES"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s (every problem is reported at once)", err, name)
+		}
+	}
+}
+
+func TestParseBytesAndDeadlines(t *testing.T) {
+	for in, want := range map[string]int64{"4GiB": 4 << 30, "512MiB": 512 << 20, "1048576": 1 << 20, "1.5G": 3 << 29, "none": -1} {
+		if got, err := parseBytes(in); err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "0", "-1GiB", "lots", "4XB"} {
+		if _, err := parseBytes(bad); err == nil {
+			t.Errorf("parseBytes(%q) accepted", bad)
+		}
+	}
+	dl, err := parseDeadlines("2m, summarise=10m")
+	if err != nil || dl[""] != 2*time.Minute || dl["summarise"] != 10*time.Minute {
+		t.Errorf("parseDeadlines = %v, %v", dl, err)
+	}
+	for _, bad := range []string{"soon", "summarise=", "x=10ms"} {
+		if _, err := parseDeadlines(bad); err == nil {
+			t.Errorf("parseDeadlines(%q) accepted", bad)
+		}
+	}
+}
+
+// TestLoadRejectsUnregisteredLanguage: a language without resources is a
+// start-up error naming it, never Italian processing in disguise.
+func TestLoadRejectsUnregisteredLanguage(t *testing.T) {
+	_, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, env(map[string]string{"NEWSBRIEF_LANGUAGES": "it,en,fr"}), ":8080")
+	if err == nil || !strings.Contains(err.Error(), `"fr": not in the registry`) || strings.Contains(err.Error(), `"it"`) {
+		t.Fatalf("it,en,fr: err = %v", err)
+	}
+	for _, l := range []string{"it", "en"} {
+		if err := language.Check([]string{l}, LanguageResources); err != nil {
+			t.Errorf("%s lacks resources: %v", l, err)
 		}
 	}
 }

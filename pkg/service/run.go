@@ -25,8 +25,9 @@ func Connect(ctx context.Context, c Config, name string, log *slog.Logger) (*bus
 	return bus.Connect(ctx, bus.Config{
 		URL: c.NATSURL, Name: "newsbrief-" + name,
 		User: c.NATSUser, Password: c.NATSPassword, Creds: c.NATSCreds,
-		CA: c.NATSCA, Cert: c.NATSCert, Key: c.NATSKey,
-		Replicas: c.Replicas, AckWait: c.AckWait,
+		CA: c.NATSCA, Cert: c.NATSCert, Key: c.NATSKey, InboxPrefix: c.NATSInboxPrefix,
+		Replicas: c.Replicas, AckWait: c.AckWait, BindOnly: c.BindOnly, Deadlines: c.StageDeadlines,
+		StoreMaxBytes: c.StoreMaxBytes,
 	}, log)
 }
 
@@ -40,7 +41,15 @@ type Ingester struct {
 // private, loopback and link-local addresses unless
 // NEWSBRIEF_FETCH_ALLOW_PRIVATE is set.
 func NewIngester(c Config) Ingester {
-	return Ingester{MaxBytes: c.MaxBytes, Client: ingest.NewClient(c.FetchTimeout, c.FetchAllowPrivate)}
+	return Ingester{MaxBytes: c.MaxBytes, Client: FetchClient(c)}
+}
+
+// FetchClient is the one guarded HTTP client configuration for every
+// outbound fetch (submitted URLs, feeds, feed item pages): it refuses
+// private, loopback and link-local addresses, also after a redirect, unless
+// NEWSBRIEF_FETCH_ALLOW_PRIVATE is set.
+func FetchClient(c Config) *http.Client {
+	return ingest.NewClient(c.FetchTimeout, c.FetchAllowPrivate)
 }
 
 func (i Ingester) Decode(data []byte, ct string) (news.Submission, error) {
@@ -52,7 +61,11 @@ func (i Ingester) Normalise(s news.Submission, now time.Time) (news.Article, err
 }
 
 func (i Ingester) Fetch(ctx context.Context, url string) (news.Submission, error) {
-	return ingest.Fetch(ctx, i.Client, url, i.MaxBytes)
+	s, err := ingest.Fetch(ctx, i.Client, url, i.MaxBytes)
+	if errors.Is(err, ingest.ErrTransient) {
+		err = pipeline.Temporary(err)
+	}
+	return s, err
 }
 
 // Stages lists the pipeline stages in order (news.Topology).
@@ -73,6 +86,9 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	case news.StageIngest:
 		return bus.Run(ctx, b, bus.Spec[pipeline.Raw, news.Article]{
 			Name: row.Consumer, Subjects: row.Inputs, Func: p.IngestStage, Workers: workers, Observe: observe,
+			// Anyone with the producer credential publishes here: the id
+			// comes from the content, never from a header.
+			Public: true,
 			Decode: func(data []byte, h nats.Header) (pipeline.Raw, error) {
 				return pipeline.Raw{Data: data, ContentType: h.Get("Content-Type")}, nil
 			},
@@ -80,14 +96,15 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 		})
 	case news.StageLangDetect:
 		return bus.Run(ctx, b, bus.Spec[news.Article, news.Article]{
-			Name: row.Consumer, Subjects: row.Inputs, Func: p.Detect, Workers: workers, Observe: observe,
+			Name: row.Consumer, Subjects: row.Inputs, Func: p.Detect, Workers: workers, Observe: observe, ID: articleID,
 			Route: func(a news.Article) (string, string) {
 				return news.Subject(news.SubjectDetected, a.Language.Code), a.ID
 			},
 		})
 	case news.StageEntities:
 		return bus.Run(ctx, b, bus.Spec[news.Article, news.Extracted]{
-			Name: row.Consumer, Subjects: row.Inputs, Func: p.Extract, Workers: workers, Observe: observe,
+			Name: row.Consumer, Subjects: row.Inputs, Func: p.Extract, Workers: workers, Observe: observe, ID: articleID,
+			Slow: slow(p.Entities),
 			Route: func(x news.Extracted) (string, string) {
 				return news.Subject(news.SubjectExtracted, x.Article.Language.Code), x.Article.ID
 			},
@@ -95,6 +112,8 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	case news.StageSummarise:
 		return bus.Run(ctx, b, bus.Spec[news.Extracted, news.Brief]{
 			Name: row.Consumer, Subjects: row.Inputs, Func: p.Summarise, Workers: workers, Observe: observe,
+			ID:   func(x news.Extracted) (string, error) { return articleID(x.Article) },
+			Slow: slow(p.Summariser),
 			Route: func(br news.Brief) (string, string) {
 				return news.Subject(news.SubjectBriefed, br.Language.Code), br.ID
 			},
@@ -104,6 +123,24 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	}
 	return fmt.Errorf("stage %q has a topology row but no runner in service.RunStage", name)
 }
+
+// slow reports whether an engine calls an LLM (seconds per article): its
+// stage then takes messages only for free workers (bus.Spec.Slow).
+func slow(engine any) bool {
+	switch e := engine.(type) {
+	case *EntityEngine:
+		return e.LLM != nil
+	case *SummaryEngine:
+		return e.LLM != nil
+	case meteredSummariser:
+		return slow(e.next)
+	}
+	return false
+}
+
+// articleID is every internal stage's Spec.ID: an article is named by its
+// text, and one whose id is not its text's hash is dead-lettered.
+func articleID(a news.Article) (string, error) { return news.CheckID(a.ID, a.Title, a.Body) }
 
 // Backend implements gateway.Backend on the bus.
 type Backend struct {
