@@ -64,14 +64,14 @@ type Config struct {
 var DefaultConfig = Config{
 	Window:        7 * 24 * time.Hour,
 	Tau:           72 * time.Hour,
-	Mono:          [nGroups]float64{gTerm: 0.4, gCognate: 0.2, gEntity: 0.2, gNumber: 0.1, gDate: 0.1},
-	Cross:         [nGroups]float64{gTerm: 0.15, gCognate: 0.15, gEntity: 0.4, gNumber: 0.25, gDate: 0.05},
-	Join:          0.10,
-	JoinCross:     0.09,
-	Thread:        0.06,
+	Mono:          [nGroups]float64{gTerm: 0.35, gCognate: 0.1, gEntity: 0.3, gNumber: 0.2, gDate: 0.05},
+	Cross:         [nGroups]float64{gTerm: 0.3, gCognate: 0.3, gEntity: 0.2, gNumber: 0.15, gDate: 0.05},
+	Join:          0.35,
+	JoinCross:     0.15,
+	Thread:        0.12,
 	Duplicate:     0.7,
 	MaxCandidates: 32,
-	Anchor:        0.05,
+	Anchor:        0.1,
 }
 
 func (c Config) withDefaults() Config {

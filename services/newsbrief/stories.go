@@ -56,7 +56,7 @@ func evalStories(args []string, stdout, stderr io.Writer, getenv func(string) st
 	}
 	ctx := context.Background()
 	brief := func(ctx context.Context, it storyeval.Item) (news.Brief, error) {
-		sub, _ := json.Marshal(news.Submission{Title: it.Title, Body: it.Body, URL: it.URL, Source: it.Source})
+		sub, _ := json.Marshal(news.Submission{Title: it.Title, Body: it.Body, Source: it.Source}) // the URL is set on the brief (storyeval.Briefs): labels may hold URLs the ingest rules refuse
 		return p.Process(ctx, pipeline.Raw{Data: sub, ContentType: "application/json"}, it.Lang)
 	}
 	cfg := story.DefaultConfig

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/story"
@@ -22,12 +21,12 @@ func Tune(ctx context.Context, items []Item, briefs []news.Brief, base story.Con
 		obj float64
 	}
 	var all []res
-	for _, tau := range []time.Duration{24 * time.Hour, 36 * time.Hour, 72 * time.Hour} {
-		for _, join := range []float64{0.08, 0.1, 0.12, 0.15, 0.18, 0.22} {
-			for _, jx := range []float64{0.05, 0.07, 0.09, 0.12, 0.15} {
+	for _, anchor := range []float64{0.05, 0.1, 0.2} {
+		for _, join := range []float64{0.1, 0.15, 0.2, 0.25, 0.3, 0.35} {
+			for _, jx := range []float64{0.09, 0.12, 0.15, 0.2, 0.25} {
 				for _, mix := range story.WeightMixes {
 					cfg := base
-					cfg.Tau, cfg.Join, cfg.JoinCross = tau, join, jx
+					cfg.Anchor, cfg.Join, cfg.JoinCross = anchor, join, jx
 					cfg.Mono, cfg.Cross = mix.Mono, mix.Cross
 					r, _, _, err := Run(ctx, items, briefs, cfg)
 					if err != nil {
@@ -45,8 +44,8 @@ func Tune(ctx context.Context, items []Item, briefs []news.Brief, base story.Con
 	sort.SliceStable(all, func(i, j int) bool { return all[i].obj > all[j].obj })
 	for i := 0; i < 15 && i < len(all); i++ {
 		a := all[i]
-		fmt.Fprintf(w, "tau %v join %.2f cross %.2f mono %v cross %v: BF1 %.3f (P %.3f R %.3f) xP %.2f xR %.2f sP %.2f\n",
-			a.cfg.Tau, a.cfg.Join, a.cfg.JoinCross, a.cfg.Mono, a.cfg.Cross, a.r.BF1, a.r.BP, a.r.BR, a.r.XP, a.r.XR, a.r.SP)
+		fmt.Fprintf(w, "anchor %.2f join %.2f cross %.2f mono %v cross %v: BF1 %.3f (P %.3f R %.3f) xP %.2f xR %.2f sP %.2f\n",
+			a.cfg.Anchor, a.cfg.Join, a.cfg.JoinCross, a.cfg.Mono, a.cfg.Cross, a.r.BF1, a.r.BP, a.r.BR, a.r.XP, a.r.XR, a.r.SP)
 	}
 	return nil
 }
