@@ -36,6 +36,11 @@ const MaxTitleLine = 150
 //   - Without a title, a first paragraph that is one line of at most
 //     MaxTitleLine characters, not ending with a full stop and followed by
 //     more text, becomes the title (the "title, blank line, body" layout).
+//   - Page furniture is removed from the body (see furniture.go): bylines,
+//     datelines, wire and photo credits, captions, related-article lines,
+//     crossheads, newsletter and cookie lines. The byline's name becomes
+//     Author, the dateline's place and date Dateline, and a wire agency
+//     named in the dateline Source when the submission has none.
 //   - s.PublishedAt must be RFC 3339 or YYYY-MM-DD, otherwise ErrMalformed.
 //   - A body larger than DefaultMaxBytes is ErrTooLarge; a body with no text
 //     left is ErrEmpty. A submission with a URL and no body must be fetched
@@ -89,11 +94,17 @@ func Normalise(s news.Submission, now time.Time) (news.Article, error) {
 		}
 	}
 
-	paras := cutDates(paragraphs(body), &a)
+	var f furniture
+	paras := dropFurniture(cutDates(paragraphs(body), &a), &f)
 	a.Title = cleanLine(title)
 	if a.Title == "" && len(paras) > 1 && isTitleLine(paras[0]) {
 		a.Title, paras = paras[0], paras[1:]
 		paras = cutDates(paras, &a)
+	}
+	paras = dropCrossheads(cutLead(paras, &f))
+	a.Author, a.Dateline = f.author, f.dateline
+	if a.Source == "" {
+		a.Source = f.agency
 	}
 	a.Body = strings.Join(paras, "\n\n")
 	if a.Body == "" {
