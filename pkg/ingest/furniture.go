@@ -39,6 +39,11 @@ const (
 func dropFurniture(paras []string, f *furniture) []string {
 	out := paras[:0]
 	for i, p := range paras {
+		if isCaptionLine(p) && len(out) > 0 && isShortCaption(out[len(out)-1]) && (i > 1 || strings.HasSuffix(out[0], ".")) {
+			// A photo credit follows its caption: "Cloudflare's banner
+			// outside the New York Stock Exchange." / "Credit: …".
+			out = out[:len(out)-1]
+		}
 		if name, ok := bylineOf(p); ok {
 			if f.author == "" {
 				f.author = name
@@ -65,6 +70,16 @@ func dropFurniture(paras []string, f *furniture) []string {
 // paragraphs ("By Toby Sterling AMSTERDAM (Reuters) -The Dutch …",
 // "Mountain View, 18 novembre 2025 – Google ha …").
 func cutLead(paras []string, f *furniture) []string {
+	// A standfirst may stand above the dateline: look at the second
+	// paragraph too when the first has none.
+	if len(paras) > 1 && len(strings.Fields(paras[0])) <= maxFurnitureWords {
+		if _, ok := cutLeadOnce(paras[0], &furniture{}); !ok {
+			if rest, ok := cutLeadOnce(paras[1], f); ok && rest != "" {
+				paras[1] = rest
+				return paras
+			}
+		}
+	}
 	for len(paras) > 0 {
 		p := paras[0]
 		for range 4 { // "(ANSA) - ROMA, 17 DIC -" can take two passes
@@ -275,7 +290,7 @@ func bylinePrefix(p string) (string, int, bool) {
 	// "di" and "da" are also ordinary prepositions: "Di Maio ha detto"
 	// is a sentence. Ask for two name words and nothing after them but
 	// furniture.
-	if (lead == "di" || lead == "da") && names < 2 {
+	if (lead == "di" || lead == "da") && names < 2 && !newsroomWords[strings.ToLower(name)] {
 		return "", 0, false
 	}
 	return name, end, true
@@ -594,6 +609,13 @@ func isCreditLine(p string) bool {
 	return hasLead(lp, creditLeads) || containsAny(lp, creditPhrases)
 }
 
+// isShortCaption reports a paragraph that can be the caption above a
+// photo credit: one short sentence.
+func isShortCaption(p string) bool {
+	n := len(strings.Fields(p))
+	return n >= 2 && n <= 25 && strings.Count(p, ". ") == 0
+}
+
 // isCaptionLine reports a photo or video caption or credit: one opening
 // with "Foto:"/"Photo:", one carrying an agency photo credit
 // ("REUTERS/Mike Blake", "AP Photo/…", "Getty Images"), or a one-sentence
@@ -606,6 +628,9 @@ func isCaptionLine(p string) bool {
 	}
 	if hasLead(lp, captionLeads) || containsAny(lp, captionMarks) {
 		return true
+	}
+	if len(ws) == 2 && isDigits(ws[1]) && captionWords[ws[0]] {
+		return true // "image 677"
 	}
 	if len(ws) > 45 || !strings.HasSuffix(p, ".") {
 		return false
@@ -717,6 +742,9 @@ func isPromoLine(p string) bool {
 	}
 	if hasLead(lp, promoLeads) {
 		return true
+	}
+	if len(ws) == 2 && isDigits(ws[0]) && commentWords[ws[1]] {
+		return true // "0 commenti"
 	}
 	for _, pair := range promoPairs {
 		if strings.Contains(lp, pair[0]) && strings.Contains(lp, pair[1]) {

@@ -128,3 +128,12 @@ func set(words ...string) map[string]bool {
 	}
 	return m
 }
+
+// newsroomWords may sign a byline alone ("di Redazione").
+var newsroomWords = set("redazione", "staff", "editorial", "newsroom", "desk")
+
+// captionWords name a picture in an image placeholder ("image 677").
+var captionWords = set("image", "immagine", "foto", "photo", "picture", "img", "video")
+
+// commentWords count comments under a headline ("0 commenti").
+var commentWords = set("commenti", "commento", "comments", "comment", "risposte", "replies")

@@ -158,10 +158,11 @@ func cutDate(p string) (rest string, date time.Time, ok bool) {
 	return p[len(m[0]):], t, true
 }
 
-// isTitleLine reports whether a paragraph reads as a title: short, and not
-// a sentence ending with a full stop.
+// isTitleLine reports whether a paragraph reads as a title: short but of
+// three words or more (shorter lines are crossheads such as "What
+// happened"), and not a sentence ending with a full stop.
 func isTitleLine(p string) bool {
-	return utf8.RuneCountInString(p) <= MaxTitleLine && !strings.HasSuffix(p, ".")
+	return utf8.RuneCountInString(p) <= MaxTitleLine && !strings.HasSuffix(p, ".") && len(strings.Fields(p)) >= 3
 }
 
 // langTag reduces a language tag such as "it-IT" or "EN_us" to its primary

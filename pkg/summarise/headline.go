@@ -1,20 +1,134 @@
 package summarise
 
 import (
+	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
 // Headline returns a tidy headline of at most MaxHeadline runes: the title
-// when it fits, else the title (or, without a title, the lead sentence) cut
-// at the last clause boundary that fits, or at a word boundary with "…".
+// when it fits, else the title cut at the last clause boundary that fits.
+// Without a title it states the news from the lead sentence: attribution
+// ("PANews reported that …", "secondo quanto riportato da …", "…, the
+// company said"), appositions ("Paragon Solutions, an Israeli firm, said")
+// and lead-ins ("La notizia è ufficiale: …") are removed, and what is left
+// is cut at a clause boundary. A word cut with "…" is the last resort.
 func Headline(title, lead string) string {
 	src := oneLine(title)
 	if src == "" {
-		src = oneLine(lead)
+		src = mainClause(oneLine(lead))
 	}
 	src = strings.TrimRight(src, " .;:,")
-	return shorten(src, MaxHeadline, 3, false)
+	return shorten(src, MaxHeadline, 4, false)
+}
+
+// The patterns of attribution and apposition mainClause removes. They run
+// once per article, on one sentence.
+var (
+	// Leading attribution, up to its comma or "that"/"che".
+	attribLead = []*regexp.Regexp{
+		regexp.MustCompile(`^(?i:according to|citing|as reported by|as first reported by) [^,]{1,80}, `),
+		regexp.MustCompile(`^[A-Z][^,;:]{0,80}? (?:reported|reports|has reported|wrote|writes|revealed|reveals|has learned|learned|cited [^,]{1,60}? as saying)(?: on [A-Za-z]+(?: \d{1,2}(?:st|nd|rd|th)?)?)? that `),
+		regexp.MustCompile(`^(?i:secondo quanto (?:riportato|riferito|riporta|riferisce|scrive|rivela|appreso|si legge|si apprende)|secondo|stando a|come (?:riportato|riporta|scrive|rivela|riferisce|anticipato)|a quanto (?:riporta|riferisce|scrive|si apprende|risulta)) [^,]{0,80}, `),
+		regexp.MustCompile(`^(?i:si apprende|si legge|è ufficiale|la notizia è ufficiale|lo annuncia|lo rende noto|lo riporta|lo scrive)[^,:]{0,60}(?:: |, | che )`),
+		regexp.MustCompile(`^[A-Z][^,;:]{0,80}? (?:riporta|scrive|rivela|riferisce|ha riferito|ha rivelato|ha scritto|fa sapere|rende noto|ha reso noto) che `),
+	}
+	// A news outlet reporting, before a new subject: "The Wall Street
+	// Journal said OpenAI …", "Il Sole 24 Ore scrive che …".
+	mediaSaid = regexp.MustCompile(`^((?:The |Il |La |Lo )?[A-Z][\w.&' ]{0,40}) (?:said|says|reported|reports|wrote|writes|scrive|riporta|riferisce|rivela)(?: che)? `)
+	// Attribution inside the sentence, between commas or dashes.
+	attribMid = regexp.MustCompile(`, (?i:citing|according to|secondo|stando a|come (?:riporta|scrive|riferisce)|as reported by)[^,]{1,80},`)
+	// Trailing attribution.
+	attribTail = []*regexp.Regexp{
+		regexp.MustCompile(`,? (?i:according to|citing|secondo|stando a|as reported by|come (?:riporta|scrive|riferisce|si legge)) [^,]*$`),
+		regexp.MustCompile(`, (?:the [a-z]+|[A-Z][\w.&' ]{0,40}|[a-z]+ [A-Z][\w.&' ]{0,40}) (?:said|says|told [^,]{1,40}|reported|announced|added|wrote)(?: on [A-Z][a-z]+| in a statement| on [^,]{1,20})?$`),
+		regexp.MustCompile(`, (?:ha|hanno) (?:detto|dichiarato|spiegato|annunciato|riferito|sottolineato|precisato|aggiunto) [^,]*$`),
+		regexp.MustCompile(`, (?:si legge|fa sapere|riferisce|riporta|scrive) [^,]*$`),
+	}
+	// A short lead-in before a colon: "La notizia è ufficiale: …".
+	leadIn = regexp.MustCompile(`^[^:,]{3,40}: `)
+	// An apposition after the subject: "Paragon Solutions, an Israeli firm, said".
+	apposition = regexp.MustCompile(`^([A-Z][^,]{1,50}), (?:(?:an?|the|il|lo|la|un|uno|una|i|gli|le|its|la sua|il suo) |l['’]|un['’])[^,]{3,90}, `)
+	// An apposition between dashes: "Cloudflare—the US-based company …—suffered".
+	dashAside = regexp.MustCompile(`\s?[—–]\s?(?:(?:an?|the|il|lo|la|un|una|i|gli|le) |l['’])[^—–]{3,120}?\s?[—–]\s?`)
+)
+
+// pronouns left at the start after removing "X reported that" mean the
+// reporter was the story's subject ("Google said that it …"): keep it.
+var pronounStart = map[string]bool{"it": true, "he": true, "she": true, "they": true, "we": true, "its": true, "this": true, "i": true}
+
+// mainClause reduces a lead sentence to the news it states.
+func mainClause(s string) string {
+	for range 3 {
+		before := s
+		for _, re := range attribLead {
+			if loc := re.FindStringIndex(s); loc != nil && loc[1] < len(s) {
+				rest := s[loc[1]:]
+				first, _, _ := strings.Cut(rest, " ")
+				if pronounStart[strings.ToLower(first)] || len(strings.Fields(rest)) < 5 {
+					continue
+				}
+				s = capitalise(rest)
+				break
+			}
+		}
+		if s == before {
+			break
+		}
+	}
+	s = attribMid.ReplaceAllString(s, "")
+	if m := mediaSaid.FindStringSubmatchIndex(s); m != nil && isMedia(s[m[2]:m[3]]) {
+		if rest := s[m[1]:]; len(strings.Fields(rest)) >= 5 {
+			if r, _ := utf8.DecodeRuneInString(rest); unicode.IsUpper(r) {
+				s = rest
+			}
+		}
+	}
+	if m := leadIn.FindStringIndex(s); m != nil && len(strings.Fields(s[m[1]:])) >= 6 {
+		s = capitalise(s[m[1]:])
+	}
+	if m := apposition.FindStringSubmatchIndex(s); m != nil {
+		rest := s[m[1]:]
+		if r, _ := utf8.DecodeRuneInString(rest); unicode.IsLower(r) {
+			s = s[m[2]:m[3]] + " " + rest
+		}
+	}
+	s = dashAside.ReplaceAllString(s, " ")
+	end := strings.TrimRight(s, ".!")
+	for _, re := range attribTail {
+		if loc := re.FindStringIndex(end); loc != nil && loc[0] > 20 {
+			end = end[:loc[0]]
+		}
+	}
+	return strings.TrimSpace(end)
+}
+
+// mediaWords name news outlets and agencies: a reporter made of one of
+// them is a source, not the story's subject.
+var mediaWords = []string{
+	"journal", "times", "post", "news", "reuters", "bloomberg", "press", "cnbc", "cnn", "bbc", "axios",
+	"information", "corriere", "repubblica", "sole", "ansa", "stampa", "agenzia", "agency", "media",
+	"newspaper", "quotidiano", "giornale", "messaggero", "verge", "techcrunch", "wired", "guardian",
+	"telegraph", "economist", "handelsblatt", "nikkei", "afp", "adnkronos", "panews",
+}
+
+func isMedia(reporter string) bool {
+	lr := strings.ToLower(reporter)
+	for _, w := range mediaWords {
+		if strings.Contains(lr, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func capitalise(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // clauseMarks are the places a long sentence may be cut: after punctuation,
@@ -27,6 +141,13 @@ var clauseMarks = []struct {
 	{" (", true}, {" che ", true}, {" perché ", true}, {" mentre ", true}, {" ma ", true},
 	{" poiché ", true}, {" dopo che ", true}, {" which ", true}, {" who ", true}, {" because ", true},
 	{" while ", true}, {" but ", true}, {" after ", true}, {" as ", true}, {" e ", true}, {" and ", true},
+}
+
+// phraseMarks are weaker cut points for headlines: before a preposition
+// that opens a complement.
+var phraseMarks = []string{
+	" with ", " for ", " in ", " on ", " at ", " to ", " from ", " by ", " over ", " amid ", " between ", " against ", " under ",
+	" con ", " per ", " nel ", " nella ", " nei ", " negli ", " sul ", " sulla ", " tra ", " fra ", " dal ", " dalla ", " al ", " alla ", " contro ",
 }
 
 // shorten cuts s to at most limit runes without breaking a word. It prefers
@@ -76,6 +197,23 @@ func shorten(s string, limit, minDiv int, mark bool) string {
 				best = cut
 			}
 			from = at + len(m.mark)
+		}
+	}
+	if best < len(s[:maxByte])/2 && !mark {
+		// No clause boundary: a phrase boundary (before a preposition)
+		// still reads as a headline without "…".
+		for _, m := range phraseMarks {
+			from := 0
+			for {
+				k := strings.Index(s[from:], m)
+				if k < 0 || from+k > maxByte {
+					break
+				}
+				if at := from + k; at >= minByte && at > best {
+					best = at
+				}
+				from += k + len(m)
+			}
 		}
 	}
 	if best > 0 {

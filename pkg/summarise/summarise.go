@@ -88,7 +88,7 @@ const MaxHeadline = 110
 // data set.
 const (
 	minSentWords  = 6   // shorter sentences are not summary material
-	keyPointRunes = 200 // key points longer than this are cut at a clause
+	keyPointRunes = 220 // key points longer than this are cut at a clause, or not used
 	maxKeyPoints  = 5
 	maxKeywords   = 8
 )
@@ -155,13 +155,45 @@ func Offline(title, body, lang string, ents []news.Entity) Result {
 	if lead >= 0 {
 		leadText, leadWords = sents[lead].text, sents[lead].words
 	}
+	if title == "" {
+		if h := headlineSentence(sents); h >= 0 {
+			leadText = sents[h].text
+		}
+	}
 	res.Headline = Headline(title, leadText)
-	res.Topics = topics(sc, a.title, leadWords, a.body)
+	res.Topics = topics(sc, a.title, leadWords, a.body, ents)
 	res.Keywords = keywords(sc, a, ents)
 	if res.KeyPoints == nil {
 		res.KeyPoints = []string{}
 	}
 	return res
+}
+
+// headlineSentence picks the sentence a headline is made from when there
+// is no title: the most central of the first three summary candidates
+// (their score weighs position, centrality, title and entities), passing
+// over questions and quotations, which state no news. It returns -1 when
+// there is no candidate.
+func headlineSentence(sents []sent) int {
+	best, seen := -1, 0
+	for i := range sents {
+		s := &sents[i]
+		if !s.candidate {
+			continue
+		}
+		if seen++; seen > 3 {
+			break
+		}
+		last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s.text, "»”\")"))
+		if q := strings.IndexAny(s.text, "«“\""); last == '?' || (q >= 0 && q < len(s.text)/2) {
+			continue
+		}
+		// A later sentence must be clearly more central than the first.
+		if best < 0 || s.score > 1.15*sents[best].score {
+			best = i
+		}
+	}
+	return best
 }
 
 // Lead returns the first n sentences of body as split by package sentence,
@@ -467,10 +499,16 @@ func keyPoints(sents []sent, summary []int) []string {
 	sort.SliceStable(pool, func(a, b int) bool { return ps[pool[a]] > ps[pool[b]] })
 	want := min(maxKeyPoints, max(2, (len(pool)+2)/3))
 	var chosen []int
+	facts := make(map[int]string, want)
 	for _, i := range pool {
 		if len(chosen) == want {
 			break
 		}
+		fact, ok := wholeFact(oneLine(sents[i].text), keyPointRunes)
+		if !ok {
+			continue
+		}
+		facts[i] = fact
 		dup := false
 		for _, j := range append(append([]int(nil), summary...), chosen...) {
 			if jaccard(sents[i].keys, sents[j].keys) >= 0.5 {
@@ -485,9 +523,91 @@ func keyPoints(sents []sent, summary []int) []string {
 	sort.Ints(chosen)
 	out := make([]string, 0, len(chosen))
 	for _, i := range chosen {
-		out = append(out, shorten(oneLine(sents[i].text), keyPointRunes, 2, true))
+		out = append(out, facts[i])
 	}
 	return out
+}
+
+// wholeFact returns a key point made of sentence s: s itself when it fits
+// limit runes, else s cut at a clause boundary into a sentence of its own
+// that keeps the subject, the verb and the figure (the cut keeps at least
+// minFactWords words, every number before the boundary and a balanced
+// quotation). A sentence that cannot be cut so, or that is not a statement
+// (a list lead-in ending in ':', an ellipsis, a question), is no key point.
+func wholeFact(s string, limit int) (string, bool) {
+	s = strings.TrimLeft(s, "•·▪-–—* ")
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if s == "" || strings.ContainsRune(":…?", last) || strings.HasSuffix(s, "...") {
+		return "", false
+	}
+	if utf8.RuneCountInString(s) <= limit {
+		return s, true
+	}
+	firstNum := strings.IndexFunc(s, unicode.IsDigit)
+	best := -1
+	for _, m := range factMarks {
+		from := 0
+		for {
+			k := strings.Index(s[from:], m)
+			if k < 0 {
+				break
+			}
+			at := from + k
+			from = at + len(m)
+			head := s[:at]
+			if utf8.RuneCountInString(head) > limit-1 {
+				break
+			}
+			if at <= best || len(strings.Fields(head)) < minFactWords || (firstNum >= 0 && firstNum > at) || !balanced(head) {
+				continue
+			}
+			best = at
+		}
+	}
+	if best < 0 {
+		return "", false
+	}
+	head := strings.TrimRight(tidyEnd(s[:best], false), " ,;:")
+	if len(strings.Fields(head)) < minFactWords {
+		return "", false
+	}
+	return head + ".", true
+}
+
+// minFactWords is the shortest clause kept as a key point.
+const minFactWords = 8
+
+// factMarks are the clause boundaries a long key point may be cut at: the
+// clause after them adds detail to a fact already stated.
+var factMarks = []string{
+	"; ", ", which ", ", who ", ", while ", ", whereas ", ", but ", ", after ", ", as ", ", with ",
+	", according to ", ", citing ", ", including ", ", bringing ", ", making ", ", adding ",
+	", che ", ", mentre ", ", ma ", ", dopo ", ", con ", ", secondo ", ", portando ", ", facendo ",
+	", per ", ", anche ", ", inclus", ", tra cui ", ", grazie ", " – ", " — ",
+}
+
+// balanced reports whether s closes every quotation and bracket it opens.
+func balanced(s string) bool {
+	var round, guil, curly, straight int
+	for _, r := range s {
+		switch r {
+		case '(':
+			round++
+		case ')':
+			round--
+		case '«':
+			guil++
+		case '»':
+			guil--
+		case '“':
+			curly++
+		case '”':
+			curly--
+		case '"':
+			straight++
+		}
+	}
+	return round == 0 && guil == 0 && curly == 0 && straight%2 == 0
 }
 
 // pointScore prefers salient sentences of readable length.
