@@ -39,7 +39,7 @@ const (
 func dropFurniture(paras []string, f *furniture) []string {
 	out := paras[:0]
 	for i, p := range paras {
-		if isCaptionLine(p) && len(out) > 0 && isShortCaption(out[len(out)-1]) && (i > 1 || strings.HasSuffix(out[0], ".")) {
+		if len(out) > 0 && isPhotoCredit(p) && isShortCaption(out[len(out)-1]) {
 			// A photo credit follows its caption: "Cloudflare's banner
 			// outside the New York Stock Exchange." / "Credit: …".
 			out = out[:len(out)-1]
@@ -610,10 +610,22 @@ func isCreditLine(p string) bool {
 }
 
 // isShortCaption reports a paragraph that can be the caption above a
-// photo credit: one short sentence.
+// photo credit: one sentence of at most 15 words with its full stop (a
+// title above a credit has none).
 func isShortCaption(p string) bool {
 	n := len(strings.Fields(p))
-	return n >= 2 && n <= 25 && strings.Count(p, ". ") == 0
+	return n >= 2 && n <= 15 && strings.Count(p, ". ") == 0 && strings.HasSuffix(p, ".")
+}
+
+// isPhotoCredit reports a line that only credits a picture: "Credit :
+// Christopher Penler, Shutterstock", "Foto: Ansa", "REUTERS/Mike Blake".
+func isPhotoCredit(p string) bool {
+	lp, ws := lowerWords(p)
+	if len(ws) > 10 {
+		return false
+	}
+	lp = strings.Replace(lp, " :", ":", 1)
+	return hasLead(lp, captionLeads) || containsAny(lp, captionMarks)
 }
 
 // isCaptionLine reports a photo or video caption or credit: one opening
@@ -631,6 +643,13 @@ func isCaptionLine(p string) bool {
 	}
 	if len(ws) == 2 && isDigits(ws[1]) && captionWords[ws[0]] {
 		return true // "image 677"
+	}
+	// A description closed by its credit: "The vessel on The Solent on
+	// February 8, 2010. Image: Brian Burnell."
+	for w := range captionWords {
+		if i := strings.LastIndex(lp, ". "+w+":"); i > 0 && len(lp)-i < 60 && len(ws) <= maxFurnitureWords {
+			return true
+		}
 	}
 	if len(ws) > 45 || !strings.HasSuffix(p, ".") {
 		return false

@@ -185,7 +185,7 @@ func headlineSentence(sents []sent) int {
 			break
 		}
 		last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s.text, "»”\")"))
-		if q := strings.IndexAny(s.text, "«“\""); last == '?' || (q >= 0 && q < len(s.text)/2) {
+		if last == '?' || quotedShare(s.text) > 0.4 {
 			continue
 		}
 		// A later sentence must be clearly more central than the first.
@@ -194,6 +194,31 @@ func headlineSentence(sents []sent) int {
 		}
 	}
 	return best
+}
+
+// quotedShare is the share of s's bytes inside quotation marks.
+func quotedShare(s string) float64 {
+	in, n := false, 0
+	for _, r := range s {
+		switch r {
+		case '«', '“':
+			in = true
+			continue
+		case '»', '”':
+			in = false
+			continue
+		case '"':
+			in = !in
+			continue
+		}
+		if in {
+			n += utf8.RuneLen(r)
+		}
+	}
+	if len(s) == 0 {
+		return 0
+	}
+	return float64(n) / float64(len(s))
 }
 
 // Lead returns the first n sentences of body as split by package sentence,
