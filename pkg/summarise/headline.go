@@ -78,6 +78,7 @@ func mainClause(s string) string {
 		}
 	}
 	s = attribMid.ReplaceAllString(s, "")
+	s = dropIntro(s)
 	if m := mediaSaid.FindStringSubmatchIndex(s); m != nil && isMedia(s[m[2]:m[3]]) {
 		if rest := s[m[1]:]; len(strings.Fields(rest)) >= 5 {
 			if r, _ := utf8.DecodeRuneInString(rest); unicode.IsUpper(r) {
@@ -102,6 +103,37 @@ func mainClause(s string) string {
 		}
 	}
 	return strings.TrimSpace(end)
+}
+
+// introWords open a circumstance before the subject: "In a ceremony
+// attended by …, Airbus unveiled …", "Just two weeks after …, shares fell".
+var introWords = map[string]bool{
+	"in": true, "on": true, "at": true, "after": true, "before": true, "within": true, "during": true,
+	"following": true, "since": true, "just": true, "despite": true, "amid": true, "with": true, "under": true,
+	"last": true, "this": true, "earlier": true, "today": true, "yesterday": true, "when": true, "while": true,
+	"nel": true, "nella": true, "negli": true, "nei": true, "dopo": true, "durante": true, "entro": true,
+	"oggi": true, "ieri": true, "mentre": true, "quando": true, "con": true, "tra": true, "fra": true,
+}
+
+// dropIntro removes an opening circumstance when a capitalised subject
+// follows its comma: "In a ceremony attended by leaders, Airbus unveiled
+// the A380" → "Airbus unveiled the A380". An Italian sentence whose verb
+// follows the comma ("Alla conferenza, ha parlato …") keeps it.
+func dropIntro(s string) string {
+	first, _, _ := strings.Cut(s, " ")
+	if !introWords[strings.ToLower(first)] {
+		return s
+	}
+	i := strings.Index(s, ", ")
+	if i < 0 || i > 120 {
+		return s
+	}
+	rest := s[i+2:]
+	r, _ := utf8.DecodeRuneInString(rest)
+	if !unicode.IsUpper(r) || len(strings.Fields(rest)) < 5 {
+		return s
+	}
+	return rest
 }
 
 // mediaWords name news outlets and agencies: a reporter made of one of
@@ -193,7 +225,7 @@ func shorten(s string, limit, minDiv int, mark bool) string {
 			if cut > maxByte {
 				break
 			}
-			if cut >= minByte && cut > best {
+			if cut >= minByte && cut > best && (mark || hasLowerWord(s[:cut])) {
 				best = cut
 			}
 			from = at + len(m.mark)
@@ -225,6 +257,19 @@ func shorten(s string, limit, minDiv int, mark bool) string {
 		return string([]rune(s)[:limit-1]) + "…"
 	}
 	return tidyEnd(s[:cut], true)
+}
+
+// hasLowerWord reports whether s has a word in lower case that is not a
+// function word: a head made only of a name ("Australian Prime Minister
+// John Howard") is no headline.
+func hasLowerWord(s string) bool {
+	for _, w := range strings.Fields(s) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) && !stopwords[strings.ToLower(strings.Trim(w, ",;:"))] {
+			return true
+		}
+	}
+	return false
 }
 
 func prevRune(s string, i int) int {

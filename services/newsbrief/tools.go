@@ -20,20 +20,24 @@ import (
 func evalCmd(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
 		return usageError{`usage: newsbrief eval entities --data FILE.conll --lang it|en [--docs STARTS | --sentences]
-       newsbrief eval summaries --data FILE.jsonl
+       newsbrief eval summaries --data FILE.jsonl [--headlines]
 
 Measures the offline engines on labelled data: entity precision/recall/F1
-per type, or summary ROUGE against reference summaries.
+per type, or summary ROUGE against reference summaries. With --headlines
+the file holds {"title","body"} lines: the headline is built from the body
+with the title hidden and judged against it.
 
 Examples:
   newsbrief eval entities --data ../shared/data/ner/it_kind_wikinews_dev_gold.conll --lang it
   newsbrief eval entities --data ../shared/data/ner/en_gum_news_gold.conll --lang en --docs pkg/entities/testdata/en_gum_news_docs.txt
-  newsbrief eval summaries --data ../shared/data/summaries/en_gum_wikinews.jsonl`}
+  newsbrief eval summaries --data ../shared/data/summaries/en_gum_wikinews.jsonl
+  newsbrief eval summaries --headlines --data titled.jsonl`}
 	}
 	fs := flag.NewFlagSet("eval "+args[0], flag.ContinueOnError)
 	data := fs.String("data", "", "labelled data file")
 	lang := fs.String("lang", "it", "with entities: the language of the file")
 	docs := fs.String("docs", "", "with entities: file of sentence indices where documents start, for files without -DOCSTART- or # newdoc lines (default: guessed from the titles)")
+	headlines := fs.Bool("headlines", false, "with summaries: judge headlines built with the title hidden on {\"title\",\"body\"} lines")
 	sentences := fs.Bool("sentences", false, "with entities: in a file without document markers, tag every sentence alone instead of guessing its articles")
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError{err.Error()}
@@ -66,6 +70,13 @@ Examples:
 		}
 		return rep.Write(stdout)
 	case "summaries":
+		if *headlines {
+			rep, err := sumeval.EvalHeadlinesFile(*data)
+			if err != nil {
+				return err
+			}
+			return rep.Write(stdout)
+		}
 		rep, err := sumeval.EvalFile(*data)
 		if err != nil {
 			return err

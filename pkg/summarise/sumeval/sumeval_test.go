@@ -100,3 +100,38 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestEvalHeadlinesOwn(t *testing.T) {
+	rep, err := EvalHeadlinesFile("testdata/titled.jsonl")
+	if err != nil {
+		t.Fatalf("EvalHeadlinesFile: %v", err)
+	}
+	var b bytes.Buffer
+	if err := rep.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", b.String())
+	if rep.Articles != 4 || rep.Acceptable != 4 || rep.Ellipsis != 0 || rep.Furniture != 0 || rep.TooLong != 0 {
+		t.Errorf("got %+v, want 4 articles, all acceptable, no ellipsis or furniture", rep)
+	}
+	if rep.RL <= 0 || rep.RL > 1 {
+		t.Errorf("ROUGE-L %v out of (0,1]", rep.RL)
+	}
+}
+
+func TestAcceptable(t *testing.T) {
+	tests := []struct {
+		headline, title string
+		want            bool
+	}{
+		{"A federal judge on Thursday approved a $1.5 billion settlement", "Judge approves $1.5 billion copyright settlement between Anthropic and authors", true},
+		{"PosteMobile si appresta a cambiare rete di appoggio", "PosteMobile passa a TIM: rivoluzione nella telefonia mobile italiana", false},
+		{"Cloudflare restored service after a three-hour outage", "Cloudflare outage knocks websites offline", true},
+		{"The outage has already impacted thousands of users", "Cloudflare outage knocks websites offline", false},
+	}
+	for _, tt := range tests {
+		if got := Acceptable(tt.headline, tt.title); got != tt.want {
+			t.Errorf("Acceptable(%q, %q) = %v, want %v", tt.headline, tt.title, got, tt.want)
+		}
+	}
+}
