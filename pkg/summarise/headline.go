@@ -17,7 +17,7 @@ import (
 func Headline(title, lead string) string {
 	src := oneLine(title)
 	if src == "" {
-		src = mainClause(oneLine(lead))
+		src = mainClause(strings.TrimLeft(oneLine(lead), "•·▪-–—* "))
 	}
 	src = strings.TrimRight(src, " .;:,")
 	return shorten(src, MaxHeadline, 4, false)
@@ -30,7 +30,7 @@ var (
 	attribLead = []*regexp.Regexp{
 		regexp.MustCompile(`^(?i:according to|citing|as reported by|as first reported by) [^,]{1,80}, `),
 		regexp.MustCompile(`^[A-Z][^,;:]{0,80}? (?:reported|reports|has reported|wrote|writes|revealed|reveals|has learned|learned|cited [^,]{1,60}? as saying)(?: on [A-Za-z]+(?: \d{1,2}(?:st|nd|rd|th)?)?)? that `),
-		regexp.MustCompile(`^(?i:secondo quanto (?:riportato|riferito|riporta|riferisce|scrive|rivela|appreso|si legge|si apprende)|secondo|stando a|come (?:riportato|riporta|scrive|rivela|riferisce|anticipato)|a quanto (?:riporta|riferisce|scrive|si apprende|risulta)) [^,]{0,80}, `),
+		regexp.MustCompile(`^(?i:secondo quanto (?:riportato|riferito|riporta|riferisce|scrive|rivela|appreso|si legge|si apprende)|secondo|stando a|come (?:riportato|riporta|scrive|rivela|riferisce|anticipato)|a quanto (?:riporta|riferisce|scrive|si apprende|risulta)) [^,]{0,120}, `),
 		regexp.MustCompile(`^(?i:si apprende|si legge|è ufficiale|la notizia è ufficiale|lo annuncia|lo rende noto|lo riporta|lo scrive)[^,:]{0,60}(?:: |, | che )`),
 		regexp.MustCompile(`^[A-Z][^,;:]{0,80}? (?:riporta|scrive|rivela|riferisce|ha riferito|ha rivelato|ha scritto|fa sapere|rende noto|ha reso noto) che `),
 	}
@@ -50,8 +50,9 @@ var (
 	leadIn = regexp.MustCompile(`^[^:,]{3,40}: `)
 	// An apposition after the subject: "Paragon Solutions, an Israeli firm, said".
 	apposition = regexp.MustCompile(`^([A-Z][^,]{1,50}), (?:(?:an?|the|il|lo|la|un|uno|una|i|gli|le|its|la sua|il suo) |l['’]|un['’])[^,]{3,90}, `)
-	// An apposition between dashes: "Cloudflare—the US-based company …—suffered".
-	dashAside = regexp.MustCompile(`\s?[—–]\s?(?:(?:an?|the|il|lo|la|un|una|i|gli|le) |l['’])[^—–]{3,120}?\s?[—–]\s?`)
+	// An aside between dashes: "Cloudflare—the US-based company …—suffered",
+	// "ha colpito alcune aziende — tra queste, Qantas e Disney — portando".
+	dashAside = regexp.MustCompile(`\s?[—–]\s?[^—–]{3,120}?\s?[—–]\s?`)
 )
 
 // pronouns left at the start after removing "X reported that" mean the
@@ -116,7 +117,7 @@ var introWords = map[string]bool{
 }
 
 // dropIntro removes an opening circumstance when a capitalised subject
-// follows its comma: "In a ceremony attended by leaders, Airbus unveiled
+// (in English, any subject) follows its comma: "In a ceremony attended by leaders, Airbus unveiled
 // the A380" → "Airbus unveiled the A380". An Italian sentence whose verb
 // follows the comma ("Alla conferenza, ha parlato …") keeps it.
 func dropIntro(s string) string {
@@ -130,10 +131,19 @@ func dropIntro(s string) string {
 	}
 	rest := s[i+2:]
 	r, _ := utf8.DecodeRuneInString(rest)
-	if !unicode.IsUpper(r) || len(strings.Fields(rest)) < 5 {
+	if len(strings.Fields(rest)) < 5 || !(unicode.IsUpper(r) || englishIntro[strings.ToLower(first)] && unicode.IsLower(r)) {
 		return s
 	}
-	return rest
+	return capitalise(rest)
+}
+
+// englishIntro are intro words only English has: after them a lower-case
+// word is still the subject ("On Friday, fishermen rescued …"), where in
+// Italian it would be the verb ("Nel 2025, ha …").
+var englishIntro = map[string]bool{
+	"on": true, "at": true, "after": true, "before": true, "within": true, "during": true, "following": true,
+	"since": true, "just": true, "despite": true, "amid": true, "with": true, "under": true, "last": true,
+	"this": true, "earlier": true, "today": true, "yesterday": true, "when": true, "while": true,
 }
 
 // mediaWords name news outlets and agencies: a reporter made of one of

@@ -563,11 +563,12 @@ func keyPoints(sents []sent, summary []int) []string {
 // that keeps the subject, the verb and the figure (the cut keeps at least
 // minFactWords words, every number before the boundary and a balanced
 // quotation). A sentence that cannot be cut so, or that is not a statement
-// (a list lead-in ending in ':', an ellipsis, a question), is no key point.
+// (a list lead-in ending in ':', an ellipsis, a question, a piece of a
+// quotation the splitter cut), is no key point.
 func wholeFact(s string, limit int) (string, bool) {
 	s = strings.TrimLeft(s, "•·▪-–—* ")
 	last, _ := utf8.DecodeLastRuneInString(s)
-	if s == "" || strings.ContainsRune(":…?", last) || strings.HasSuffix(s, "...") {
+	if s == "" || strings.ContainsRune(":…?", last) || strings.HasSuffix(s, "...") || !balanced(s) {
 		return "", false
 	}
 	if utf8.RuneCountInString(s) <= limit {
