@@ -1,8 +1,16 @@
 package sumeval
 
 import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"time"
+
 	"bytes"
 	"errors"
+	"github.com/newsbrief/newsbrief/pkg/ingest"
+	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/summarise"
 	"strings"
 	"testing"
 
@@ -132,6 +140,36 @@ func TestAcceptable(t *testing.T) {
 	for _, tt := range tests {
 		if got := Acceptable(tt.headline, tt.title); got != tt.want {
 			t.Errorf("Acceptable(%q, %q) = %v, want %v", tt.headline, tt.title, got, tt.want)
+		}
+	}
+}
+
+// TestNoFurnitureInBriefs: page furniture in our own test articles (a
+// byline, a dateline, a related-article line) reaches no headline, summary
+// or key point once ingest has normalised the text.
+func TestNoFurnitureInBriefs(t *testing.T) {
+	f, err := os.Open("testdata/titled.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var it Titled
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			t.Fatal(err)
+		}
+		a, err := ingest.Normalise(news.Submission{Body: it.Body}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := summarise.Offline(a.Title, a.Body, it.Lang, nil)
+		for _, text := range append([]string{r.Headline, r.Summary}, r.KeyPoints...) {
+			for _, m := range []string{"(AP)", "SAN FRANCISCO", "TORINO –", "di Mario Rossi", "Leggi anche"} {
+				if strings.Contains(text, m) {
+					t.Errorf("%q carries furniture %q", text, m)
+				}
+			}
 		}
 	}
 }
