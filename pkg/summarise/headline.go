@@ -185,6 +185,88 @@ var clauseMarks = []struct {
 	{" while ", true}, {" but ", true}, {" after ", true}, {" as ", true}, {" e ", true}, {" and ", true},
 }
 
+// pickCut chooses where to cut: for a headline (!mark) the longest cut
+// whose head has a verb, a clause boundary in the second half first, then
+// a phrase boundary, then any clause boundary; else, as for key points,
+// the longest clause boundary, or a phrase boundary when that is short.
+func pickCut(s string, clauses, phrases []int, maxByte int, mark bool) int {
+	longest := func(cuts []int, ok func(int) bool) int {
+		best := -1
+		for _, c := range cuts {
+			if c > best && ok(c) {
+				best = c
+			}
+		}
+		return best
+	}
+	any := func(int) bool { return true }
+	if !mark {
+		verb := func(c int) bool { return hasVerb(s[:c]) }
+		if c := longest(clauses, func(c int) bool { return c >= maxByte/2 && verb(c) }); c > 0 {
+			return c
+		}
+		if c := longest(phrases, verb); c > 0 {
+			return c
+		}
+		if c := longest(clauses, verb); c > 0 {
+			return c
+		}
+	}
+	best := longest(clauses, any)
+	if best < maxByte/2 && !mark {
+		best = max(best, longest(phrases, any))
+	}
+	return best
+}
+
+// hasVerb reports whether s seems to hold a finite verb: an auxiliary, a
+// common news verb, or a word with a verb ending (English "-ed", Italian
+// participles, futures and conditionals). A guess without a tagger, used
+// only to prefer one headline cut over another.
+func hasVerb(s string) bool {
+	for _, w := range strings.Fields(s) {
+		w = strings.Trim(w, ",;:.«»“”\"()")
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLower(r) {
+			continue
+		}
+		if verbWords[w] {
+			return true
+		}
+		for _, e := range verbEndings {
+			if len(w) >= len(e)+3 && strings.HasSuffix(w, e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// verbWords and verbEndings are the evidence hasVerb looks for.
+var (
+	verbWords = map[string]bool{
+		"is": true, "are": true, "was": true, "were": true, "has": true, "have": true, "had": true, "will": true,
+		"would": true, "can": true, "could": true, "may": true, "might": true, "should": true, "must": true,
+		"did": true, "does": true, "says": true, "said": true, "plans": true, "wins": true, "won": true, "sues": true,
+		"buys": true, "bought": true, "sells": true, "sold": true, "launches": true, "unveils": true,
+		"announces": true, "cuts": true, "raises": true, "agrees": true, "approves": true, "rejects": true,
+		"faces": true, "hits": true, "takes": true, "took": true, "makes": true, "made": true, "gets": true,
+		"got": true, "sets": true, "opens": true, "closes": true, "reports": true, "warns": true, "seeks": true,
+		"signs": true, "leads": true, "led": true, "joins": true, "leaves": true, "left": true, "becomes": true,
+		"became": true, "begins": true, "began": true, "ends": true, "gives": true, "gave": true, "pays": true,
+		"paid": true, "loses": true, "lost": true, "falls": true, "fell": true, "rises": true, "rose": true,
+		"jumps": true, "drops": true, "expects": true, "confirms": true, "denies": true, "kills": true,
+		"è": true, "sono": true, "era": true, "erano": true, "ha": true, "hanno": true, "aveva": true,
+		"avevano": true, "sarà": true, "saranno": true, "può": true, "possono": true, "deve": true, "devono": true,
+		"viene": true, "vengono": true, "resta": true, "restano": true, "fa": true, "fanno": true, "va": true,
+		"vanno": true, "dà": true, "sta": true, "stanno": true,
+	}
+	verbEndings = []string{
+		"ed", "ato", "ata", "ati", "ate", "ito", "ita", "iti", "ite", "uto", "uta", "uti",
+		"rà", "ranno", "rebbe", "rebbero", "ava", "avano", "eva", "evano", "isce", "iscono",
+	}
+)
+
 // phraseMarks are weaker cut points for headlines: before a preposition
 // that opens a complement.
 var phraseMarks = []string{
@@ -219,7 +301,7 @@ func shorten(s string, limit, minDiv int, mark bool) string {
 		}
 		n++
 	}
-	best := -1
+	var clauses, phrases []int
 	for _, m := range clauseMarks {
 		from := 0
 		for {
@@ -235,15 +317,15 @@ func shorten(s string, limit, minDiv int, mark bool) string {
 			if cut > maxByte {
 				break
 			}
-			if cut >= minByte && cut > best && (mark || hasLowerWord(s[:cut])) {
-				best = cut
+			if cut >= minByte && (mark || hasLowerWord(s[:cut])) {
+				clauses = append(clauses, cut)
 			}
 			from = at + len(m.mark)
 		}
 	}
-	if best < len(s[:maxByte])/2 && !mark {
-		// No clause boundary: a phrase boundary (before a preposition)
-		// still reads as a headline without "…".
+	if !mark {
+		// A phrase boundary (before a preposition) also reads as a
+		// headline without "…".
 		for _, m := range phraseMarks {
 			from := 0
 			for {
@@ -251,13 +333,14 @@ func shorten(s string, limit, minDiv int, mark bool) string {
 				if k < 0 || from+k > maxByte {
 					break
 				}
-				if at := from + k; at >= minByte && at > best {
-					best = at
+				if at := from + k; at >= minByte {
+					phrases = append(phrases, at)
 				}
 				from += k + len(m)
 			}
 		}
 	}
+	best := pickCut(s, clauses, phrases, maxByte, mark)
 	if best > 0 {
 		return tidyEnd(s[:best], mark)
 	}

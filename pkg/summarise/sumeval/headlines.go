@@ -161,7 +161,12 @@ func contentWords(s string) []cword {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' && r != '$' && r != '€' && r != '%'
 	}) {
 		if k := strings.LastIndexAny(f, "'’"); k >= 0 {
-			f = f[k+1:] // l'Ai → Ai
+			if tail := f[k:]; tail == "'s" || tail == "’s" || tail == "'" || tail == "’" {
+				f = f[:k] // Mecca's → Mecca
+			} else {
+				_, size := utf8.DecodeRuneInString(tail)
+				f = f[k+size:] // l'Ai → Ai
+			}
 		}
 		low := strings.ToLower(f)
 		if low == "" || summarise.IsStopword(low) {

@@ -136,6 +136,7 @@ func TestAcceptable(t *testing.T) {
 		{"PosteMobile si appresta a cambiare rete di appoggio", "PosteMobile passa a TIM: rivoluzione nella telefonia mobile italiana", false},
 		{"Cloudflare restored service after a three-hour outage", "Cloudflare outage knocks websites offline", true},
 		{"The outage has already impacted thousands of users", "Cloudflare outage knocks websites offline", false},
+		{"A storm caused a crane to fall into Mecca's Grand Mosque, killing 107", "At least 107 killed in Mecca crane collapse", true},
 	}
 	for _, tt := range tests {
 		if got := Acceptable(tt.headline, tt.title); got != tt.want {
