@@ -386,13 +386,17 @@ func datelineAt(p string) (dateline, bool) {
 			i = e
 		}
 	}
+	region := false
 	if ag, e, ok := agencyAt(p, i); ok {
 		if d.agency == "" {
 			d.agency = ag
 		}
 		i = e
+	} else if e, ok := regionAt(p, i); ok {
+		// "Newark (New Jersey) - …": a region in brackets.
+		d.place, i, region = strings.TrimSpace(p[placeStart:e]), e, true
 	}
-	strong := d.date != "" || d.agency != ""
+	strong := d.date != "" || d.agency != "" || region
 	if title > 0 && !strong {
 		return dateline{}, false
 	}
@@ -506,6 +510,33 @@ func agencyAt(p string, i int) (string, int, bool) {
 		return "", i, false
 	}
 	return name, k + e + 1, true
+}
+
+// regionAt matches one to three capitalised words in brackets after
+// blanks at i ("(New Jersey)"), and returns the offset after them.
+func regionAt(p string, i int) (int, bool) {
+	k := skipBlanks(p, i)
+	if k >= len(p) || p[k] != '(' {
+		return i, false
+	}
+	e := strings.IndexByte(p[k:], ')')
+	if e < 0 || e > 40 {
+		return i, false
+	}
+	ws := strings.Fields(p[k+1 : k+e])
+	if len(ws) == 0 || len(ws) > 3 {
+		return i, false
+	}
+	for _, w := range ws {
+		if !isNameWord(w) && !isCapsWord(w) {
+			return i, false
+		}
+	}
+	// Only a region when a separator follows: "(New Jersey) -".
+	if _, ok := sepAt(p, k+e+1); !ok {
+		return i, false
+	}
+	return k + e + 1, true
 }
 
 // sepAt matches a dateline separator after blanks at i: a dash (-, --,

@@ -43,6 +43,7 @@ func TestFurniture(t *testing.T) {
 		{name: "it dateline place and date", body: "Mountain View, 18 novembre 2025 – " + storyIT, wantBody: storyIT, wantDateline: "Mountain View, 18 novembre 2025"},
 		{name: "it dateline caps", body: "ROMA – " + storyIT, wantBody: storyIT, wantDateline: "ROMA"},
 		{name: "it dateline ANSA first", body: "(ANSA) - MILANO, 17 DIC - " + storyIT, wantBody: storyIT, wantDateline: "MILANO, 17 DIC", wantSource: "ANSA"},
+		{name: "it dateline with region", body: "Newark (New Jersey) - " + storyIT, wantBody: storyIT, wantDateline: "Newark (New Jersey)"},
 		{name: "it dateline alone on a line", body: "Roma, 28 aprile 2025\n\n" + storyIT, wantBody: storyIT, wantDateline: "Roma, 28 aprile 2025"},
 		{name: "en company name is not a dateline", body: "Google - the search company - said on Tuesday it would invest $1bn in Italy.\n\n" + moreEN,
 			wantBody: "Google - the search company - said on Tuesday it would invest $1bn in Italy.\n\n" + moreEN},

@@ -47,7 +47,7 @@ var (
 		regexp.MustCompile(`, (?:si legge|fa sapere|riferisce|riporta|scrive) [^,]*$`),
 	}
 	// A short lead-in before a colon: "La notizia è ufficiale: …".
-	leadIn = regexp.MustCompile(`^[^:,]{3,40}: `)
+	leadIn = regexp.MustCompile(`^[^:,]{3,60}: `)
 	// An apposition after the subject: "Paragon Solutions, an Israeli firm, said".
 	apposition = regexp.MustCompile(`^([A-Z][^,]{1,50}), (?:(?:an?|the|il|lo|la|un|uno|una|i|gli|le|its|la sua|il suo) |l['’]|un['’])[^,]{3,90}, `)
 	// An aside between dashes: "Cloudflare—the US-based company …—suffered",
@@ -79,7 +79,7 @@ func mainClause(s string) string {
 		}
 	}
 	s = attribMid.ReplaceAllString(s, "")
-	s = dropIntro(s)
+	s = dropIntro(dropIntro(s))
 	if m := mediaSaid.FindStringSubmatchIndex(s); m != nil && isMedia(s[m[2]:m[3]]) {
 		if rest := s[m[1]:]; len(strings.Fields(rest)) >= 5 {
 			if r, _ := utf8.DecodeRuneInString(rest); unicode.IsUpper(r) {
@@ -87,7 +87,7 @@ func mainClause(s string) string {
 			}
 		}
 	}
-	if m := leadIn.FindStringIndex(s); m != nil && len(strings.Fields(s[m[1]:])) >= 6 {
+	if m := leadIn.FindStringIndex(s); m != nil && len(strings.Fields(s[m[1]:])) >= 6 && !namesSomething(s[:m[1]]) {
 		s = capitalise(s[m[1]:])
 	}
 	if m := apposition.FindStringSubmatchIndex(s); m != nil {
@@ -114,6 +114,7 @@ var introWords = map[string]bool{
 	"last": true, "this": true, "earlier": true, "today": true, "yesterday": true, "when": true, "while": true,
 	"nel": true, "nella": true, "negli": true, "nei": true, "dopo": true, "durante": true, "entro": true,
 	"oggi": true, "ieri": true, "mentre": true, "quando": true, "con": true, "tra": true, "fra": true,
+	"stamattina": true, "stasera": true, "stanotte": true,
 }
 
 // dropIntro removes an opening circumstance when a capitalised subject
@@ -121,8 +122,10 @@ var introWords = map[string]bool{
 // the A380" → "Airbus unveiled the A380". An Italian sentence whose verb
 // follows the comma ("Alla conferenza, ha parlato …") keeps it.
 func dropIntro(s string) string {
-	first, _, _ := strings.Cut(s, " ")
-	if !introWords[strings.ToLower(first)] {
+	first, after, _ := strings.Cut(s, " ")
+	second, _, _ := strings.Cut(after, " ")
+	dated := (first == "Il" || first == "On") && second != "" && second[0] >= '0' && second[0] <= '9' // "Il 13 giugno a Cupertino, …"
+	if !introWords[strings.ToLower(first)] && !dated {
 		return s
 	}
 	i := strings.Index(s, ", ")
@@ -165,6 +168,17 @@ func isMedia(reporter string) bool {
 	return false
 }
 
+// namesSomething reports a capitalised word after the first: a lead-in
+// that names an actor ("Il Garante sanziona OpenAI: …") is the news itself.
+func namesSomething(s string) bool {
+	for i, w := range strings.Fields(s) {
+		if r, _ := utf8.DecodeRuneInString(w); i > 0 && unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return false
+}
+
 func capitalise(s string) string {
 	r, size := utf8.DecodeRuneInString(s)
 	if !unicode.IsLower(r) {
@@ -201,7 +215,7 @@ func pickCut(s string, clauses, phrases []int, maxByte int, mark bool) int {
 	}
 	any := func(int) bool { return true }
 	if !mark {
-		verb := func(c int) bool { return hasVerb(s[:c]) }
+		verb := func(c int) bool { return hasVerb(s[:c]) && !dangles(s[:c]) }
 		if c := longest(clauses, func(c int) bool { return c >= maxByte/2 && verb(c) }); c > 0 {
 			return c
 		}
@@ -240,6 +254,14 @@ func hasVerb(s string) bool {
 		}
 	}
 	return false
+}
+
+// dangles reports a head ending in a gerund, which announces a complement
+// the cut would drop ("…, portando", "… causing").
+func dangles(head string) bool {
+	head = strings.TrimRight(head, " ,;:")
+	last := head[strings.LastIndexByte(head, ' ')+1:]
+	return strings.HasSuffix(last, "ando") || strings.HasSuffix(last, "endo") || strings.HasSuffix(last, "ing")
 }
 
 // verbWords and verbEndings are the evidence hasVerb looks for.
