@@ -24,6 +24,8 @@ func TestHeadlineFromLead(t *testing.T) {
 			"Cloudflare restored service to millions of websites after a three-hour outage"},
 		{"subject who reports stays", "Google said that it will appeal the ruling of the European Commission on its advertising business.",
 			"Google said that it will appeal the ruling of the European Commission on its advertising business"},
+		{"that-clause not cut before its verb", "Paragon Solutions, an Israeli cybersecurity firm, has ended its contractual relationship with Italy following allegations that its spyware, Graphite, was misused to target journalists and activists.",
+			"Paragon Solutions has ended its contractual relationship with Italy"},
 		{"long lead cut at a phrase, no ellipsis", "A federal judge on Thursday approved a $1.5 billion settlement between the artificial intelligence company Anthropic and authors who allege their books were pirated.",
 			"A federal judge on Thursday approved a $1.5 billion settlement"},
 	}

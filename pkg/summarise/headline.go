@@ -257,11 +257,22 @@ func hasVerb(s string) bool {
 }
 
 // dangles reports a head ending in a gerund, which announces a complement
-// the cut would drop ("…, portando", "… causing").
+// the cut would drop ("…, portando", "… causing"), or in a that-clause
+// without its verb.
 func dangles(head string) bool {
 	head = strings.TrimRight(head, " ,;:")
 	last := head[strings.LastIndexByte(head, ' ')+1:]
-	return strings.HasSuffix(last, "ando") || strings.HasSuffix(last, "endo") || strings.HasSuffix(last, "ing")
+	if strings.HasSuffix(last, "ando") || strings.HasSuffix(last, "endo") || strings.HasSuffix(last, "ing") {
+		return true
+	}
+	// A clause opened by "that"/"che" and cut before its verb ("following
+	// allegations that its spyware, Graphite, was misused").
+	for _, m := range []string{" that ", " che "} {
+		if i := strings.LastIndex(head, m); i >= 0 && !hasVerb(head[i+len(m):]) {
+			return true
+		}
+	}
+	return false
 }
 
 // verbWords and verbEndings are the evidence hasVerb looks for.
@@ -293,6 +304,7 @@ var (
 // that opens a complement.
 var phraseMarks = []string{
 	" with ", " for ", " in ", " on ", " at ", " to ", " from ", " by ", " over ", " amid ", " between ", " against ", " under ",
+	" following ", " despite ", " due to ", " a causa ", " in seguito ",
 	" con ", " per ", " nel ", " nella ", " nei ", " negli ", " sul ", " sulla ", " tra ", " fra ", " dal ", " dalla ", " al ", " alla ", " contro ",
 }
 
