@@ -24,26 +24,34 @@
 //     mention count; without them, recurring capitalised words).
 //   - The first real sentence is always kept; then the best-scoring sentences
 //     are added, skipping near-duplicates, until the summary has 2–4
-//     sentences and about 40 words, and are printed in article order.
+//     sentences and about 30 words, and are printed in article order.
 //
 // # Headline
 //
-// The title when there is one and it fits 110 characters; otherwise the
-// title or the lead sentence cut at the last clause boundary (comma, colon,
-// dash, "che", "which" …) that fits, or at a word boundary with "…".
+// The title when there is one and it fits 110 characters, else the title
+// cut at a clause boundary. Without a title, the news of the lead sentence
+// (or of a clearly more central one of the next two): attribution,
+// appositions, asides between dashes, lead-ins and opening circumstances
+// are removed, and what is left is cut where its head still has a verb —
+// a clause boundary, else a phrase boundary; "…" only when there is none.
 //
 // # Key points
 //
 // Two to five sentences that are not in the summary, ranked by entities and
-// numbers, each at most about 200 characters (cut at a clause boundary), no
-// two with word-set Jaccard similarity of 0.5 or more, in article order. A
-// very short article can have fewer than two.
+// numbers, no two with word-set Jaccard similarity of 0.5 or more, in
+// article order. Each is a whole fact: the sentence itself when it has at
+// most 220 characters, else the sentence cut at a clause boundary that
+// keeps its subject, verb and first figure, and ended with a full stop;
+// a sentence that cannot be cut so, a list lead-in, a question or a piece
+// of a quotation is passed over for another. Never "…". A very short
+// article can have fewer than two.
 //
 // # Topics
 //
 // Labels from the fixed taxonomy in Taxonomy (see docs/topics.md for the
-// cue words and scoring): ai, cloud, chips, cybersecurity, telecom, software, devices,
-// big-tech, startups, funding, m&a, regulation, space, energy, mobility,
+// cue words and scoring), kept only with enough evidence: ai, cloud, chips,
+// cybersecurity, outage, telecom, software, devices, big-tech, startups,
+// funding, m&a, regulation, antitrust, copyright, space, energy, mobility,
 // science, health, economy, politics, justice, disaster, sport, culture.
 //
 // # Keywords

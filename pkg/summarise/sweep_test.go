@@ -11,8 +11,9 @@ import (
 )
 
 // TestSweep reports how the summary's ROUGE moves with the word budget and
-// the position weight. It is a sensitivity check, not a tuning loop: the
-// shipped values were chosen a priori and the table is in the report.
+// the position weight. It is a sensitivity check: the shipped values were
+// chosen on these pairs (issue #17), and the leave-one-out estimate of that
+// choice (1.031 × Lead-3 on ROUGE-L) is in the README.
 func TestSweep(t *testing.T) {
 	if os.Getenv("SUMMARISE_SWEEP") == "" {
 		t.Skip("set SUMMARISE_SWEEP=1 to print the budget/position-weight sensitivity table")
