@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -28,6 +29,7 @@ type furniture struct {
 
 // Limits on what can be furniture, in words.
 const (
+	maxLineWords      = 60 // no furniture line is longer
 	maxFurnitureWords = 40 // credits, captions, related and promo lines
 	maxBylineWords    = 14
 	maxCrossheadWords = 12
@@ -39,7 +41,21 @@ const (
 func dropFurniture(paras []string, f *furniture) []string {
 	out := paras[:0]
 	for i, p := range paras {
-		if len(out) > 0 && isPhotoCredit(p) && isShortCaption(out[len(out)-1]) {
+		if n := wordCount(p); n > maxLineWords || n > 25 && strings.Count(p, ". ") >= 2 {
+			// Prose (long, or several sentences): only a glued related
+			// link or a closing credit, or a long caption with its credit.
+			if n <= maxLineWords && closedByCredit(p) {
+				continue
+			}
+			out = append(out, cutTrailingCredit(cutRelatedPrefix(p)))
+			continue
+		}
+		if !mayBeFurniture(p) {
+			out = append(out, cutTrailingCredit(cutRelatedPrefix(p)))
+			continue
+		}
+		l := newLine(p)
+		if len(out) > 0 && isPhotoCredit(l) && isShortCaption(out[len(out)-1]) {
 			// A photo credit follows its caption: "Cloudflare's banner
 			// outside the New York Stock Exchange." / "Credit: …".
 			out = out[:len(out)-1]
@@ -54,7 +70,7 @@ func dropFurniture(paras []string, f *furniture) []string {
 			f.noteDateline(d)
 			continue
 		}
-		if isCreditLine(p) || isCaptionLine(p) || (i > 0 && isRelatedLine(p)) || isPromoLine(p) || isDateOnly(p) {
+		if isCreditLine(l) || isCaptionLine(l) || (i > 0 && isRelatedLine(l)) || isPromoLine(l) || isDateOnly(p) {
 			continue
 		}
 		p = cutRelatedPrefix(p)
@@ -153,7 +169,7 @@ func dropCrossheads(paras []string) []string {
 }
 
 func isCrosshead(p string) bool {
-	if utf8.RuneCountInString(p) > maxCrossheadRunes || len(strings.Fields(p)) > maxCrossheadWords {
+	if len(p) > 4*maxCrossheadRunes || utf8.RuneCountInString(p) > maxCrossheadRunes || wordCount(p) > maxCrossheadWords {
 		return false
 	}
 	first, _ := utf8.DecodeRuneInString(p)
@@ -181,10 +197,18 @@ func endsSentence(p string) bool {
 }
 
 func isProse(p string) bool {
-	return len(strings.Fields(p)) > maxCrossheadWords && endsSentence(p)
+	return wordCount(p) > maxCrossheadWords && endsSentence(p)
 }
 
-// words splits p into words and its lower case.
+// line is a short paragraph under test: its text, lower case and words.
+type line struct {
+	p, lp string
+	n     int
+}
+
+func newLine(p string) line { return line{p, strings.ToLower(p), wordCount(p)} }
+
+// lowerWords splits p into words and its lower case.
 func lowerWords(p string) (string, []string) {
 	lp := strings.ToLower(p)
 	return lp, strings.Fields(lp)
@@ -221,7 +245,7 @@ func containsAny(lp string, marks []string) bool {
 // "di Mario Rossi e Anna Bianchi", "A cura di Redazione Tech", "By JANE
 // DOE, Associated Press".
 func bylineOf(p string) (string, bool) {
-	if len(strings.Fields(p)) > maxBylineWords {
+	if wordCount(p) > maxBylineWords {
 		return "", false
 	}
 	name, at, ok := bylinePrefix(p)
@@ -629,30 +653,130 @@ func isDigits(s string) bool {
 // isCreditLine reports a wire credit or copyright line: "Reporting by Jane
 // Doe; Editing by John Roe", "© Riproduzione riservata", "Associated Press
 // writer Jane Doe contributed to this report."
-func isCreditLine(p string) bool {
-	lp, ws := lowerWords(p)
-	if len(ws) > maxFurnitureWords {
+func isCreditLine(l line) bool {
+	lp, n := l.lp, l.n
+	if n > maxFurnitureWords {
 		return false
 	}
-	if len(ws) <= 3 && wireAgencies[strings.Trim(lp, "()[]. ")] {
+	if n <= 3 && wireAgencies[strings.Trim(lp, "()[]. ")] {
 		return true // "(ANSA)", "Reuters"
 	}
 	return hasLead(lp, creditLeads) || containsAny(lp, creditPhrases)
+}
+
+// mayBeFurniture is a cheap gate before the word-list tests: a paragraph
+// can be furniture only if it is short, opens with a word that opens some
+// furniture, carries a mark that credits and captions use, ends with a
+// year, or names one of the few words promo and credit lines cannot do
+// without. Most prose fails all of these at once.
+func mayBeFurniture(p string) bool {
+	if wordCount(p) <= 15 || strings.IndexByte(p, '/') >= 0 || strings.IndexByte(p, '|') >= 0 || strings.Contains(p, "©") {
+		return true
+	}
+	if c := strings.IndexByte(p, ':'); c >= 0 && (c < 40 || closedByCredit(p)) {
+		return true // "Foto: …", "Read more: …", "… Image: NASA."
+	}
+	if t := strings.TrimSuffix(p, "."); len(t) >= 4 && isDigits(t[len(t)-4:]) {
+		return true
+	}
+	ops := furnitureOpeners()
+	w1, rest, _ := strings.Cut(p, " ")
+	w1 = strings.ToLower(strings.TrimLeft(w1, "("))
+	w2, _, _ := strings.Cut(rest, " ")
+	if ops[w1] || ops[w1+" "+strings.ToLower(w2)] {
+		return true
+	}
+	// One pass over the words for the few that promo, credit and caption
+	// phrases inside a paragraph cannot do without.
+	for i := 0; i < len(p); {
+		j := i
+		for j < len(p) && p[j] != ' ' {
+			j++
+		}
+		if w := p[i:j]; len(w) >= 5 && len(w) <= 14 && gateWord(w) {
+			return true
+		}
+		i = j + 1
+	}
+	return false
+}
+
+// gateWord reports a word (any case, trailing punctuation allowed) that
+// starts like one of gatePrefixes.
+func gateWord(w string) bool {
+	var buf [14]byte
+	n := 0
+	for k := 0; k < len(w) && n < len(buf); k++ {
+		c := w[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	low := string(buf[:n])
+	for _, g := range gatePrefixes {
+		if strings.HasPrefix(low, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// gatePrefixes start the words every promo, credit and caption phrase
+// that can sit inside a paragraph contains.
+var gatePrefixes = []string{"newsletter", "cookie", "contribut", "collabor", "riserv", "reserved", "getty",
+	"shutterstock", "pictured", "foto", "photo", "whatsapp", "telegram", "principles", "material"}
+
+var (
+	openersOnce sync.Once
+	openers     map[string]bool
+)
+
+// furnitureOpeners holds the opening word of every one-word lead of the
+// word lists and the first two words of every longer one.
+func furnitureOpeners() map[string]bool {
+	openersOnce.Do(func() {
+		openers = map[string]bool{}
+		for _, list := range [][]string{bylineLeads, creditLeads, captionLeads, relatedLeads, promoLeads, dateLeads} {
+			for _, l := range list {
+				ws := strings.Fields(strings.TrimLeft(l, "("))
+				switch {
+				case len(ws) == 1:
+					openers[strings.TrimRight(ws[0], ":")] = true
+				case len(ws) > 1:
+					openers[ws[0]+" "+strings.TrimRight(ws[1], ":")] = true
+				}
+			}
+		}
+	})
+	return openers
+}
+
+// closedByCredit reports a description closed by its picture credit:
+// "… on February 8, 2010. Image: Brian Burnell."
+func closedByCredit(p string) bool {
+	c := strings.LastIndexByte(p, ':')
+	if c <= 0 || len(p)-c >= 60 {
+		return false
+	}
+	dot := strings.LastIndex(p[:c], ". ")
+	return dot >= 0 && captionWords[strings.ToLower(strings.TrimSpace(p[dot+2:c]))]
 }
 
 // isShortCaption reports a paragraph that can be the caption above a
 // photo credit: one sentence of at most 15 words with its full stop (a
 // title above a credit has none).
 func isShortCaption(p string) bool {
-	n := len(strings.Fields(p))
+	n := wordCount(p)
 	return n >= 2 && n <= 15 && strings.Count(p, ". ") == 0 && strings.HasSuffix(p, ".")
 }
 
 // isPhotoCredit reports a line that only credits a picture: "Credit :
 // Christopher Penler, Shutterstock", "Foto: Ansa", "REUTERS/Mike Blake".
-func isPhotoCredit(p string) bool {
-	lp, ws := lowerWords(p)
-	if len(ws) > 10 {
+func isPhotoCredit(l line) bool {
+	lp, n := l.lp, l.n
+	if n > 10 {
 		return false
 	}
 	lp = strings.Replace(lp, " :", ":", 1)
@@ -664,25 +788,23 @@ func isPhotoCredit(p string) bool {
 // ("REUTERS/Mike Blake", "AP Photo/…", "Getty Images"), or a one-sentence
 // description of a picture that ends with its date ("An AT&T logo is
 // pictured in Pasadena, California, U.S., January 24, 2018.").
-func isCaptionLine(p string) bool {
-	lp, ws := lowerWords(p)
-	if len(ws) > 60 {
+func isCaptionLine(l line) bool {
+	p, lp, n := l.p, l.lp, l.n
+	if n > 60 {
 		return false
 	}
 	if hasLead(lp, captionLeads) || containsAny(lp, captionMarks) {
 		return true
 	}
-	if len(ws) == 2 && isDigits(ws[1]) && captionWords[ws[0]] {
+	if a, b, ok := strings.Cut(lp, " "); n == 2 && ok && isDigits(b) && captionWords[a] {
 		return true // "image 677"
 	}
 	// A description closed by its credit: "The vessel on The Solent on
 	// February 8, 2010. Image: Brian Burnell."
-	for w := range captionWords {
-		if i := strings.LastIndex(lp, ". "+w+":"); i > 0 && len(lp)-i < 60 && len(ws) <= maxFurnitureWords {
-			return true
-		}
+	if n <= maxFurnitureWords && closedByCredit(p) {
+		return true
 	}
-	if len(ws) > 45 || !strings.HasSuffix(p, ".") {
+	if n > 45 || !strings.HasSuffix(p, ".") {
 		return false
 	}
 	return endsWithFullDate(strings.TrimSuffix(p, ".")) && containsAny(" "+lp, captionVerbs)
@@ -691,6 +813,9 @@ func isCaptionLine(p string) bool {
 // endsWithFullDate reports whether s ends with "January 24, 2018" or
 // "24 gennaio 2018".
 func endsWithFullDate(s string) bool {
+	if i := nthSpaceFromEnd(s, 3); i >= 0 {
+		s = s[i+1:] // only the last three words matter
+	}
 	ws := strings.Fields(s)
 	if len(ws) < 3 {
 		return false
@@ -707,23 +832,24 @@ func endsWithFullDate(s string) bool {
 // more: …", or a linked headline with its date and no full stop
 // ("ChatGPT: faro del Garante Privacy sui diritti degli utenti 20 Dicembre
 // 2024").
-func isRelatedLine(p string) bool {
-	lp, ws := lowerWords(p)
-	if len(ws) > maxFurnitureWords {
+func isRelatedLine(l line) bool {
+	p, lp, n := l.p, l.lp, l.n
+	if n > maxFurnitureWords {
 		return false
 	}
 	if hasLead(lp, relatedLeads) {
 		return true
 	}
-	if len(ws) < 4 || len(ws) > 25 || !endsWithFullDate(p) {
+	if n < 4 || n > 25 || !endsWithFullDate(p) {
 		return false
 	}
+	ws := strings.Fields(lp)
 	// The date must be one no prose writes that way: an Italian month with
 	// a capital, or after a headline with a colon, a quote or a dash
 	// ("\"Document found on street\" — The Canadian Press, August 15, 2008").
-	month := strings.TrimRight(ws[len(ws)-2], ",")
+	month := strings.TrimRight(ws[n-2], ",")
 	if isDay(month) {
-		month = strings.TrimRight(ws[len(ws)-3], ",")
+		month = strings.TrimRight(ws[n-3], ",")
 	}
 	first, _ := utf8.DecodeRuneInString(strings.Fields(p)[len(ws)-2])
 	if italianMonths[month] && unicode.IsUpper(first) {
@@ -738,7 +864,14 @@ func isRelatedLine(p string) bool {
 // The date must be one no prose writes that way (an Italian month with a
 // capital) or, in English, follow a headline with a colon.
 func cutRelatedPrefix(p string) string {
-	ws := strings.Fields(p)
+	head := p
+	if i := nthSpace(p, 30); i > 0 {
+		head = p[:i] // the link is in the first 30 words
+	}
+	if strings.IndexAny(head, "0123456789") < 0 {
+		return p // no date, no linked headline
+	}
+	ws := strings.Fields(head)
 	for k := 4; k+3 < len(ws) && k < 26; k++ {
 		day, month, year, next := ws[k], ws[k+1], ws[k+2], ws[k+3]
 		if !isDay(day) || len(year) != 4 || !isDigits(year) {
@@ -757,9 +890,42 @@ func cutRelatedPrefix(p string) string {
 		if !italianMonths[lm] && !strings.Contains(head, ": ") {
 			return p
 		}
-		return strings.Join(ws[k+3:], " ")
+		return strings.TrimSpace(p[nthSpace(p, k+3)+1:])
 	}
 	return p
+}
+
+// wordCount counts the words of a cleaned paragraph (single spaces).
+func wordCount(p string) int {
+	if p == "" {
+		return 0
+	}
+	return strings.Count(p, " ") + 1
+}
+
+// nthSpaceFromEnd is the byte offset of the n-th space of p counted from
+// its end, or -1.
+func nthSpaceFromEnd(p string, n int) int {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == ' ' {
+			if n--; n == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// nthSpace is the byte offset of the n-th space of p (n ≥ 1), or -1.
+func nthSpace(p string, n int) int {
+	for i := 0; i < len(p); i++ {
+		if p[i] == ' ' {
+			if n--; n == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // cutTrailingCredit removes a wire credit closing a paragraph of prose:
@@ -785,15 +951,15 @@ func cutTrailingCredit(p string) string {
 }
 
 // isPromoLine reports newsletter, subscription, sharing and cookie lines.
-func isPromoLine(p string) bool {
-	lp, ws := lowerWords(p)
-	if len(ws) > maxFurnitureWords {
+func isPromoLine(l line) bool {
+	lp, n := l.lp, l.n
+	if n > maxFurnitureWords {
 		return false
 	}
 	if hasLead(lp, promoLeads) {
 		return true
 	}
-	if len(ws) == 2 && isDigits(ws[0]) && commentWords[ws[1]] {
+	if a, b, ok := strings.Cut(lp, " "); n == 2 && ok && isDigits(a) && commentWords[b] {
 		return true // "0 commenti"
 	}
 	for _, pair := range promoPairs {
@@ -808,6 +974,9 @@ func isPromoLine(p string) bool {
 // "Updated 10:30 AM EST, December 4, 2025", "Pubblicato il 18 novembre
 // 2025 alle 10:30", "4 dicembre 2025".
 func isDateOnly(p string) bool {
+	if wordCount(p) > 12 {
+		return false
+	}
 	lp, ws := lowerWords(p)
 	if len(ws) == 0 || len(ws) > 12 {
 		return false
