@@ -50,6 +50,12 @@ func Markdown(br news.Brief) string {
 	if br.Source.PublishedAt != nil {
 		meta = append(meta, br.Source.PublishedAt.Format("2006-01-02"))
 	}
+	if br.Source.Dateline != "" {
+		meta = append(meta, oneLine(br.Source.Dateline))
+	}
+	if br.Source.Author != "" {
+		meta = append(meta, "by "+oneLine(br.Source.Author))
+	}
 	if len(br.Topics) > 0 {
 		meta = append(meta, "topics: "+strings.Join(br.Topics, ", "))
 	}

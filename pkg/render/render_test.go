@@ -42,3 +42,13 @@ func TestFormats(t *testing.T) {
 		t.Error("unknown format accepted")
 	}
 }
+
+// Issue #17: the byline and dateline ingest keeps as metadata show in the
+// Markdown brief's meta line.
+func TestMarkdownAuthorDateline(t *testing.T) {
+	br := news.Brief{ID: "x", Headline: "H", Language: news.Language{Code: "en"},
+		Source: news.Source{Name: "AP", Author: "Jane Doe", Dateline: "SAN FRANCISCO"}}
+	if got := Markdown(br); !strings.Contains(got, "*`en` · AP · SAN FRANCISCO · by Jane Doe · id x*") {
+		t.Errorf("Markdown meta line: %q", got)
+	}
+}
