@@ -246,7 +246,7 @@ func pickCut(s string, clauses, phrases []int, maxByte int, mark bool) int {
 	}
 	any := func(int) bool { return true }
 	if !mark {
-		verb := func(c int) bool { return hasVerb(s[:c]) && !dangles(s[:c]) }
+		verb := func(c int) bool { return hasVerb(s[:c]) && !dangles(s[:c]) && balanced(s[:c]) }
 		if c := longest(clauses, func(c int) bool { return c >= maxByte/2 && verb(c) }); c > 0 {
 			return c
 		}
@@ -257,9 +257,13 @@ func pickCut(s string, clauses, phrases []int, maxByte int, mark bool) int {
 			return c
 		}
 	}
-	best := longest(clauses, any)
+	ok := any
+	if !mark {
+		ok = func(c int) bool { return balanced(s[:c]) }
+	}
+	best := longest(clauses, ok)
 	if best < maxByte/2 && !mark {
-		best = max(best, longest(phrases, any))
+		best = max(best, longest(phrases, ok))
 	}
 	return best
 }
@@ -269,22 +273,50 @@ func pickCut(s string, clauses, phrases []int, maxByte int, mark bool) int {
 // participles, futures and conditionals). A guess without a tagger, used
 // only to prefer one headline cut over another.
 func hasVerb(s string) bool {
+	prev := ""
 	for _, w := range strings.Fields(s) {
 		w = strings.Trim(w, ",;:.«»“”\"()")
-		r, _ := utf8.DecodeRuneInString(w)
-		if !unicode.IsLower(r) {
-			continue
-		}
-		if verbWords[w] {
+		if isVerb(w, prev) {
 			return true
 		}
-		for _, e := range verbEndings {
-			if len(w) >= len(e)+3 && strings.HasSuffix(w, e) {
-				return true
-			}
+		prev = strings.ToLower(w)
+	}
+	return false
+}
+
+// isVerb reports whether w (after prev) looks like a finite verb: an
+// Italian participle counts only after an auxiliary ("ha firmato", not
+// "il governo, guidato da").
+func isVerb(w, prev string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	if !unicode.IsLower(r) {
+		return false
+	}
+	if verbWords[w] {
+		return true
+	}
+	for _, e := range verbEndings {
+		if len(w) >= len(e)+3 && strings.HasSuffix(w, e) {
+			return !participleEnding(e) || auxiliaries[prev]
 		}
 	}
 	return false
+}
+
+func participleEnding(e string) bool {
+	switch e {
+	case "ato", "ata", "ati", "ate", "ito", "ita", "iti", "ite", "uto", "uta", "uti":
+		return true
+	}
+	return false
+}
+
+// auxiliaries make a participle after them a verb.
+var auxiliaries = map[string]bool{
+	"ha": true, "hanno": true, "è": true, "sono": true, "era": true, "erano": true, "sarà": true,
+	"saranno": true, "stato": true, "stata": true, "stati": true, "state": true, "viene": true,
+	"vengono": true, "aveva": true, "avevano": true, "sia": true, "siano": true, "abbia": true,
+	"abbiano": true, "avrebbe": true, "sarebbe": true, "avere": true, "essere": true, "ho": true, "abbiamo": true,
 }
 
 // dangles reports a head ending in a gerund, which announces a complement
@@ -294,6 +326,15 @@ func dangles(head string) bool {
 	head = strings.TrimRight(head, " ,;:")
 	last := head[strings.LastIndexByte(head, ' ')+1:]
 	if strings.HasSuffix(last, "ando") || strings.HasSuffix(last, "endo") || strings.HasSuffix(last, "ing") {
+		return true
+	}
+	// A verb whose object the cut drops ("hanno constatato", "ha affermato").
+	prev := ""
+	if i := strings.LastIndexByte(head, ' '); i > 0 {
+		before := strings.TrimRight(head[:i], " ")
+		prev = strings.ToLower(before[strings.LastIndexByte(before, ' ')+1:])
+	}
+	if isVerb(strings.Trim(last, ",;:.«»“”\"()"), prev) {
 		return true
 	}
 	// A clause opened by "that"/"che" and cut before its verb ("following
