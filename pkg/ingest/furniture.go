@@ -276,7 +276,11 @@ func bylineOf(p string) (string, bool) {
 // words (joiners allowed inside) at the start of p. It returns the name
 // and the byte offset just after it.
 func bylinePrefix(p string) (string, int, bool) {
-	lp := strings.ToLower(p)
+	lp := p
+	if len(lp) > 32 {
+		lp = lp[:32] // the longest lead is shorter
+	}
+	lp = strings.ToLower(lp)
 	lead := ""
 	for _, l := range bylineLeads {
 		if strings.HasPrefix(lp, l+" ") {
@@ -704,19 +708,25 @@ func mayBeFurniture(p string) bool {
 // gateWord reports a word (any case, trailing punctuation allowed) that
 // starts like one of gatePrefixes.
 func gateWord(w string) bool {
-	var buf [14]byte
-	n := 0
-	for k := 0; k < len(w) && n < len(buf); k++ {
-		c := w[k]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[n] = c
-		n++
+	c := w[0]
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
 	}
-	low := string(buf[:n])
 	for _, g := range gatePrefixes {
-		if strings.HasPrefix(low, g) {
+		if g[0] != c || len(w) < len(g) {
+			continue
+		}
+		k := 1
+		for ; k < len(g); k++ {
+			d := w[k]
+			if 'A' <= d && d <= 'Z' {
+				d += 'a' - 'A'
+			}
+			if d != g[k] {
+				break
+			}
+		}
+		if k == len(g) {
 			return true
 		}
 	}
@@ -868,8 +878,8 @@ func cutRelatedPrefix(p string) string {
 	if i := nthSpace(p, 30); i > 0 {
 		head = p[:i] // the link is in the first 30 words
 	}
-	if strings.IndexAny(head, "0123456789") < 0 {
-		return p // no date, no linked headline
+	if !yearThenCapital(head) {
+		return p // no "… 2024 Ricordiamo": no linked headline
 	}
 	ws := strings.Fields(head)
 	for k := 4; k+3 < len(ws) && k < 26; k++ {
@@ -893,6 +903,27 @@ func cutRelatedPrefix(p string) string {
 		return strings.TrimSpace(p[nthSpace(p, k+3)+1:])
 	}
 	return p
+}
+
+// yearThenCapital reports a four-digit number followed by a space and a
+// capital letter, as a linked headline's date runs into the paragraph.
+func yearThenCapital(s string) bool {
+	for i := 0; i+6 <= len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j-i == 4 && j+1 < len(s) && s[j] == ' ' {
+			if r, _ := utf8.DecodeRuneInString(s[j+1:]); unicode.IsUpper(r) {
+				return true
+			}
+		}
+		i = j
+	}
+	return false
 }
 
 // wordCount counts the words of a cleaned paragraph (single spaces).
