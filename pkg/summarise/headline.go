@@ -377,7 +377,8 @@ var (
 var phraseMarks = []string{
 	" with ", " for ", " in ", " on ", " at ", " to ", " from ", " by ", " over ", " amid ", " between ", " against ", " under ",
 	" following ", " despite ", " due to ", " a causa ", " in seguito ",
-	" con ", " per ", " nel ", " nella ", " nei ", " negli ", " sul ", " sulla ", " tra ", " fra ", " dal ", " dalla ", " al ", " alla ", " contro ",
+	" con ", " per ", " nel ", " nella ", " nei ", " negli ", " nelle ", " sul ", " sulla ", " sui ", " sugli ", " sulle ",
+	" tra ", " fra ", " dal ", " dalla ", " dai ", " dalle ", " al ", " alla ", " alle ", " agli ", " contro ",
 }
 
 // shorten cuts s to at most limit runes without breaking a word. It prefers

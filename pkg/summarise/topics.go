@@ -112,7 +112,7 @@ var topicTerms = map[string][]string{
 	"economy": {"economia", "economic*", "economy", "~mercato", "~mercati", "~market*", "borsa",
 		"stock*", "~azion*", "~shares", "pil", "gdp", "inflazione", "inflation", "tasse", "tax*",
 		"fiscal*", "imposte", "ricavi", "revenue*", "fatturato", "utile", "profit*", "~bilancio",
-		"prezzi", "prices", "~lavoro", "~jobs", "occupazione", "disoccupazione", "unemployment", "~banca", "~bank*",
+		"prezzi", "prices", "~lavoro", "~jobs", "occupazione", "disoccupazione", "unemployment", "bancari*", "banking",
 		"central bank", "banca centrale", "banca italia", "bank of italy", "bank of england", "federal reserve",
 		"bce", "ecb", "tassi di interesse", "interest rates"},
 	"politics": {"governo", "government", "elezion*", "election*", "elettoral*", "parlament*",
@@ -263,6 +263,10 @@ func entityEvidence(cs *cueSet, ents []news.Entity) map[string]int {
 		counts, after := make([]int32, len(cs.cues)), make([]int32, len(cs.cues))
 		cs.count(words, counts, after)
 		for ti, topic := range Taxonomy {
+			if topic == "big-tech" {
+				// Its cues are the companies' names: the text counted them.
+				continue
+			}
 			for _, c := range cs.byTopic[ti] {
 				if counts[c] > 0 && !cs.cues[c].weak && len(cs.cues[c].parts) == len(words) {
 					add(topic, mentions)
