@@ -114,7 +114,9 @@ type datePart struct {
 // overlapping. lang is "it" or "en"; any other value reads numbers by their
 // shape (see ParseNumber).
 //
-// Texts of 2 GiB or more are not read (offsets are kept in 32 bits).
+// Texts of 2 GiB or more are not read (offsets are kept in 32 bits), and
+// at most MaxFind amounts are returned (the first ones), so a hostile text
+// cannot turn into an unbounded list.
 func Find(text, lang string) []Amount {
 	if len(text) >= math.MaxInt32 {
 		return nil
@@ -129,6 +131,11 @@ func Find(text, lang string) []Amount {
 	}
 	return out
 }
+
+// MaxFind is the most amounts Find returns for one text. A real article has
+// a few dozen; 1 MiB of "$1 " has 349k, which downstream would become as many
+// mentions (issue #13).
+const MaxFind = 4096
 
 // tokPool keeps token slices between calls: Find is called once per article
 // by every entities worker.

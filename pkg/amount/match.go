@@ -18,7 +18,7 @@ type matcher struct {
 }
 
 func (m *matcher) run(out []Amount) []Amount {
-	for i := 0; i < len(m.toks); {
+	for i := 0; i < len(m.toks) && len(out) < MaxFind; {
 		if !m.canStart(i) {
 			i++
 			continue

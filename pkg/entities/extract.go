@@ -162,7 +162,7 @@ func (o *Offline) Extract(body, lang string) []news.Entity {
 	defer dc.release()
 	dc.toks = appendTokens(dc.toks[:0], body)
 	toks := dc.toks
-	sents := Sentences(body, toks)
+	sents := capSentences(Sentences(body, toks), MaxSentenceTokens)
 	words := make([][]string, len(sents))
 	tags := make([][]string, len(sents))
 	wordBuf, lwBuf := dc.strings(len(toks)), dc.strings(len(toks))

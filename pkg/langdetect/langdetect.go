@@ -18,6 +18,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/pemistahl/lingua-go"
 )
@@ -443,6 +445,18 @@ func Sample(title, body string, maxChars int) string {
 		maxChars = DefaultSampleChars
 	}
 	body = strings.TrimSpace(body)
+	// Zalgo text stacks dozens of combining marks on every letter: 264 KB of
+	// it left 4 letters in a byte-sized sample (issue #13), and NFC (which
+	// ingest applies) folds one mark per letter into letters no Italian or
+	// English word has. When marks outnumber letters, the text is read as
+	// its base letters: decomposed, marks dropped. Ordinary text (an accent
+	// here and there, already composed) is left as it is.
+	if zalgo(body[:min(len(body), maxChars)]) {
+		body = baseLetters(body, maxChars)
+	}
+	if zalgo(title) {
+		title = baseLetters(title, len(title))
+	}
 	if len(body) > maxChars {
 		cut := maxChars
 		for cut > 0 && !utf8.RuneStart(body[cut]) {
@@ -461,6 +475,38 @@ func Sample(title, body string, maxChars int) string {
 		return title
 	}
 	return title + "\n" + body
+}
+
+func isMark(r rune) bool { return unicode.In(r, unicode.Mn, unicode.Me) }
+
+// zalgo reports whether s has more combining marks than letters.
+func zalgo(s string) bool {
+	marks, letters := 0, 0
+	for _, r := range s {
+		switch {
+		case isMark(r):
+			marks++
+		case unicode.IsLetter(r):
+			letters++
+		}
+	}
+	return marks > letters
+}
+
+// baseLetters returns s decomposed (NFD) without its combining marks, read
+// only until the result is longer than limit bytes.
+func baseLetters(s string, limit int) string {
+	var b strings.Builder
+	var it norm.Iter
+	it.InitString(norm.NFD, s)
+	for !it.Done() && b.Len() <= limit {
+		for _, r := range string(it.Next()) {
+			if !isMark(r) {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
 }
 
 // mainScript names the most frequent script among the letters of text.
