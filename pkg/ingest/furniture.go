@@ -1025,9 +1025,7 @@ func isDateOnly(p string) bool {
 		case w == "":
 		case monthWords[w]:
 			dated = true
-		case weekdayWords[w], w == "at", w == "alle", w == "ore", w == "h", w == "am", w == "pm",
-			w == "a.m", w == "p.m", w == "et", w == "est", w == "edt", w == "pt", w == "pst", w == "gmt",
-			w == "utc", w == "cet", w == "cest", w == "bst", w == "il", w == "on", w == "del":
+		case weekdayWords[w], timeWords[w]:
 		case isDigits(w):
 			if len(w) == 4 {
 				dated = true

@@ -114,6 +114,14 @@ var dateLeads = []string{
 	"aggiornato", "ultimo aggiornamento", "ultima modifica", "modificato il", "data:", "date:", "on",
 }
 
+// timeWords may stand in a date line beside the date: times, time zones
+// and the small words around them ("il", "alle ore", "on … at").
+var timeWords = set(
+	"at", "alle", "ore", "h", "am", "pm", "a.m", "p.m",
+	"et", "est", "edt", "pt", "pst", "gmt", "utc", "cet", "cest", "bst",
+	"il", "on", "del",
+)
+
 // weekdayWords may open a date.
 var weekdayWords = set(
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
