@@ -21,7 +21,6 @@ import (
 // PGEnv names the PostgreSQL server the tests use.
 const PGEnv = "NEWSBRIEF_TEST_PG_URL"
 
-
 // Kinds maps each store kind ("sqlite", "postgres") to a way to open a
 // fresh store of that kind, each call a new, empty one. The PostgreSQL kind
 // is there only when the server is configured; under CI (CI=true) a
