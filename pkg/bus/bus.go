@@ -44,6 +44,10 @@ type Config struct {
 	MaxMsgSize int32
 	// AckWait is the default Spec.AckWait of every stage Run on this Bus.
 	AckWait time.Duration
+	// BriefTTL, if positive, is how long a brief stays in the briefs bucket
+	// (NEWSBRIEF_RETENTION); zero keeps briefs for ever. Every process
+	// declares the bucket, so every process must be given the same value.
+	BriefTTL time.Duration
 }
 
 // Defaults for Config fields left zero.
@@ -185,7 +189,7 @@ func (b *Bus) declare(ctx context.Context) error {
 		}
 	}
 	buckets := []jetstream.KeyValueConfig{
-		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true},
+		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true, TTL: b.cfg.BriefTTL},
 		{Bucket: news.BucketArticles, Description: "article status by id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas},
 	}
 	for _, kc := range buckets {

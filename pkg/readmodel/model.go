@@ -51,7 +51,7 @@ func NewModel(s Store) *Model {
 // to subscribers (in listing form).
 func (m *Model) Project(ctx context.Context, changes []Change, live bool) (uint64, error) {
 	cp, err := m.Store.Apply(ctx, changes)
-	if err != nil || !live {
+	if (err != nil && !errors.Is(err, ErrBadBrief)) || !live {
 		return cp, err
 	}
 	m.mu.Lock()
@@ -61,7 +61,7 @@ func (m *Model) Project(ctx context.Context, changes []Change, live bool) (uint6
 	}
 	m.mu.Unlock()
 	if len(subs) == 0 {
-		return cp, nil
+		return cp, err
 	}
 	for _, c := range changes {
 		if c.Data == nil {
@@ -69,6 +69,9 @@ func (m *Model) Project(ctx context.Context, changes []Change, live bool) (uint6
 		}
 		var br news.Brief
 		if json.Unmarshal(c.Data, &br) != nil {
+			continue
+		}
+		if br.ID != c.ID {
 			continue
 		}
 		br = Listing(br)
@@ -79,7 +82,7 @@ func (m *Model) Project(ctx context.Context, changes []Change, live bool) (uint6
 			}
 		}
 	}
-	return cp, nil
+	return cp, err
 }
 
 // Add stores one brief as the next change: for tests and tools that fill

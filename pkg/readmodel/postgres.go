@@ -112,6 +112,7 @@ func tsConfig(lang string) string {
 // Apply implements Store.
 func (p *Postgres) Apply(ctx context.Context, changes []Change) (uint64, error) {
 	var cp uint64
+	var bad []error
 	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pgLock); err != nil {
 			return err
@@ -132,7 +133,9 @@ func (p *Postgres) Apply(ctx context.Context, changes []Change) (uint64, error) 
 			}
 			r, err := decode(c)
 			if err != nil {
-				return err
+				bad = append(bad, err)
+				b.Queue(`DELETE FROM readmodel_briefs WHERE id = $1`, c.ID)
+				continue
 			}
 			b.Queue(`INSERT INTO readmodel_briefs(id, seq, lang, created, published, topics, entities, doc, tsv)
 				VALUES($1, $2, $3, $4, $5, $6, $7, $8, to_tsvector($9::regconfig, $10))
@@ -152,7 +155,7 @@ func (p *Postgres) Apply(ctx context.Context, changes []Change) (uint64, error) 
 	if err != nil {
 		return 0, fmt.Errorf("applying changes: %w", err)
 	}
-	return cp, nil
+	return cp, errors.Join(bad...)
 }
 
 // where builds the filter's conditions.

@@ -30,6 +30,12 @@ import (
 // made for another sort order).
 var ErrCursor = errors.New("readmodel: invalid cursor")
 
+// ErrBadBrief is wrapped by Apply's error when a put's data is not a brief
+// stored under its own id. Such a change is applied as a deletion (nothing
+// can be served from it) and the rest of the batch as usual: the
+// checkpoint moves past it, so one bad entry cannot stall the projection.
+var ErrBadBrief = errors.New("readmodel: bad brief")
+
 // Store is a read model of the briefs. Implementations are safe for
 // concurrent use.
 type Store interface {
@@ -37,7 +43,8 @@ type Store interface {
 	// or below the stored checkpoint, and stores the last change's Seq as
 	// the new checkpoint. It returns the checkpoint after the call, which is
 	// ahead of the changes when another process (a gateway sharing the
-	// store) applied further.
+	// store) applied further. Bad briefs are reported with ErrBadBrief
+	// after the batch is committed.
 	Apply(ctx context.Context, changes []Change) (uint64, error)
 	// Checkpoint is the Seq of the last change applied (0: none).
 	Checkpoint(ctx context.Context) (uint64, error)
@@ -260,10 +267,10 @@ type row struct {
 func decode(c Change) (row, error) {
 	var br news.Brief
 	if err := json.Unmarshal(c.Data, &br); err != nil {
-		return row{}, fmt.Errorf("decoding brief %s: %w", c.ID, err)
+		return row{}, fmt.Errorf("%w: decoding brief %s: %w", ErrBadBrief, c.ID, err)
 	}
 	if br.ID != c.ID {
-		return row{}, fmt.Errorf("brief under key %s has id %q", c.ID, br.ID)
+		return row{}, fmt.Errorf("%w: brief under key %s has id %q", ErrBadBrief, c.ID, br.ID)
 	}
 	doc, err := json.Marshal(Listing(br))
 	if err != nil {

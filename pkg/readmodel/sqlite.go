@@ -127,6 +127,7 @@ func (s *SQLite) Apply(ctx context.Context, changes []Change) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
+	var bad []error
 	for _, c := range todo {
 		var rid int64
 		err := del.QueryRowContext(ctx, c.ID).Scan(&rid)
@@ -146,7 +147,8 @@ func (s *SQLite) Apply(ctx context.Context, changes []Change) (uint64, error) {
 		}
 		r, err := decode(c)
 		if err != nil {
-			return 0, err
+			bad = append(bad, err)
+			continue
 		}
 		if err := ins.QueryRowContext(ctx, r.id, int64(r.seq), r.lang, r.created.UnixNano(), r.published.UnixNano(), r.doc).Scan(&rid); err != nil {
 			return 0, fmt.Errorf("storing brief %s: %w", c.ID, err)
@@ -175,7 +177,7 @@ func (s *SQLite) Apply(ctx context.Context, changes []Change) (uint64, error) {
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("applying changes: %w", err)
 	}
-	return last, nil
+	return last, errors.Join(bad...)
 }
 
 // where builds the filter's conditions on table b.

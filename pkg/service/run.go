@@ -26,7 +26,7 @@ func Connect(ctx context.Context, c Config, name string, log *slog.Logger) (*bus
 		URL: c.NATSURL, Name: "newsbrief-" + name,
 		User: c.NATSUser, Password: c.NATSPassword, Creds: c.NATSCreds,
 		CA: c.NATSCA, Cert: c.NATSCert, Key: c.NATSKey,
-		Replicas: c.Replicas, AckWait: c.AckWait,
+		Replicas: c.Replicas, AckWait: c.AckWait, BriefTTL: c.Retention,
 	}, log)
 }
 

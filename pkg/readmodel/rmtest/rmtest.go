@@ -94,3 +94,16 @@ func schemaURL(t testing.TB, base string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// Model returns a model over a fresh embedded store, closed when t ends.
+func Model(t testing.TB) *readmodel.Model {
+	t.Helper()
+	s, err := readmodel.OpenSQLite(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	m := readmodel.NewModel(s)
+	m.SetLag(0)
+	return m
+}
