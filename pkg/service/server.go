@@ -28,7 +28,7 @@ type Gateway struct {
 	// Metrics is served on /metrics; stages in the same process count into it.
 	Metrics *metrics.Metrics
 	// Web is the HTML pages, feeds and the live event stream.
-	Web *web.Web
+	Web       *web.Web
 	log       *slog.Logger
 	retention time.Duration
 
