@@ -136,6 +136,7 @@ func projectOnce(ctx context.Context, briefs *bus.Briefs, m *readmodel.Model, lo
 	if err != nil {
 		return err
 	}
+	log.Info("read model following the briefs bucket", "after_seq", cp)
 	changes := make([]readmodel.Change, 0, projectBatch)
 	return briefs.Follow(ctx, cp, projectBatch, func(ctx context.Context, batch []bus.BriefChange, lag uint64, live bool) error {
 		changes = changes[:0]
