@@ -126,14 +126,15 @@ func (p *Postgres) Apply(ctx context.Context, changes []Change) (uint64, error) 
 			return nil
 		}
 		b := &pgx.Batch{}
-		for _, c := range todo {
+		rows := prepare(todo, false)
+		for i, c := range todo {
 			if c.Data == nil {
 				b.Queue(`DELETE FROM readmodel_briefs WHERE id = $1`, c.ID)
 				continue
 			}
-			r, err := decode(c)
-			if err != nil {
-				bad = append(bad, err)
+			r := rows[i]
+			if r.err != nil {
+				bad = append(bad, r.err)
 				b.Queue(`DELETE FROM readmodel_briefs WHERE id = $1`, c.ID)
 				continue
 			}
@@ -143,7 +144,7 @@ func (p *Postgres) Apply(ctx context.Context, changes []Change) (uint64, error) 
 					published = excluded.published, topics = excluded.topics, entities = excluded.entities,
 					doc = excluded.doc, tsv = excluded.tsv`,
 				r.id, int64(r.seq), r.lang, r.created.UnixNano(), r.published.UnixNano(), r.topics, r.entities, r.doc,
-				tsConfig(r.lang), searchText(r.br))
+				tsConfig(r.lang), r.text)
 		}
 		cp = todo[len(todo)-1].Seq
 		b.Queue(`INSERT INTO readmodel_meta(k, v) VALUES('checkpoint', $1) ON CONFLICT(k) DO UPDATE SET v = excluded.v`, int64(cp))

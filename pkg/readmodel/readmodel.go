@@ -20,7 +20,10 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/news"
@@ -306,4 +309,51 @@ func unmarshalDoc(id string, doc []byte) (news.Brief, error) {
 		return br, fmt.Errorf("decoding stored brief %s: %w", id, err)
 	}
 	return br, nil
+}
+
+// prepared is a change decoded, with its searchable text: stemmed terms
+// for a store that indexes them itself (SQLite), else the plain text.
+type prepared struct {
+	row
+	text string
+	err  error // a bad brief (ErrBadBrief)
+}
+
+// prepare decodes the puts among changes, and stems their text when stem
+// is set, on every core: it is most of a batch's cost outside the
+// database, and the database writer is one goroutine.
+func prepare(changes []Change, stem bool) []prepared {
+	out := make([]prepared, len(changes))
+	work := func(i int) {
+		c := changes[i]
+		if c.Data == nil {
+			return
+		}
+		r, err := decode(c)
+		p := prepared{row: r, err: err}
+		if err == nil {
+			p.text = searchText(r.br)
+			if stem {
+				p.text = strings.Join(indexTerms(r.lang, p.text), " ")
+			}
+		}
+		p.br = news.Brief{} // only the text needed it
+		out[i] = p
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(changes)/8+1)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(changes) {
+					return
+				}
+				work(i)
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }

@@ -3,6 +3,7 @@ package readmodel
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -123,12 +124,21 @@ func (s *SQLite) Apply(ctx context.Context, changes []Change) (uint64, error) {
 	delText, _ := tx.PrepareContext(ctx, `DELETE FROM brief_text WHERE rowid = ?`)
 	ins, _ := tx.PrepareContext(ctx, `INSERT INTO briefs(id, seq, lang, created, published, doc) VALUES(?, ?, ?, ?, ?, ?) RETURNING rid`)
 	insKey, _ := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO brief_keys(key, rid) VALUES(?, ?)`)
-	insText, err := tx.PrepareContext(ctx, `INSERT INTO brief_text(rowid, terms) VALUES(?, ?)`)
 	if err != nil {
 		return 0, err
 	}
+	// The batch's terms go into the FTS index in one statement at the end:
+	// FTS5 flushes its pending terms to disk at every statement savepoint,
+	// and one insert per brief made it write (and then merge) a segment per
+	// brief.
+	type text struct {
+		Rid   int64  `json:"r"`
+		Terms string `json:"t"`
+	}
+	var texts []text
 	var bad []error
-	for _, c := range todo {
+	rows := prepare(todo, true)
+	for i, c := range todo {
 		var rid int64
 		err := del.QueryRowContext(ctx, c.ID).Scan(&rid)
 		switch {
@@ -145,9 +155,9 @@ func (s *SQLite) Apply(ctx context.Context, changes []Change) (uint64, error) {
 		if c.Data == nil {
 			continue
 		}
-		r, err := decode(c)
-		if err != nil {
-			bad = append(bad, err)
+		r := rows[i]
+		if r.err != nil {
+			bad = append(bad, r.err)
 			continue
 		}
 		if err := ins.QueryRowContext(ctx, r.id, int64(r.seq), r.lang, r.created.UnixNano(), r.published.UnixNano(), r.doc).Scan(&rid); err != nil {
@@ -165,9 +175,12 @@ func (s *SQLite) Apply(ctx context.Context, changes []Change) (uint64, error) {
 				return 0, fmt.Errorf("storing brief %s: %w", c.ID, err)
 			}
 		}
-		terms := strings.Join(indexTerms(r.lang, searchText(r.br)), " ")
-		if _, err := insText.ExecContext(ctx, rid, terms); err != nil {
-			return 0, fmt.Errorf("indexing brief %s: %w", c.ID, err)
+		texts = append(texts, text{rid, r.text})
+	}
+	if len(texts) > 0 {
+		data, _ := json.Marshal(texts)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO brief_text(rowid, terms) SELECT value->>'r', value->>'t' FROM json_each(?)`, string(data)); err != nil {
+			return 0, fmt.Errorf("indexing briefs: %w", err)
 		}
 	}
 	last := todo[len(todo)-1].Seq

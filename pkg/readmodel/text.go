@@ -2,7 +2,10 @@ package readmodel
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
@@ -39,28 +42,70 @@ const maxTerm = 64
 // Terms splits text into lower-case words and stems each in lang. Indexed
 // and query text go through the same function, so they meet.
 func Terms(lang, text string) []string {
-	stem := stemmers[lang]
-	var out []string
-	for _, w := range words(text) {
-		out = append(out, stemWord(stem, w))
+	ws := words(text)
+	for i, w := range ws {
+		ws[i] = stemWord(lang, w)
 	}
-	return out
+	return ws
 }
 
 func words(text string) []string {
 	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-func stemWord(stem func(*snowballstem.Env) bool, w string) string {
+// stemWord stems one lower-case word in lang (as written when lang has no
+// stemmer).
+func stemWord(lang, w string) string {
 	if len(w) > maxTerm {
 		w = w[:maxTerm]
+		for !utf8.ValidString(w) {
+			w = w[:len(w)-1]
+		}
 	}
+	stem := stemmers[lang]
 	if stem == nil {
 		return w
 	}
+	return stems[lang].get(stem, w)
+}
+
+// stemCache remembers one language's stems: word frequencies follow
+// Zipf's law, so most words of a brief were stemmed before, and stemming
+// is the projection's largest cost after SQLite itself. It is read far
+// more than written, from several goroutines (see prepare), hence a
+// sync.Map; it starts again empty when full.
+type stemCache struct {
+	m atomic.Pointer[sync.Map]
+	n atomic.Int64
+}
+
+const stemCacheMax = 100_000
+
+var stems = func() map[string]*stemCache {
+	m := map[string]*stemCache{}
+	for lang := range stemmers {
+		c := &stemCache{}
+		c.m.Store(&sync.Map{})
+		m[lang] = c
+	}
+	return m
+}()
+
+func (c *stemCache) get(stem func(*snowballstem.Env) bool, w string) string {
+	m := c.m.Load()
+	if s, ok := m.Load(w); ok {
+		return s.(string)
+	}
 	env := snowballstem.NewEnv(w)
 	stem(env)
-	return env.Current()
+	s := env.Current()
+	if c.n.Add(1) > stemCacheMax {
+		c.n.Store(0)
+		m = &sync.Map{}
+		c.m.Store(m)
+	}
+	m.Store(w, s)
+	return s
 }
 
 // termLang is the language a brief's terms are indexed under: its own
@@ -102,7 +147,7 @@ func queryAlternatives(lang, q string) map[string][]string {
 			if stopwords[l][w] {
 				continue
 			}
-			terms = append(terms, stemWord(stemmers[l], w))
+			terms = append(terms, stemWord(l, w))
 		}
 		if len(terms) > 0 {
 			alts[l] = terms
