@@ -22,6 +22,14 @@ import (
 // mode so that readers never wait for the projection. Full-text search is
 // an FTS5 index of the briefs' words stemmed in Go (see Terms), since
 // SQLite has no Italian stemmer of its own.
+//
+// Lists must not cost more as the store grows, so every filter has a path
+// that reads about one page's worth of rows. Each brief has a trow, its
+// creation time in microseconds made unique, which orders it by creation
+// and is its row id in the text index: a search reads the index's matches
+// newest first and stops after a page, however common the words. A topic,
+// entity or language filter walks table brief_keys, which holds each of a
+// brief's filter keys once per sort order, already in that order.
 type SQLite struct {
 	w *sql.DB // the one writer
 	r *sql.DB // readers
@@ -31,20 +39,22 @@ const sqliteSchema = `
 CREATE TABLE IF NOT EXISTS briefs(
 	rid INTEGER PRIMARY KEY,
 	id TEXT NOT NULL UNIQUE,
+	trow INTEGER NOT NULL UNIQUE, -- creation order: created in µs, made unique; the text index's rowid
 	seq INTEGER NOT NULL,
 	lang TEXT NOT NULL,
 	created INTEGER NOT NULL,   -- unix ns
 	published INTEGER NOT NULL, -- unix ns; created when the source gave none
+	keys TEXT NOT NULL,         -- JSON array of its filter keys, to delete them
 	doc BLOB NOT NULL           -- listing JSON
 );
-CREATE INDEX IF NOT EXISTS briefs_created ON briefs(created, id);
 CREATE INDEX IF NOT EXISTS briefs_published ON briefs(published, id);
 CREATE TABLE IF NOT EXISTS brief_keys(
-	key TEXT NOT NULL,          -- "t:<topic>", "l:<lang>" or "e:<entity key>"
+	key TEXT NOT NULL, -- sort ("c" created, "p" published) + "t:<topic>", "l:<lang>" or "e:<entity key>"
+	at INTEGER NOT NULL, -- the brief's trow ("c") or published time ("p")
+	id TEXT NOT NULL,
 	rid INTEGER NOT NULL,
-	PRIMARY KEY(key, rid)
+	PRIMARY KEY(key, at, id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS brief_keys_rid ON brief_keys(rid);
 CREATE VIRTUAL TABLE IF NOT EXISTS brief_text USING fts5(
 	terms, content='', contentless_delete=1, detail=none,
 	tokenize='unicode61 remove_diacritics 2 tokenchars ''_''');
@@ -101,7 +111,38 @@ func sqliteCheckpoint(ctx context.Context, q querier) (uint64, error) {
 	return uint64(v), nil
 }
 
-// Apply implements Store.
+// sortKeys are a brief's filter keys without the sort prefix.
+func sortKeys(r row) []string {
+	keys := []string{"l:" + r.lang}
+	for _, t := range r.topics {
+		keys = append(keys, "t:"+t)
+	}
+	for _, e := range r.entities {
+		keys = append(keys, "e:"+e)
+	}
+	return keys
+}
+
+// keyRow is one row of brief_keys, as JSON for json_each.
+type keyRow struct {
+	Key string `json:"k"`
+	At  int64  `json:"a"`
+	ID  string `json:"i"`
+	Rid int64  `json:"r,omitempty"`
+}
+
+func keyRows(keys []string, trow, published int64, id string, rid int64) []keyRow {
+	out := make([]keyRow, 0, 2*len(keys))
+	for _, k := range keys {
+		out = append(out, keyRow{"c" + k, trow, id, rid}, keyRow{"p" + k, published, id, rid})
+	}
+	return out
+}
+
+// Apply implements Store. The keys, terms and deletions of the whole
+// batch are written with one statement each at the end (json_each):
+// FTS5 flushes its pending terms at every statement savepoint, and a
+// statement per brief made it write, and then merge, a segment per brief.
 func (s *SQLite) Apply(ctx context.Context, changes []Change) (uint64, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -116,127 +157,124 @@ func (s *SQLite) Apply(ctx context.Context, changes []Change) (uint64, error) {
 	if len(todo) == 0 {
 		return cp, nil
 	}
-	del, err := tx.PrepareContext(ctx, `DELETE FROM briefs WHERE id = ? RETURNING rid`)
+	del, err := tx.PrepareContext(ctx, `DELETE FROM briefs WHERE id = ? RETURNING trow, published, keys`)
 	if err != nil {
 		return 0, err
 	}
-	delKeys, _ := tx.PrepareContext(ctx, `DELETE FROM brief_keys WHERE rid = ?`)
-	delText, _ := tx.PrepareContext(ctx, `DELETE FROM brief_text WHERE rowid = ?`)
-	ins, _ := tx.PrepareContext(ctx, `INSERT INTO briefs(id, seq, lang, created, published, doc) VALUES(?, ?, ?, ?, ?, ?) RETURNING rid`)
-	insKey, _ := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO brief_keys(key, rid) VALUES(?, ?)`)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO briefs(id, trow, seq, lang, created, published, keys, doc) VALUES(?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid`)
 	if err != nil {
 		return 0, err
 	}
-	// The batch's terms go into the FTS index in one statement at the end:
-	// FTS5 flushes its pending terms to disk at every statement savepoint,
-	// and one insert per brief made it write (and then merge) a segment per
-	// brief.
+	taken, err := tx.PrepareContext(ctx, `SELECT 1 FROM briefs WHERE trow = ?`)
+	if err != nil {
+		return 0, err
+	}
 	type text struct {
 		Rid   int64  `json:"r"`
 		Terms string `json:"t"`
 	}
 	var texts []text
+	var addKeys, delKeys []keyRow
+	var delTexts []int64
 	var bad []error
-	rows := prepare(todo, true)
+	// Decoding and stemming run ahead of the writes, a chunk at a time,
+	// so that they use the other cores while this one writes.
+	const chunk = 64
+	chunks := make(chan []prepared, len(todo)/chunk+1)
+	go func() {
+		defer close(chunks)
+		for off := 0; off < len(todo); off += chunk {
+			chunks <- prepare(todo[off:min(off+chunk, len(todo))], true)
+		}
+	}()
+	defer func() {
+		for range chunks { // let the goroutine finish on an early return
+		}
+	}()
+	last := map[string]int{}
 	for i, c := range todo {
-		var rid int64
-		err := del.QueryRowContext(ctx, c.ID).Scan(&rid)
+		last[c.ID] = i
+	}
+	var rows []prepared
+	for i, c := range todo {
+		if i%chunk == 0 {
+			rows = <-chunks
+		}
+		r := rows[i%chunk]
+		if last[c.ID] != i {
+			continue // replaced later in the batch
+		}
+		var rid, trow, published int64
+		var oldKeys string
+		err := del.QueryRowContext(ctx, c.ID).Scan(&trow, &published, &oldKeys)
 		switch {
 		case err == nil:
-			if _, err := delKeys.ExecContext(ctx, rid); err != nil {
+			var ks []string
+			if err := json.Unmarshal([]byte(oldKeys), &ks); err != nil {
 				return 0, fmt.Errorf("deleting brief %s: %w", c.ID, err)
 			}
-			if _, err := delText.ExecContext(ctx, rid); err != nil {
-				return 0, fmt.Errorf("deleting brief %s: %w", c.ID, err)
-			}
+			delKeys = append(delKeys, keyRows(ks, trow, published, c.ID, 0)...)
+			delTexts = append(delTexts, trow)
 		case !errors.Is(err, sql.ErrNoRows):
 			return 0, fmt.Errorf("deleting brief %s: %w", c.ID, err)
 		}
 		if c.Data == nil {
 			continue
 		}
-		r := rows[i]
 		if r.err != nil {
 			bad = append(bad, r.err)
 			continue
 		}
-		if err := ins.QueryRowContext(ctx, r.id, int64(r.seq), r.lang, r.created.UnixNano(), r.published.UnixNano(), r.doc).Scan(&rid); err != nil {
-			return 0, fmt.Errorf("storing brief %s: %w", c.ID, err)
-		}
-		keys := []string{"l:" + r.lang}
-		for _, t := range r.topics {
-			keys = append(keys, "t:"+t)
-		}
-		for _, e := range r.entities {
-			keys = append(keys, "e:"+e)
-		}
-		for _, k := range keys {
-			if _, err := insKey.ExecContext(ctx, k, rid); err != nil {
+		ks := sortKeys(r.row)
+		ksJSON, _ := json.Marshal(ks)
+		// The first free microsecond at or after its creation.
+		published = r.published.UnixNano()
+		for trow = r.created.UnixMicro(); ; trow++ {
+			var one int
+			err := taken.QueryRowContext(ctx, trow).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				break
+			}
+			if err != nil {
 				return 0, fmt.Errorf("storing brief %s: %w", c.ID, err)
 			}
 		}
-		texts = append(texts, text{rid, r.text})
+		if err := ins.QueryRowContext(ctx, r.id, trow, int64(r.seq), r.lang, r.created.UnixNano(), published, string(ksJSON), r.doc).Scan(&rid); err != nil {
+			return 0, fmt.Errorf("storing brief %s: %w", c.ID, err)
+		}
+		addKeys = append(addKeys, keyRows(ks, trow, published, r.id, rid)...)
+		texts = append(texts, text{trow, r.text})
 	}
-	if len(texts) > 0 {
-		data, _ := json.Marshal(texts)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO brief_text(rowid, terms) SELECT value->>'r', value->>'t' FROM json_each(?)`, string(data)); err != nil {
-			return 0, fmt.Errorf("indexing briefs: %w", err)
+	for _, st := range []struct {
+		sql  string
+		rows any
+		n    int
+	}{
+		{`DELETE FROM brief_keys WHERE (key, at, id) IN (SELECT value->>'k', value->>'a', value->>'i' FROM json_each(?))`, delKeys, len(delKeys)},
+		{`DELETE FROM brief_text WHERE rowid IN (SELECT value FROM json_each(?))`, delTexts, len(delTexts)},
+		{`INSERT INTO brief_keys(key, at, id, rid) SELECT value->>'k', value->>'a', value->>'i', value->>'r' FROM json_each(?)`, addKeys, len(addKeys)},
+		{`INSERT INTO brief_text(rowid, terms) SELECT value->>'r', value->>'t' FROM json_each(?)`, texts, len(texts)},
+	} {
+		if st.n == 0 {
+			continue
+		}
+		data, _ := json.Marshal(st.rows)
+		if _, err := tx.ExecContext(ctx, st.sql, string(data)); err != nil {
+			return 0, fmt.Errorf("storing briefs: %w", err)
 		}
 	}
-	last := todo[len(todo)-1].Seq
-	if _, err := tx.ExecContext(ctx, `INSERT INTO meta(k, v) VALUES('checkpoint', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v`, int64(last)); err != nil {
+	cp = todo[len(todo)-1].Seq
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta(k, v) VALUES('checkpoint', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v`, int64(cp)); err != nil {
 		return 0, fmt.Errorf("storing checkpoint: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("applying changes: %w", err)
 	}
-	return last, errors.Join(bad...)
+	return cp, errors.Join(bad...)
 }
 
-// where builds the filter's conditions on table b.
-func (s *SQLite) where(f Filter, col string, c *cursor) (string, []any) {
-	var conds []string
-	var args []any
-	key := func(k ...string) {
-		conds = append(conds, `b.rid IN (SELECT rid FROM brief_keys WHERE key IN (?`+strings.Repeat(", ?", len(k)-1)+`))`)
-		for _, v := range k {
-			args = append(args, v)
-		}
-	}
-	if f.Lang != "" {
-		key("l:" + f.Lang)
-	}
-	if f.Topic != "" {
-		key("t:" + f.Topic)
-	}
-	if f.Entity != "" {
-		ks := filterEntityKeys(f.Entity)
-		key("e:"+ks[0], "e:"+ks[1])
-	}
-	if !f.Since.IsZero() {
-		conds = append(conds, `b.published >= ?`)
-		args = append(args, f.Since.UnixNano())
-	}
-	if !f.Until.IsZero() {
-		conds = append(conds, `b.published < ?`)
-		args = append(args, f.Until.UnixNano())
-	}
-	if f.Query != "" {
-		conds = append(conds, `b.rid IN (SELECT rowid FROM brief_text WHERE brief_text MATCH ?)`)
-		args = append(args, ftsQuery(f.Lang, f.Query))
-	}
-	if c != nil {
-		conds = append(conds, `(b.`+col+` < ? OR (b.`+col+` = ? AND b.id < ?))`)
-		args = append(args, c.at, c.at, c.id)
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-// ftsQuery is q as an FTS5 query: each alternative's terms quoted (so
-// nothing in q is FTS syntax) and joined by AND, the alternatives by OR.
+// ftsQuery is q as an FTS5 query: each language's terms quoted (so nothing
+// in q is FTS syntax) and joined by AND, the languages by OR.
 func ftsQuery(lang, q string) string {
 	alts := queryAlternatives(lang, q)
 	if len(alts) == 0 {
@@ -254,16 +292,114 @@ func ftsQuery(lang, q string) string {
 	return strings.Join(parts, " OR ")
 }
 
+// plan is a list query being built.
+type plan struct {
+	from  string // the table walked, and its joins
+	col   string // the sort column of the walked table
+	idCol string // and its tie-breaker
+	conds []string
+	args  []any
+}
+
+func (p *plan) where(cond string, args ...any) {
+	p.conds = append(p.conds, cond)
+	p.args = append(p.args, args...)
+}
+
+// entityKey resolves an entity filter to the key it matches: the
+// knowledge-base id when some brief has it, else the name.
+func (s *SQLite) entityKey(ctx context.Context, entity string) (string, error) {
+	ks := filterEntityKeys(entity)
+	var one int
+	err := s.r.QueryRowContext(ctx, `SELECT 1 FROM brief_keys WHERE key = ? LIMIT 1`, "ce:"+ks[0]).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "e:" + ks[1], nil
+	}
+	return "e:" + ks[0], err
+}
+
 // List implements Store.
 func (s *SQLite) List(ctx context.Context, q Query) ([]news.Brief, string, error) {
 	c, err := q.normalise()
 	if err != nil {
 		return nil, "", err
 	}
-	col := string(q.Sort)
-	where, args := s.where(q.Filter, col, c)
-	rows, err := s.r.QueryContext(ctx, `SELECT b.id, b.`+col+`, b.doc FROM briefs b`+where+
-		` ORDER BY b.`+col+` DESC, b.id DESC LIMIT ?`, append(args, q.Limit+1)...)
+	f := q.Filter
+	var keys []string
+	if f.Entity != "" {
+		k, err := s.entityKey(ctx, f.Entity)
+		if err != nil {
+			return nil, "", fmt.Errorf("listing briefs: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	if f.Topic != "" {
+		keys = append(keys, "t:"+f.Topic)
+	}
+	sortPrefix, sortCol := "c", "b.trow"
+	if q.Sort == ByPublished {
+		sortPrefix, sortCol = "p", "b.published"
+	}
+	ranged := !f.Since.IsZero() || !f.Until.IsZero()
+	var p plan
+	cursorOn := func(col, idCol string) {
+		if c != nil {
+			p.where(`(`+col+` < ? OR (`+col+` = ? AND `+idCol+` < ?))`, c.at, c.at, c.id)
+		}
+	}
+	switch {
+	case f.Query != "" && q.Sort == ByCreated:
+		// The text index's matches, newest first: a page is read after
+		// about limit/density matches whatever the words.
+		p.from, p.col, p.idCol = `brief_text t JOIN briefs b ON b.trow = t.rowid`, "t.rowid", "b.id"
+		p.where(`t.brief_text MATCH ?`, ftsQuery(f.Lang, f.Query))
+		cursorOn("t.rowid", "b.id")
+		for _, k := range keys {
+			p.where(`EXISTS (SELECT 1 FROM brief_keys k2 WHERE k2.key = ? AND k2.at = b.trow AND k2.id = b.id)`, "c"+k)
+		}
+	case len(keys) > 0:
+		// Walk the first key's entries in sort order; the others are probed.
+		p.from, p.col, p.idCol = `brief_keys k JOIN briefs b ON b.rid = k.rid`, "k.at", "k.id"
+		p.where(`k.key = ?`, sortPrefix+keys[0])
+		for _, k := range keys[1:] {
+			p.where(`EXISTS (SELECT 1 FROM brief_keys k2 WHERE k2.key = ? AND k2.at = k.at AND k2.id = k.id)`, sortPrefix+k)
+		}
+		cursorOn("k.at", "k.id")
+	case ranged && q.Sort == ByCreated:
+		// The briefs published in the range, then sorted: a range is
+		// usually a small part of the whole.
+		p.from, p.col, p.idCol = `briefs b INDEXED BY briefs_published`, sortCol, "b.id"
+		cursorOn(sortCol, "b.id")
+	default:
+		p.from, p.col, p.idCol = `briefs b`, sortCol, "b.id"
+		cursorOn(sortCol, "b.id")
+	}
+	if f.Lang != "" {
+		p.where(`b.lang = ?`, f.Lang)
+	}
+	if !f.Since.IsZero() {
+		p.where(`b.published >= ?`, f.Since.UnixNano())
+	}
+	if !f.Until.IsZero() {
+		p.where(`b.published < ?`, f.Until.UnixNano())
+	}
+	if f.Query != "" && q.Sort != ByCreated {
+		// By publication time the matches are read whole and sorted.
+		p.where(`b.trow IN (SELECT rowid FROM brief_text WHERE brief_text MATCH ?)`, ftsQuery(f.Lang, f.Query))
+	}
+	where := ""
+	if len(p.conds) > 0 {
+		where = " WHERE " + strings.Join(p.conds, " AND ")
+	}
+	// The walk selects rids only, so that no sort carries the documents;
+	// they are read for the page alone.
+	inner := `SELECT b.rid FROM ` + p.from + where + ` ORDER BY ` + p.col + ` DESC, ` + p.idCol + ` DESC LIMIT ?`
+	col := "trow"
+	if q.Sort == ByPublished {
+		col = "published"
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, `+col+`, doc FROM briefs WHERE rid IN (`+inner+`) ORDER BY `+col+` DESC, id DESC`,
+		append(p.args, q.Limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing briefs: %w", err)
 	}
@@ -299,43 +435,45 @@ func scanPage(rows *sql.Rows, q Query) ([]news.Brief, string, error) {
 	return out, "", nil
 }
 
-// After implements Store.
+// After implements Store: a list by creation after the brief's position,
+// oldest first, through List's plan with the order reversed.
 func (s *SQLite) After(ctx context.Context, id string, f Filter, limit int) ([]news.Brief, bool, error) {
 	var created int64
 	err := s.r.QueryRowContext(ctx, `SELECT created FROM briefs WHERE id = ?`, id).Scan(&created)
+	// (Creation time: the stream's order, as Filter.Match sees briefs.)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("reading brief %s: %w", id, err)
 	}
-	where, args := s.where(f, "created", nil)
-	cond := `(b.created > ? OR (b.created = ? AND b.id > ?))`
-	if where == "" {
-		where = " WHERE " + cond
-	} else {
-		where += " AND " + cond
-	}
-	args = append(args, created, created, id, limit)
-	rows, err := s.r.QueryContext(ctx, `SELECT b.id, b.doc FROM briefs b`+where+` ORDER BY b.created, b.id LIMIT ?`, args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("listing briefs: %w", err)
-	}
-	defer rows.Close()
-	out := []news.Brief{}
-	for rows.Next() {
-		var bid string
-		var doc []byte
-		if err := rows.Scan(&bid, &doc); err != nil {
-			return nil, false, err
-		}
-		br, err := unmarshalDoc(bid, doc)
+	// A reconnecting stream missed few briefs: read those created since,
+	// newest first, and keep the oldest limit of them.
+	var out []news.Brief
+	rq := Query{Filter: f, Limit: 500}
+	for range 100 {
+		page, next, err := s.List(ctx, rq)
 		if err != nil {
 			return nil, false, err
 		}
-		out = append(out, br)
+		done := false
+		for _, br := range page {
+			if br.CreatedAt.UnixNano() < created || (br.CreatedAt.UnixNano() == created && br.ID <= id) {
+				done = true
+				break
+			}
+			out = append(out, br)
+		}
+		if done || next == "" {
+			break
+		}
+		rq.Cursor = next
 	}
-	return out, true, rows.Err()
+	slices.Reverse(out)
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, true, nil
 }
 
 // Count implements Store.
@@ -345,26 +483,64 @@ func (s *SQLite) Count(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Expire implements Store.
+// Expire implements Store: the briefs created before the cut are deleted
+// in batches, as the projection deletes them.
 func (s *SQLite) Expire(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for {
+		var ids []string
+		rows, err := s.r.QueryContext(ctx, `SELECT id FROM briefs WHERE trow < ? ORDER BY trow LIMIT 500`, before.UnixMicro())
+		if err != nil {
+			return total, fmt.Errorf("expiring briefs: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err == nil {
+				ids = append(ids, id)
+			}
+		}
+		rows.Close()
+		if len(ids) == 0 {
+			return total, nil
+		}
+		if err := s.delete(ctx, ids); err != nil {
+			return total, err
+		}
+		total += len(ids)
+	}
+}
+
+// delete removes briefs by id without moving the checkpoint.
+func (s *SQLite) delete(ctx context.Context, ids []string) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer tx.Rollback()
-	cut := before.UnixNano()
-	for _, q := range []string{
-		`DELETE FROM brief_keys WHERE rid IN (SELECT rid FROM briefs WHERE created < ?)`,
-		`DELETE FROM brief_text WHERE rowid IN (SELECT rid FROM briefs WHERE created < ?)`,
-	} {
-		if _, err := tx.ExecContext(ctx, q, cut); err != nil {
-			return 0, fmt.Errorf("expiring briefs: %w", err)
+	var delKeys []keyRow
+	var delTexts []int64
+	for _, id := range ids {
+		var trow, published int64
+		var keys string
+		err := tx.QueryRowContext(ctx, `DELETE FROM briefs WHERE id = ? RETURNING trow, published, keys`, id).Scan(&trow, &published, &keys)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
 		}
+		if err != nil {
+			return fmt.Errorf("expiring brief %s: %w", id, err)
+		}
+		var ks []string
+		_ = json.Unmarshal([]byte(keys), &ks)
+		delKeys = append(delKeys, keyRows(ks, trow, published, id, 0)...)
+		delTexts = append(delTexts, trow)
 	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM briefs WHERE created < ?`, cut)
-	if err != nil {
-		return 0, fmt.Errorf("expiring briefs: %w", err)
+	k, _ := json.Marshal(delKeys)
+	t, _ := json.Marshal(delTexts)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM brief_keys WHERE (key, at, id) IN (SELECT value->>'k', value->>'a', value->>'i' FROM json_each(?))`, string(k)); err != nil {
+		return fmt.Errorf("expiring briefs: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	return int(n), tx.Commit()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM brief_text WHERE rowid IN (SELECT value FROM json_each(?))`, string(t)); err != nil {
+		return fmt.Errorf("expiring briefs: %w", err)
+	}
+	return tx.Commit()
 }

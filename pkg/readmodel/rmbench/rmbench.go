@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/news"
@@ -129,14 +130,15 @@ func (g *Gen) Brief(i int) news.Brief {
 
 // Result is one store at one size.
 type Result struct {
-	N              int
-	IngestPerSec   float64
-	List, Filter   Latency
-	Search         Latency
-	ReopenMS       float64
-	RSSMB, HeapMB  float64
-	DiskMB         float64
-	SearchExamples map[string]time.Duration
+	N             int
+	IngestPerSec  float64
+	IngestCPUMS   float64 // CPU time per brief in this process
+	Load          string  // one-minute load average after loading
+	List, Filter  Latency
+	Search        Latency
+	ReopenMS      float64
+	RSSMB, HeapMB float64
+	DiskMB        float64
 }
 
 // Latency summarises query times.
@@ -149,36 +151,41 @@ func latency(d []time.Duration) Latency {
 
 // Load applies briefs from..to-1 to s in batches of 512, as the projection
 // does, and returns the rate.
-// Only Apply is timed: in a gateway the briefs arrive encoded.
-func Load(ctx context.Context, s readmodel.Store, g *Gen, from, to int) (float64, error) {
-	var spent time.Duration
+// Only Apply is timed: in a gateway the briefs arrive encoded. cpuMS is
+// this process's CPU time per brief (user and system, every core) while
+// applying: unlike the rate, it does not depend on what else the machine
+// runs (PostgreSQL's own work is in its server processes, not here).
+func Load(ctx context.Context, s readmodel.Store, g *Gen, from, to int) (rate, cpuMS float64, err error) {
+	var spent, cpu time.Duration
 	batch := make([]readmodel.Change, 0, 512)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		start := time.Now()
+		start, c0 := time.Now(), cpuTime()
 		_, err := s.Apply(ctx, batch)
 		spent += time.Since(start)
+		cpu += cpuTime() - c0
 		batch = batch[:0]
 		return err
 	}
 	for i := from; i < to; i++ {
 		data, err := json.Marshal(g.Brief(i))
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		batch = append(batch, readmodel.Change{Seq: uint64(i + 1), ID: fmt.Sprintf("%032x", uint64(i)*0x9e3779b97f4a7c15), Data: data})
 		if len(batch) == cap(batch) {
 			if err := flush(); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 	}
 	if err := flush(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return float64(to-from) / spent.Seconds(), nil
+	n := float64(to - from)
+	return n / spent.Seconds(), float64(cpu.Microseconds()) / 1000 / n, nil
 }
 
 // Queries times lists, filters and searches on s, q of each.
@@ -248,6 +255,23 @@ func Queries(ctx context.Context, s readmodel.Store, g *Gen, q int) (list, filte
 	return latency(ls), latency(fs), latency(ss), nil
 }
 
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// LoadAvg is the one-minute load average ("" where /proc is missing).
+func LoadAvg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	return strings.Fields(string(data))[0]
+}
+
 // RSS is the process's resident set in MB (0 where /proc is missing).
 func RSS() float64 {
 	data, err := os.ReadFile("/proc/self/status")
@@ -273,11 +297,13 @@ func HeapMB() float64 {
 
 // Print writes r as one line.
 func (r Result) Print(w io.Writer, kind string) {
-	fmt.Fprintf(w, "readmodel: store=%s briefs=%d ingest=%.0f/s list_p50=%s list_p99=%s filter_p50=%s filter_p99=%s search_p50=%s search_p99=%s reopen=%.0fms rss=%.0fMB heap=%.0fMB disk=%.0fMB\n",
-		kind, r.N, r.IngestPerSec, ms(r.List.P50), ms(r.List.P99), ms(r.Filter.P50), ms(r.Filter.P99), ms(r.Search.P50), ms(r.Search.P99), r.ReopenMS, r.RSSMB, r.HeapMB, r.DiskMB)
+	fmt.Fprintf(w, "readmodel: store=%s briefs=%d ingest=%.0f/s ingest_cpu=%.2fms/brief load=%s list_p50=%s list_p99=%s filter_p50=%s filter_p99=%s search_p50=%s search_p99=%s reopen=%.0fms rss=%.0fMB heap=%.0fMB disk=%.0fMB\n",
+		kind, r.N, r.IngestPerSec, r.IngestCPUMS, r.Load, ms(r.List.P50), ms(r.List.P99), ms(r.Filter.P50), ms(r.Filter.P99), ms(r.Search.P50), ms(r.Search.P99), r.ReopenMS, r.RSSMB, r.HeapMB, r.DiskMB)
 }
 
-func ms(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + "ms" }
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + "ms"
+}
 
 // Run loads a fresh store, opened by open, up to each of sizes in turn and
 // measures it at each with q queries of each kind; dir (if set) is the
@@ -297,12 +323,12 @@ func Run(ctx context.Context, open func(context.Context) (readmodel.Store, error
 		if n <= loaded {
 			continue
 		}
-		rate, err := Load(ctx, s, g, loaded, n)
+		rate, cpu, err := Load(ctx, s, g, loaded, n)
 		if err != nil {
 			return out, err
 		}
 		loaded = n
-		r := Result{N: n, IngestPerSec: rate}
+		r := Result{N: n, IngestPerSec: rate, IngestCPUMS: cpu, Load: LoadAvg()}
 		s.Close()
 		start := time.Now()
 		if s, err = open(ctx); err != nil {

@@ -38,13 +38,13 @@ func BenchmarkStore(b *testing.B) {
 			s, _ := open(b)
 			ctx := context.Background()
 			g := NewGen(1)
-			if _, err := Load(ctx, s, g, 0, *benchN); err != nil {
+			if _, _, err := Load(ctx, s, g, 0, *benchN); err != nil {
 				b.Fatal(err)
 			}
 			b.Run("ingest", func(b *testing.B) {
 				n := *benchN
 				for b.Loop() {
-					if _, err := Load(ctx, s, g, n, n+1); err != nil {
+					if _, _, err := Load(ctx, s, g, n, n+1); err != nil {
 						b.Fatal(err)
 					}
 					n++
