@@ -343,7 +343,11 @@ func (s *SQLite) List(ctx context.Context, q Query) ([]news.Brief, string, error
 	ranged := !f.Since.IsZero() || !f.Until.IsZero()
 	var p plan
 	cursorOn := func(col, idCol string) {
-		if c != nil {
+		switch {
+		case c == nil:
+		case idCol == "": // trow: unique, no tie to break
+			p.where(col+` < ?`, c.at)
+		default:
 			p.where(`(`+col+` < ? OR (`+col+` = ? AND `+idCol+` < ?))`, c.at, c.at, c.id)
 		}
 	}
@@ -351,9 +355,9 @@ func (s *SQLite) List(ctx context.Context, q Query) ([]news.Brief, string, error
 	case f.Query != "" && q.Sort == ByCreated:
 		// The text index's matches, newest first: a page is read after
 		// about limit/density matches whatever the words.
-		p.from, p.col, p.idCol = `brief_text t JOIN briefs b ON b.trow = t.rowid`, "t.rowid", "b.id"
+		p.from, p.col = `brief_text t JOIN briefs b ON b.trow = t.rowid`, "t.rowid"
 		p.where(`t.brief_text MATCH ?`, ftsQuery(f.Lang, f.Query))
-		cursorOn("t.rowid", "b.id")
+		cursorOn("t.rowid", "")
 		for _, k := range keys {
 			p.where(`EXISTS (SELECT 1 FROM brief_keys k2 WHERE k2.key = ? AND k2.at = b.trow AND k2.id = b.id)`, "c"+k)
 		}
@@ -368,11 +372,17 @@ func (s *SQLite) List(ctx context.Context, q Query) ([]news.Brief, string, error
 	case ranged && q.Sort == ByCreated:
 		// The briefs published in the range, then sorted: a range is
 		// usually a small part of the whole.
-		p.from, p.col, p.idCol = `briefs b INDEXED BY briefs_published`, sortCol, "b.id"
-		cursorOn(sortCol, "b.id")
+		p.from, p.col = `briefs b INDEXED BY briefs_published`, sortCol
+		if q.Sort == ByPublished {
+			p.idCol = "b.id"
+		}
+		cursorOn(sortCol, p.idCol)
 	default:
-		p.from, p.col, p.idCol = `briefs b`, sortCol, "b.id"
-		cursorOn(sortCol, "b.id")
+		p.from, p.col = `briefs b`, sortCol
+		if q.Sort == ByPublished {
+			p.idCol = "b.id"
+		}
+		cursorOn(sortCol, p.idCol)
 	}
 	if f.Lang != "" {
 		p.where(`b.lang = ?`, f.Lang)
@@ -393,12 +403,16 @@ func (s *SQLite) List(ctx context.Context, q Query) ([]news.Brief, string, error
 	}
 	// The walk selects rids only, so that no sort carries the documents;
 	// they are read for the page alone.
-	inner := `SELECT b.rid FROM ` + p.from + where + ` ORDER BY ` + p.col + ` DESC, ` + p.idCol + ` DESC LIMIT ?`
-	col := "trow"
-	if q.Sort == ByPublished {
-		col = "published"
+	order := p.col + ` DESC`
+	if p.idCol != "" {
+		order += `, ` + p.idCol + ` DESC`
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, `+col+`, doc FROM briefs WHERE rid IN (`+inner+`) ORDER BY `+col+` DESC, id DESC`,
+	inner := `SELECT b.rid FROM ` + p.from + where + ` ORDER BY ` + order + ` LIMIT ?`
+	col, outer := "trow", "trow DESC"
+	if q.Sort == ByPublished {
+		col, outer = "published", "published DESC, id DESC"
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, `+col+`, doc FROM briefs WHERE rid IN (`+inner+`) ORDER BY `+outer,
 		append(p.args, q.Limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing briefs: %w", err)
