@@ -3,7 +3,6 @@ package readmodel
 import (
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -43,9 +42,7 @@ const maxTerm = 64
 // and query text go through the same function, so they meet.
 func Terms(lang, text string) []string {
 	ws := words(text)
-	for i, w := range ws {
-		ws[i] = stemWord(lang, w)
-	}
+	stemAll(lang, ws)
 	return ws
 }
 
@@ -53,30 +50,34 @@ func words(text string) []string {
 	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
+// truncate bounds a word to maxTerm bytes, on a rune boundary.
+func truncate(w string) string {
+	if len(w) <= maxTerm {
+		return w
+	}
+	w = w[:maxTerm]
+	for !utf8.ValidString(w) {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
 // stemWord stems one lower-case word in lang (as written when lang has no
 // stemmer).
 func stemWord(lang, w string) string {
-	if len(w) > maxTerm {
-		w = w[:maxTerm]
-		for !utf8.ValidString(w) {
-			w = w[:len(w)-1]
-		}
-	}
-	stem := stemmers[lang]
-	if stem == nil {
-		return w
-	}
-	return stems[lang].get(stem, w)
+	ws := []string{w}
+	stemAll(lang, ws)
+	return ws[0]
 }
 
 // stemCache remembers one language's stems: word frequencies follow
 // Zipf's law, so most words of a brief were stemmed before, and stemming
-// is the projection's largest cost after SQLite itself. It is read far
-// more than written, from several goroutines (see prepare), hence a
-// sync.Map; it starts again empty when full.
+// is the projection's largest cost after SQLite itself. Several goroutines
+// read it (see prepare), a text's words under one read lock; it starts
+// again empty when full.
 type stemCache struct {
-	m atomic.Pointer[sync.Map]
-	n atomic.Int64
+	mu sync.RWMutex
+	m  map[string]string
 }
 
 const stemCacheMax = 100_000
@@ -84,28 +85,48 @@ const stemCacheMax = 100_000
 var stems = func() map[string]*stemCache {
 	m := map[string]*stemCache{}
 	for lang := range stemmers {
-		c := &stemCache{}
-		c.m.Store(&sync.Map{})
-		m[lang] = c
+		m[lang] = &stemCache{m: map[string]string{}}
 	}
 	return m
 }()
 
-func (c *stemCache) get(stem func(*snowballstem.Env) bool, w string) string {
-	m := c.m.Load()
-	if s, ok := m.Load(w); ok {
-		return s.(string)
+// stemAll replaces each word of ws by its stem in lang.
+func stemAll(lang string, ws []string) {
+	stem, c := stemmers[lang], stems[lang]
+	for i, w := range ws {
+		ws[i] = truncate(w)
 	}
-	env := snowballstem.NewEnv(w)
-	stem(env)
-	s := env.Current()
-	if c.n.Add(1) > stemCacheMax {
-		c.n.Store(0)
-		m = &sync.Map{}
-		c.m.Store(m)
+	if stem == nil {
+		return
 	}
-	m.Store(w, s)
-	return s
+	var miss []int
+	c.mu.RLock()
+	for i, w := range ws {
+		if s, ok := c.m[w]; ok {
+			ws[i] = s
+		} else {
+			miss = append(miss, i)
+		}
+	}
+	c.mu.RUnlock()
+	if len(miss) == 0 {
+		return
+	}
+	words := make([]string, len(miss))
+	for k, i := range miss {
+		words[k] = ws[i]
+		env := snowballstem.NewEnv(ws[i])
+		stem(env)
+		ws[i] = env.Current()
+	}
+	c.mu.Lock()
+	if len(c.m)+len(miss) > stemCacheMax {
+		clear(c.m)
+	}
+	for k, i := range miss {
+		c.m[words[k]] = ws[i]
+	}
+	c.mu.Unlock()
 }
 
 // termLang is the language a brief's terms are indexed under: its own
