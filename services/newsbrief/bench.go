@@ -70,6 +70,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	replay := fs.Bool("replay", false, "stage engines answer every article with their result for the first one: the run measures the bus alone, with messages of real size")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the run to this file (go tool pprof -sample_index=alloc_space: what the run allocated)")
+	keep := fs.String("keep", "", "with --readmodel: build the SQLite store in this directory and keep it (to time a gateway's restart on it: NEWSBRIEF_DATA=DIR/.. with the store in DIR)")
 	readModel := fs.String("readmodel", "", "measure the read model store instead of the pipeline: comma-separated sizes to load in turn, e.g. 10000,100000 (PostgreSQL when NEWSBRIEF_DB_URL is set, else SQLite in a temporary directory)")
 	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
@@ -83,7 +84,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return usageError{"bench takes no arguments"}
 	}
 	if *readModel != "" {
-		return benchReadModel(ctx, *readModel, getenv("NEWSBRIEF_DB_URL"), stdout, stderr)
+		return benchReadModel(ctx, *readModel, getenv("NEWSBRIEF_DB_URL"), *keep, stdout, stderr)
 	}
 
 	env := map[string]string{}
@@ -249,7 +250,7 @@ func meanSize(subs bench.Source) int {
 
 // benchReadModel loads synthetic briefs into a fresh read model store up to
 // each size and prints one line per size (see package rmbench).
-func benchReadModel(ctx context.Context, sizes, dbURL string, stdout, stderr io.Writer) error {
+func benchReadModel(ctx context.Context, sizes, dbURL, keep string, stdout, stderr io.Writer) error {
 	var ns []int
 	for _, f := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -259,7 +260,9 @@ func benchReadModel(ctx context.Context, sizes, dbURL string, stdout, stderr io.
 		ns = append(ns, n)
 	}
 	kind, dir := "postgres", ""
-	if dbURL == "" {
+	if dbURL == "" && keep != "" {
+		kind, dir = "sqlite", keep
+	} else if dbURL == "" {
 		d, err := os.MkdirTemp("", "newsbrief-readmodel")
 		if err != nil {
 			return err
