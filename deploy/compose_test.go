@@ -218,10 +218,41 @@ func TestComposeNATS(t *testing.T) {
 			if _, ok := p.Volumes["nats-data"]; !ok {
 				t.Errorf("top-level volumes = %v, want nats-data", p.Volumes)
 			}
-			if len(n.Ports) > 0 {
-				t.Errorf("nats publishes %+v; the bus should stay inside the project network", n.Ports)
+			// Published for producers and the nats CLI on the host, on
+			// loopback only (issue #18 item 9).
+			if len(n.Ports) != 1 || n.Ports[0].HostIP != "127.0.0.1" || n.Ports[0].Target != 4222 || n.Ports[0].Published != "4222" {
+				t.Errorf("nats publishes %+v; want 127.0.0.1:4222 only", n.Ports)
 			}
 		})
+	}
+}
+
+// Issue #18 item 9: a NATS_URL exported in the user's shell (for the nats
+// CLI) does not reach the containers, and the gateway gets every setting
+// it reads.
+func TestComposeEnvironment(t *testing.T) {
+	p := loadCompose(t, map[string]string{"NATS_URL": "nats://127.0.0.1:4222", "NEWSBRIEF_RATE_LIMIT": "5/s"}, "docker-compose.yml")
+	for _, name := range workers {
+		if got := envOf(p.Services[name], "NATS_URL"); got != "nats://nats:4222" {
+			t.Errorf("%s: NATS_URL = %q with NATS_URL exported on the host; want nats://nats:4222", name, got)
+		}
+	}
+	gw := p.Services["gateway"]
+	for _, k := range []string{"NEWSBRIEF_FEEDS", "NEWSBRIEF_INBOX", "NEWSBRIEF_RATE_LIMIT", "NEWSBRIEF_PUBLIC_URL", "NEWSBRIEF_MAX_BYTES", "NEWSBRIEF_TRUSTED_PROXIES", "NEWSBRIEF_API_TOKEN"} {
+		if _, ok := gw.Environment[k]; !ok {
+			t.Errorf("the gateway does not get %s", k)
+		}
+	}
+	if got := envOf(gw, "NEWSBRIEF_RATE_LIMIT"); got != "5/s" {
+		t.Errorf("gateway NEWSBRIEF_RATE_LIMIT = %q, want the .env value 5/s", got)
+	}
+	if got := envOf(p.Services["ingest"], "NEWSBRIEF_MAX_BYTES"); got != "1048576" {
+		t.Errorf("ingest NEWSBRIEF_MAX_BYTES = %q, want the gateway's default", got)
+	}
+	in := loadCompose(t, nil, "docker-compose.yml", "deploy/compose.inbox.yml").Services["gateway"]
+	inboxMounted := slices.ContainsFunc(in.Volumes, func(v types.ServiceVolumeConfig) bool { return v.Target == "/inbox" })
+	if got := envOf(in, "NEWSBRIEF_INBOX"); got != "/inbox" || !inboxMounted {
+		t.Errorf("compose.inbox.yml: NEWSBRIEF_INBOX %q, volumes %+v; want /inbox mounted", got, in.Volumes)
 	}
 }
 

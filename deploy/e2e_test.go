@@ -125,7 +125,8 @@ func runE2E(t *testing.T, root string, cmd []string, m e2eMode, seed string, oth
 		"COMPOSE_PROJECT_NAME=newsbrief-e2e",
 		"NEWSBRIEF_GATEWAY_BIND=127.0.0.1",
 		"NEWSBRIEF_GATEWAY_PORT="+strconv.Itoa(port),
-		"OPENAI_BASE_URL=", // offline engines: deterministic, no network
+		"NEWSBRIEF_NATS_PORT="+strconv.Itoa(freePort(t)), // not the host's 4222
+		"OPENAI_BASE_URL=",                               // offline engines: deterministic, no network
 		"NEWSBRIEF_LOG_LEVEL=info",
 	), m.env...)}
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)

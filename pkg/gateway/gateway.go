@@ -94,6 +94,11 @@ func New(cfg Config, backend Backend, index *readmodel.Model) *Server {
 		w.Header().Set("Content-Type", "application/schema+json")
 		_, _ = w.Write(news.BriefSchema)
 	})
+	// The items of GET /v1/briefs: briefs without body and mention offsets.
+	s.mux.HandleFunc("GET /v1/schema/brief-summary", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/schema+json")
+		_, _ = w.Write(news.BriefSummarySchema)
+	})
 	return s
 }
 
@@ -146,7 +151,7 @@ type Submitted struct {
 func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) {
 	// Read one byte past the limit (and some slack for JSON escaping) so an
 	// oversized body is told apart from one exactly at the limit.
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, int64(s.cfg.MaxBytes)*2+1024))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, RequestLimit(s.cfg.MaxBytes)))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -192,6 +197,17 @@ func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, resp)
+}
+
+// RequestLimit is the largest request body POST /v1/articles reads for a
+// body limit of maxBytes: twice the body (JSON escaping) and some slack for
+// the other fields. The CLI reads its input through the same limit, so it
+// never holds more than the server would take.
+func RequestLimit(maxBytes int) int64 {
+	if maxBytes <= 0 {
+		maxBytes = ingest.DefaultMaxBytes
+	}
+	return int64(maxBytes)*2 + 1024
 }
 
 // ErrUnavailable is wrapped by Submit's errors when the article could not be

@@ -59,12 +59,42 @@ func New() *Metrics {
 		llmTokens:  counter("llm_tokens_total", "LLM tokens used for briefs, by model and kind (prompt, completion).", "model", "kind"),
 		llmCost:    counter("llm_cost_usd_total", "Estimated LLM cost of briefs in US dollars.", "model"),
 		llmCalls:   counter("llm_briefs_total", "Briefs written with an LLM, by model and whether the answer was cached.", "model", "cached"),
-		submitted:  counter("submissions_total", "Articles submitted, by origin (api, feed, inbox) and result (queued, duplicate, rejected, error).", "origin", "result"),
+		submitted:  counter("submissions_total", "Articles submitted, by origin (api, web, feed, inbox) and result (queued, duplicate, rejected, error).", "origin", "result"),
 		feedPolls:  counter("feed_polls_total", "Feed polls, by result (ok, not_modified, error).", "result"),
 		sseClients: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "newsbrief", Name: "stream_clients", Help: "Open Server-Sent Events streams."}),
 	}
 	r.MustRegister(m.duration, m.sseClients, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Every series whose labels are known up front starts at 0, so a
+	// dashboard shows 0 rather than "no data" until the first event.
+	for _, o := range Origins {
+		for _, res := range SubmitResults {
+			m.submitted.WithLabelValues(o, res)
+		}
+	}
+	for _, res := range []string{"ok", "not_modified", "error"} {
+		m.feedPolls.WithLabelValues(res)
+	}
 	return m
+}
+
+// Origins are the submission origins counted in submissions_total.
+var Origins = []string{"api", "web", "feed", "inbox"}
+
+// SubmitResults are the results counted in submissions_total.
+var SubmitResults = []string{"queued", "duplicate", "rejected", "error"}
+
+// InitStages starts every per-stage counter of the named stages at 0
+// (processed, failed, retried, rejected, dead-lettered), so that
+// stage_failed_total and friends exist before the first failure.
+func (m *Metrics) InitStages(names ...string) {
+	if m == nil {
+		return
+	}
+	for _, n := range names {
+		for _, c := range []*prometheus.CounterVec{m.processed, m.failed, m.retried, m.rejected, m.deadLettered} {
+			c.WithLabelValues(n)
+		}
+	}
 }
 
 // Handler serves the registry in the Prometheus text format.

@@ -81,7 +81,7 @@ type Entity struct {
 	// ISO is a normalised DATE (YYYY, YYYY-MM or YYYY-MM-DD).
 	ISO      string    `json:"iso,omitempty"`
 	Count    int       `json:"count"`
-	Mentions []Mention `json:"mentions"`
+	Mentions []Mention `json:"mentions,omitempty"` // omitted in list items (BriefSummarySchema)
 }
 
 // Mention is a half-open byte range [Start, End) into Article.Body as stored.
@@ -115,7 +115,7 @@ type Brief struct {
 	Method        Method     `json:"method"`
 	CreatedAt     time.Time  `json:"created_at"`
 	WordCount     int        `json:"word_count"`
-	Body          string     `json:"body"`
+	Body          string     `json:"body,omitempty"` // omitted in list items (BriefSummarySchema)
 	Translations  []Brief    `json:"translations,omitempty"`
 	LLM           *LLMUsage  `json:"llm,omitempty"`
 	SubmittedAt   *time.Time `json:"submitted_at,omitempty"`

@@ -26,9 +26,8 @@ func BenchmarkStages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	getenv := func(string) string { return "" }
 	c := service.Config{EntitiesEngine: "offline", SummaryEngine: "offline", MaxBytes: 1 << 20}
-	ents, sum, err := service.Engines(c, getenv, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ents, sum, err := service.Engines(c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -122,23 +122,33 @@ func Groups(ents []news.Entity) []Group {
 	return out
 }
 
-// Label is an entity's name with its normalised value when it has one.
+// Label is an entity's name with its normalised value when it has one and
+// it says something the name does not ("2008", not "2008 (2008)").
 func Label(e news.Entity) string {
+	if v := Value(e); v != "" && v != e.Name {
+		return e.Name + " (" + v + ")"
+	}
+	return e.Name
+}
+
+// Value is an entity's normalised value as people read it ("> 10bn USD",
+// "27%", "~100k", "2025-12-17"), or "" when it has none.
+func Value(e news.Entity) string {
 	q := map[string]string{"over": "> ", "under": "< ", "about": "~", "up_to": "≤ ", "at_least": "≥ "}[e.Qualifier]
 	if e.Approximate && q == "" {
 		q = "~"
 	}
 	switch {
 	case e.Value != nil && e.Currency != "":
-		return fmt.Sprintf("%s (%s%s %s)", e.Name, q, Number(*e.Value), e.Currency)
+		return fmt.Sprintf("%s%s %s", q, Number(*e.Value), e.Currency)
 	case e.Value != nil && e.Type == news.Percent:
-		return fmt.Sprintf("%s (%s%s%%)", e.Name, q, strconv.FormatFloat(*e.Value, 'g', -1, 64))
+		return fmt.Sprintf("%s%s%%", q, strconv.FormatFloat(*e.Value, 'g', -1, 64))
 	case e.Value != nil && e.Type == news.Quantity:
-		return fmt.Sprintf("%s (%s%s)", e.Name, q, Number(*e.Value))
+		return q + Number(*e.Value)
 	case e.ISO != "":
-		return fmt.Sprintf("%s (%s)", e.Name, e.ISO)
+		return e.ISO
 	}
-	return e.Name
+	return ""
 }
 
 // Number writes a large number the way news does: 10bn, 1.4tn, 5m, 500k.

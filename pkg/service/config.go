@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/gateway"
+	"github.com/newsbrief/newsbrief/pkg/llm"
 )
 
 // Config is every setting, read by Load from flags with environment
@@ -65,6 +66,11 @@ type Config struct {
 	// Retention, if positive, is how long briefs are kept, in the briefs
 	// bucket and the read model; zero keeps them for ever.
 	Retention time.Duration
+
+	// LLM is the OpenAI-compatible endpoint and its limits, from the llm-*
+	// flags and their environment variables (the API key only from the
+	// environment); the zero value is the offline engines only.
+	LLM llm.Config
 }
 
 // Env lists every environment variable Load reads, with its default and
@@ -82,7 +88,7 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_DB_URL", "", "postgres://… URL: the gateways' read model in PostgreSQL, shared by all of them (never logged); empty: embedded SQLite under NEWSBRIEF_DATA"},
 	{"NEWSBRIEF_RETENTION", "", "how long briefs are kept (e.g. 90d, 2160h), in the briefs bucket and the read model; empty: for ever"},
 	{"NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222", "embedded NATS server's listen address"},
-	{"NEWSBRIEF_HTTP_ADDR", ":8080", "HTTP address (gateway API; workers serve /healthz and /metrics on it, default :9090)"},
+	{"NEWSBRIEF_HTTP_ADDR", "127.0.0.1:8080", "HTTP address of `newsbrief serve`: loopback by default, `:8080` exposes it (then set NEWSBRIEF_API_TOKEN); the gateway binary defaults to :8080, the workers serve /healthz and /metrics on :9090"},
 	{"NEWSBRIEF_LANGUAGES", "it,en", "languages briefed; others are rejected"},
 	{"NEWSBRIEF_WORKERS", "8", "messages processed at once by each stage"},
 	{"NEWSBRIEF_MAX_BYTES", "1048576", "largest article body accepted, in bytes"},
@@ -112,6 +118,20 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_ACK_WAIT", "30s", "how long NATS waits for a stage's ack before redelivering; bounds recovery after a crash"},
 	{"NEWSBRIEF_RATE_LIMIT", "", "per-client-IP limit on POST requests, e.g. 10/s or 10/s:20 (burst 20; default burst 2×rate); empty: none"},
 	{"NEWSBRIEF_TRUSTED_PROXIES", "", "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client for the rate limit; empty: the peer address counts"},
+}
+
+// llmSettings are the LLM settings that have flags: all but the API key,
+// a secret read only from the environment.
+var llmSettings = []struct{ flag, env, help string }{
+	{"openai-base-url", "OPENAI_BASE_URL", "OpenAI-compatible endpoint, e.g. http://localhost:11434/v1"},
+	{"llm-model", "NEWSBRIEF_LLM_MODEL", "LLM model; with an endpoint or OPENAI_API_KEY it turns the LLM path on"},
+	{"llm-timeout", "NEWSBRIEF_LLM_TIMEOUT", "timeout of one LLM request (default 60s)"},
+	{"llm-retries", "NEWSBRIEF_LLM_RETRIES", "retries of one LLM request (default 2)"},
+	{"llm-concurrency", "NEWSBRIEF_LLM_CONCURRENCY", "LLM requests in flight per process (default 4)"},
+	{"llm-daily-tokens", "NEWSBRIEF_LLM_DAILY_TOKENS", "LLM token budget per UTC day, 0 = unlimited"},
+	{"llm-budget-mode", "NEWSBRIEF_LLM_BUDGET_MODE", "when the budget is spent: wait or offline (default wait)"},
+	{"llm-prices", "NEWSBRIEF_LLM_PRICES", "JSON price override"},
+	{"brief-languages", "NEWSBRIEF_BRIEF_LANGUAGES", "extra brief languages written by the LLM, e.g. it,en"},
 }
 
 // Load reads flags from args with defaults from getenv. Every problem is
@@ -152,6 +172,14 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&rateLimit, "rate-limit", env("NEWSBRIEF_RATE_LIMIT", ""), "per-IP POST rate limit, e.g. 10/s:20 [NEWSBRIEF_RATE_LIMIT]")
 	fs.StringVar(&retention, "retention", env("NEWSBRIEF_RETENTION", ""), "how long briefs are kept, e.g. 90d [NEWSBRIEF_RETENTION]")
 	fs.StringVar(&proxies, "trusted-proxies", env("NEWSBRIEF_TRUSTED_PROXIES", ""), "proxies whose X-Forwarded-For is believed [NEWSBRIEF_TRUSTED_PROXIES]")
+	// The LLM settings are flags too; package llm reads them by their
+	// environment names, so the flags are handed to it as an environment.
+	llmFlags := map[string]*string{}
+	for _, f := range llmSettings {
+		v := new(string)
+		fs.StringVar(v, f.flag, env(f.env, ""), f.help+" ["+f.env+"]")
+		llmFlags[f.env] = v
+	}
 	// Secrets only from the environment, so they never show in ps.
 	c.NATSPassword = getenv("NATS_PASSWORD")
 	c.APIToken = getenv("NEWSBRIEF_API_TOKEN")
@@ -160,6 +188,16 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		return c, err
 	}
 	var errs []error
+	lc, err := llm.ConfigFromEnv(func(name string) string {
+		if v, ok := llmFlags[name]; ok {
+			return *v
+		}
+		return getenv(name) // OPENAI_API_KEY
+	})
+	if err != nil {
+		errs = append(errs, fmt.Errorf("LLM configuration: %w", err))
+	}
+	c.LLM = lc
 	num := func(name, v string, min int) int {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < min {
@@ -224,8 +262,11 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		errs = append(errs, errors.New("NEWSBRIEF_LANGUAGES names no language"))
 	}
 	for _, e := range []struct{ name, v string }{{"NEWSBRIEF_ENTITIES_ENGINE", c.EntitiesEngine}, {"NEWSBRIEF_SUMMARY_ENGINE", c.SummaryEngine}} {
-		if e.v != "auto" && e.v != "offline" && e.v != "llm" {
+		switch {
+		case e.v != "auto" && e.v != "offline" && e.v != "llm":
 			errs = append(errs, fmt.Errorf("%s must be auto, offline or llm, not %q", e.name, e.v))
+		case e.v == "llm" && err == nil && !lc.Enabled():
+			errs = append(errs, fmt.Errorf("%s=llm needs an LLM: set OPENAI_BASE_URL or OPENAI_API_KEY, and NEWSBRIEF_LLM_MODEL", e.name))
 		}
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {

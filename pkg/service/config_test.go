@@ -38,14 +38,45 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	_, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, env(map[string]string{
 		"NEWSBRIEF_WORKERS": "zero", "NEWSBRIEF_MAX_BYTES": "10", "NEWSBRIEF_ENTITIES_ENGINE": "gpt",
 		"NEWSBRIEF_LOG_LEVEL": "loud", "NEWSBRIEF_FETCH_TIMEOUT": "soon", "NEWSBRIEF_LANGUAGES": ",",
+		// The LLM settings are checked with the rest (issue #18 item 15).
+		"NEWSBRIEF_LLM_TIMEOUT": "later", "OPENAI_BASE_URL": "ftp://llm", "NEWSBRIEF_LLM_BUDGET_MODE": "spend",
 	}), ":8080")
 	if err == nil {
 		t.Fatal("bad config accepted")
 	}
-	for _, want := range []string{"NEWSBRIEF_WORKERS", "NEWSBRIEF_MAX_BYTES", "NEWSBRIEF_ENTITIES_ENGINE", "NEWSBRIEF_LOG_LEVEL", "NEWSBRIEF_FETCH_TIMEOUT", "NEWSBRIEF_LANGUAGES"} {
+	for _, want := range []string{"NEWSBRIEF_WORKERS", "NEWSBRIEF_MAX_BYTES", "NEWSBRIEF_ENTITIES_ENGINE", "NEWSBRIEF_LOG_LEVEL", "NEWSBRIEF_FETCH_TIMEOUT", "NEWSBRIEF_LANGUAGES",
+		"NEWSBRIEF_LLM_TIMEOUT", "OPENAI_BASE_URL", "NEWSBRIEF_LLM_BUDGET_MODE"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s: %v", want, err)
 		}
+	}
+}
+
+// Every LLM setting but the API key is a flag, shown in -h, and a flag
+// beats its environment variable; asking for the llm engine without an
+// LLM is a configuration error.
+func TestLLMSettingsAreFlags(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	c, err := Load(fs, []string{"-llm-model", "qwen", "-openai-base-url", "http://llm.local:11434", "-llm-daily-tokens", "1000", "-brief-languages", "it,en"},
+		env(map[string]string{"NEWSBRIEF_LLM_MODEL": "other", "NEWSBRIEF_LLM_BUDGET_MODE": "offline", "OPENAI_API_KEY": "k"}), ":8080")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.LLM
+	if !l.Enabled() || l.Model != "qwen" || l.BaseURL != "http://llm.local:11434/v1" || l.DailyTokens != 1000 || l.BudgetMode != "offline" || l.APIKey != "k" || strings.Join(l.BriefLanguages, ",") != "it,en" {
+		t.Errorf("LLM config = %v", l)
+	}
+	for _, name := range []string{"openai-base-url", "llm-model", "llm-timeout", "llm-retries", "llm-concurrency", "llm-daily-tokens", "llm-budget-mode", "llm-prices", "brief-languages"} {
+		if fs.Lookup(name) == nil {
+			t.Errorf("no -%s flag", name)
+		}
+	}
+	if fs.Lookup("openai-api-key") != nil {
+		t.Error("the API key is a flag: it would show in ps")
+	}
+	_, err = Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, env(map[string]string{"NEWSBRIEF_SUMMARY_ENGINE": "llm"}), ":8080")
+	if err == nil || !strings.Contains(err.Error(), "NEWSBRIEF_SUMMARY_ENGINE=llm needs an LLM") {
+		t.Errorf("llm engine without an LLM: %v", err)
 	}
 }
 

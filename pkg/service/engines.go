@@ -15,16 +15,14 @@ import (
 )
 
 // Engines builds the entity and summary engines the config asks for:
-// offline always, the LLM in front of it when configured and chosen.
-func Engines(c Config, getenv func(string) string, log *slog.Logger) (pipeline.Entities, pipeline.Summariser, error) {
+// offline always, the LLM (c.LLM, read by Load) in front of it when
+// configured and chosen.
+func Engines(c Config, log *slog.Logger) (pipeline.Entities, pipeline.Summariser, error) {
 	off, err := entities.NewOffline()
 	if err != nil {
 		return nil, nil, fmt.Errorf("loading the offline entity model: %w", err)
 	}
-	lc, err := llm.ConfigFromEnv(getenv)
-	if err != nil {
-		return nil, nil, fmt.Errorf("LLM configuration: %w", err)
-	}
+	lc := c.LLM // read and checked by Load
 	useLLM := func(engine string) (bool, error) {
 		switch engine {
 		case "offline":

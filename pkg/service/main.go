@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
 )
 
@@ -81,7 +82,9 @@ func runWorker(ctx context.Context, name string, args []string, getenv func(stri
 		}
 		return Group(ctx,
 			func(ctx context.Context) error { return gw.Run(ctx, c.HTTPAddr, nil) },
-			func(ctx context.Context) error { return bus.Record(ctx, b, c.Workers, Observer(gw.Metrics)) },
+			func(ctx context.Context) error {
+				return bus.Record(ctx, b, c.Workers, Observer(gw.Metrics, news.StageRecord))
+			},
 		)
 	}
 	m := NewMetrics(b)
@@ -90,6 +93,6 @@ func runWorker(ctx context.Context, name string, args []string, getenv func(stri
 		func(ctx context.Context) error {
 			return Serve(ctx, c.HTTPAddr, Mux(b, map[string]http.Handler{"GET /metrics": m.Handler()}), log, nil)
 		},
-		func(ctx context.Context) error { return RunStage(ctx, b, p, name, c.Workers, Observer(m)) },
+		func(ctx context.Context) error { return RunStage(ctx, b, p, name, c.Workers, Observer(m, name)) },
 	)
 }

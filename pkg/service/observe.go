@@ -28,8 +28,9 @@ func NewMetrics(b *bus.Bus) *metrics.Metrics {
 }
 
 // Observer is the stage runners' observe hook: it counts each settled
-// message in m.
-func Observer(m *metrics.Metrics) func(bus.Outcome) {
+// message in m. The counters of the named stages start at 0.
+func Observer(m *metrics.Metrics, stages ...string) func(bus.Outcome) {
+	m.InitStages(stages...)
 	return func(o bus.Outcome) { m.Stage(o.Stage, o.Action, o.Duration) }
 }
 

@@ -53,14 +53,18 @@ func NewGateway(ctx context.Context, c Config, b *bus.Bus, p *pipeline.Pipeline,
 		TrustedProxies: c.TrustedProxies,
 		OnSubmit:       func(result string) { m.Submitted("api", result) },
 	}, be, idx)
-	wb, err := web.New(web.Config{Index: idx, Store: be, PublicURL: c.PublicURL, Languages: c.Languages, Log: log, OnStream: m.StreamClients})
+	g := &Gateway{Server: srv, Index: idx, Backend: be, Metrics: m, log: log, retention: c.Retention}
+	wb, err := web.New(web.Config{
+		Index: idx, Store: be, PublicURL: c.PublicURL, Languages: c.Languages, Log: log, OnStream: m.StreamClients,
+		Submit: g.SubmitFunc("web"), APIToken: c.APIToken, MaxBytes: c.MaxBytes,
+	})
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
+	g.Web = wb
 	wb.Register(srv)
 	srv.Handle("GET /metrics", m.Handler())
-	g := &Gateway{Server: srv, Index: idx, Backend: be, Metrics: m, Web: wb, log: log, retention: c.Retention}
 	if err := g.inputs(ctx, c); err != nil {
 		store.Close()
 		return nil, err

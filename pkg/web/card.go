@@ -119,6 +119,8 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
 	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	// isoDate is an article's publication date: the day is what it knows.
+	"isoDate": func(t *time.Time) string { return t.UTC().Format("2006-01-02") },
 	"entityURL": func(name string) string {
 		return "/?" + url.Values{"entity": {name}}.Encode()
 	},

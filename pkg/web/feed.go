@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"encoding/xml"
+	"html/template"
 	"net/http"
 	"strings"
 	"time"
@@ -110,16 +111,17 @@ func (wb *Web) atom(w http.ResponseWriter, r *http.Request) {
 		feed.Updated = list[0].CreatedAt.UTC().Format(time.RFC3339)
 	}
 	for _, br := range list {
+		// <updated> is when the brief was made (or remade); <published>
+		// when the article was: its own date, else when we received it.
+		// The content is HTML, escaped by the XML encoder as Atom wants.
 		e := atomEntry{
 			Title: br.Headline, ID: "urn:newsbrief:" + br.ID, Updated: br.CreatedAt.UTC().Format(time.RFC3339),
-			Links:   []atomLink{{Href: base + "/briefs/" + br.ID, Rel: "alternate", Type: "text/html"}},
-			Summary: br.Summary, Content: atomContent{Type: "text", Body: render.Text(br)}, Lang: br.Language.Code,
+			Published: published(br),
+			Links:     []atomLink{{Href: base + "/briefs/" + br.ID, Rel: "alternate", Type: "text/html"}},
+			Summary:   br.Summary, Content: atomContent{Type: "html", Body: briefHTML(br)}, Lang: br.Language.Code,
 		}
 		if br.Source.URL != "" {
 			e.Links = append(e.Links, atomLink{Href: br.Source.URL, Rel: "via"})
-		}
-		if br.Source.PublishedAt != nil {
-			e.Published = br.Source.PublishedAt.UTC().Format(time.RFC3339)
 		}
 		for _, t := range br.Topics {
 			e.Categories = append(e.Categories, atomCategory{Term: t})
@@ -152,8 +154,10 @@ type JSONItem struct {
 	ExternalURL   string   `json:"external_url,omitempty"`
 	Title         string   `json:"title"`
 	Summary       string   `json:"summary"`
+	ContentHTML   string   `json:"content_html"`
 	ContentText   string   `json:"content_text"`
-	DatePublished string   `json:"date_published"`
+	DatePublished string   `json:"date_published,omitempty"`
+	DateModified  string   `json:"date_modified"`
 	Tags          []string `json:"tags,omitempty"`
 	Language      string   `json:"language,omitempty"`
 }
@@ -168,7 +172,8 @@ func (wb *Web) jsonFeed(w http.ResponseWriter, r *http.Request) {
 	for _, br := range list {
 		feed.Items = append(feed.Items, JSONItem{
 			ID: br.ID, URL: base + "/briefs/" + br.ID, ExternalURL: br.Source.URL, Title: br.Headline,
-			Summary: br.Summary, ContentText: render.Text(br), DatePublished: br.CreatedAt.UTC().Format(time.RFC3339),
+			Summary: br.Summary, ContentHTML: briefHTML(br), ContentText: render.Text(br),
+			DatePublished: published(br), DateModified: br.CreatedAt.UTC().Format(time.RFC3339),
 			Tags: br.Topics, Language: br.Language.Code,
 		})
 	}
@@ -179,4 +184,50 @@ func (wb *Web) jsonFeed(w http.ResponseWriter, r *http.Request) {
 	if err := enc.Encode(feed); err != nil {
 		wb.cfg.Log.Error("writing json feed", "err", err)
 	}
+}
+
+// published is when the article was published, for feeds: its own date,
+// else when it was submitted, else "" (left out).
+func published(br news.Brief) string {
+	switch {
+	case br.Source.PublishedAt != nil:
+		return br.Source.PublishedAt.UTC().Format(time.RFC3339)
+	case br.SubmittedAt != nil:
+		return br.SubmittedAt.UTC().Format(time.RFC3339)
+	}
+	return ""
+}
+
+// entryHTML is a brief as a feed reader shows it. html/template escapes the
+// article's text; the feed encoders escape the result once more, as Atom's
+// type="html" and JSON Feed's content_html expect.
+var entryHTML = template.Must(template.New("entry").Parse(
+	`<h2>{{.Headline}}</h2>
+<p>{{.Summary}}</p>
+{{- if .KeyPoints}}
+<ul>{{range .KeyPoints}}
+<li>{{.}}</li>{{end}}
+</ul>{{end}}
+{{- if .Groups}}
+<p>{{range $i, $g := .Groups}}{{if $i}}<br>{{end}}<strong>{{$g.Type}}</strong>: {{range $j, $n := $g.Names}}{{if $j}}, {{end}}{{$n}}{{end}}{{end}}</p>{{end}}
+<p><small>{{.Language}}{{if .Published}} · {{.Published}}{{end}}{{if .Topics}} · {{.Topics}}{{end}}</small></p>
+`))
+
+func briefHTML(br news.Brief) string {
+	var b strings.Builder
+	data := struct {
+		Headline, Summary, Language, Published, Topics string
+		KeyPoints                                      []string
+		Groups                                         []render.Group
+	}{
+		Headline: br.Headline, Summary: br.Summary, Language: br.Language.Code,
+		Topics: strings.Join(br.Topics, ", "), KeyPoints: br.KeyPoints, Groups: render.Groups(br.Entities),
+	}
+	if br.Source.PublishedAt != nil {
+		data.Published = br.Source.PublishedAt.UTC().Format("2006-01-02")
+	}
+	if err := entryHTML.Execute(&b, data); err != nil {
+		return template.HTMLEscapeString(render.Text(br))
+	}
+	return b.String()
 }

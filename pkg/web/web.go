@@ -12,7 +12,9 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -27,7 +29,9 @@ import (
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/gateway"
+	"github.com/newsbrief/newsbrief/pkg/ingest"
 	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/pipeline"
 	"github.com/newsbrief/newsbrief/pkg/readmodel"
 )
 
@@ -59,6 +63,15 @@ type Config struct {
 	PageSize int
 	// OnStream, if set, is told +1 and -1 as event streams open and close (metrics).
 	OnStream func(delta int)
+	// Submit queues one submission of the page's form and returns its id
+	// (gateway.Submit behind the gateway's counters). Nil: the form is
+	// answered 503 when posted without JavaScript.
+	Submit func(ctx context.Context, r pipeline.Raw) (string, error)
+	// APIToken, if set, is required in the form's token field, as the API
+	// requires it in Authorization.
+	APIToken string
+	// MaxBytes bounds a submitted body (default ingest.DefaultMaxBytes).
+	MaxBytes int
 	Log      *slog.Logger
 }
 
@@ -112,6 +125,7 @@ func New(cfg Config) (*Web, error) {
 //	GET /                    latest briefs (lang, topic, entity, q, cursor)
 //	GET /briefs/{id}         one brief with the article and its entities highlighted
 //	GET /articles/{id}       a submitted article's status
+//	POST /submit             the page's form without JavaScript: 303 to the article's status page
 //	GET /v1/briefs/stream    Server-Sent Events of new briefs (same filters; html=1 for HTML fragments)
 //	GET /feed.xml            Atom feed (lang, topic, entity, q)
 //	GET /feed.json           JSON Feed 1.1 (same filters)
@@ -121,6 +135,7 @@ func (wb *Web) Register(mux interface{ Handle(string, http.Handler) }) {
 	mux.Handle("GET /briefs/{id}", http.HandlerFunc(wb.brief))
 	mux.Handle("GET /articles/{id}", http.HandlerFunc(wb.article))
 	mux.Handle("GET /v1/briefs/stream", http.HandlerFunc(wb.stream))
+	mux.Handle("POST /submit", http.HandlerFunc(wb.submit))
 	mux.Handle("GET /feed.xml", http.HandlerFunc(wb.atom))
 	mux.Handle("GET /feed.json", http.HandlerFunc(wb.jsonFeed))
 	mux.Handle("GET /static/", wb.static)
@@ -297,4 +312,60 @@ func (wb *Web) article(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wb.render(w, http.StatusOK, "article.html", articleData{Title: "Article " + st.Status, Status: st})
+}
+
+// submit takes the page's form when the browser runs no script (the script
+// posts JSON to /v1/articles itself): the article is queued as the API
+// would, and the answer is a page, never JSON: 303 to the article's status
+// page, or an error page saying what was wrong.
+func (wb *Web) submit(w http.ResponseWriter, r *http.Request) {
+	if wb.cfg.Submit == nil {
+		wb.errorPage(w, http.StatusServiceUnavailable, "Submitting is not available here; use newsbrief submit or POST /v1/articles.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, gateway.RequestLimit(wb.cfg.MaxBytes))
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			wb.errorPage(w, http.StatusRequestEntityTooLarge, "The article is too long.")
+			return
+		}
+		wb.errorPage(w, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	if wb.cfg.APIToken != "" && subtle.ConstantTimeCompare([]byte(r.PostForm.Get("token")), []byte(wb.cfg.APIToken)) != 1 {
+		wb.errorPage(w, http.StatusUnauthorized, "This server needs an API token to submit articles: give it in the form's token field.")
+		return
+	}
+	text := strings.TrimSpace(r.PostForm.Get("text"))
+	if text == "" {
+		wb.errorPage(w, http.StatusBadRequest, "Paste some text or a URL first.")
+		return
+	}
+	sub := news.Submission{Title: strings.TrimSpace(r.PostForm.Get("title")), Language: r.PostForm.Get("language")}
+	if (strings.HasPrefix(text, "http://") || strings.HasPrefix(text, "https://")) && !strings.ContainsAny(text, " \t\n") {
+		sub.URL = text
+	} else {
+		sub.Body = text
+	}
+	data, err := json.Marshal(sub)
+	if err != nil {
+		wb.errorPage(w, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	id, err := wb.cfg.Submit(r.Context(), pipeline.Raw{Data: data, ContentType: "application/json"})
+	if err != nil {
+		code := http.StatusBadRequest
+		switch {
+		case errors.Is(err, gateway.ErrUnavailable):
+			code = http.StatusServiceUnavailable
+		case errors.Is(err, ingest.ErrTooLarge):
+			code = http.StatusRequestEntityTooLarge
+		case errors.Is(err, ingest.ErrFetch):
+			code = http.StatusUnprocessableEntity
+		}
+		wb.errorPage(w, code, "The article was not accepted: "+err.Error())
+		return
+	}
+	http.Redirect(w, r, "/articles/"+url.PathEscape(id), http.StatusSeeOther)
 }

@@ -12,7 +12,7 @@ import (
 
 func main() {
 	os.Exit(service.Main("entities", func(c service.Config, log *slog.Logger) (*pipeline.Pipeline, error) {
-		ents, _, err := service.Engines(c, os.Getenv, log)
+		ents, _, err := service.Engines(c, log)
 		if err != nil {
 			return nil, err
 		}

@@ -77,7 +77,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return usageError{err.Error()}
+		return flagError(err)
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
@@ -156,8 +156,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	build := buildPipeline
 	if *replay {
-		build = func(c service.Config, getenv func(string) string, log *slog.Logger) (*pipeline.Pipeline, error) {
-			p, err := buildPipeline(c, getenv, log)
+		build = func(c service.Config, log *slog.Logger) (*pipeline.Pipeline, error) {
+			p, err := buildPipeline(c, log)
 			if err != nil {
 				return nil, err
 			}
@@ -166,7 +166,11 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	o := bench.Options{
 		Submissions: bench.Variants(docs, *n, *size),
-		Config:      c, Getenv: get, Build: build, Rate: *rate,
+		Config:      c, Getenv: get, Rate: *rate,
+		// The LLM settings are in c already (service.Load read get).
+		Build: func(c service.Config, _ func(string) string, log *slog.Logger) (*pipeline.Pipeline, error) {
+			return build(c, log)
+		},
 		Submitters: *submitters, InFlight: *inflight, Timeout: *timeout, Log: log,
 	}
 	fmt.Fprintf(stdout, "bench: %d articles from %d documents, mean size %d bytes, workers=%d, load average %s\n",

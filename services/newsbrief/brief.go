@@ -4,12 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
+	"github.com/newsbrief/newsbrief/pkg/gateway"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
 	"github.com/newsbrief/newsbrief/pkg/render"
 	"github.com/newsbrief/newsbrief/pkg/service"
@@ -21,46 +22,63 @@ func briefCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.SetOutput(stderr)
 	lang := fs.String("lang", "", "force the language (skip detection)")
 	jsonl := fs.Bool("jsonl", false, "read one article JSON per line, write one brief JSON per line")
-	format := fs.String("format", "json", "json, md or text (with --jsonl always JSON lines)")
+	format := fs.String("format", "json", "json, md or text (with --jsonl always JSON Lines)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: newsbrief brief [flags] FILE|-\n\nBriefs an article in this process: no server, no NATS.\n\nExamples:\n  newsbrief brief --format md article.txt\n  newsbrief brief --jsonl < articles.jsonl > briefs.jsonl")
+		fmt.Fprint(fs.Output(), `usage: newsbrief brief [flags] [FILE|-]
+
+Briefs an article in this process: no server, no NATS. With no FILE,
+standard input is read when it is not a terminal. --jsonl reads one article
+JSON per line and writes one brief per line (JSON Lines; a line that fails
+gives {"line":N,"error":"..."}). Input is bounded like the server's
+(NEWSBRIEF_MAX_BYTES per article).
+
+Examples:
+  newsbrief brief --format md article.txt
+  newsbrief brief --lang it < article.txt
+  newsbrief brief --jsonl < articles.jsonl > briefs.jsonl
+
+Flags:
+`)
 		fs.PrintDefaults()
 	}
 	// Flags may come after the file name.
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return usageError{err.Error()}
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	if err := parseInterleaved(fs, args); err != nil {
+		return flagError(err)
 	}
-	if len(pos) != 1 {
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	pos := fs.Args()
+	switch {
+	case len(pos) > 1:
 		fs.Usage()
-		return usageError{"give one FILE, or - for standard input"}
+		return usageError{"give one FILE, - or nothing for standard input"}
+	case len(pos) == 0 && !stdinGiven(stdin):
+		fs.Usage()
+		return usageError{"give a FILE, or pipe an article to standard input"}
+	case len(pos) == 0:
+		pos = []string{"-"}
 	}
 	c, err := service.Load(flag.NewFlagSet("config", flag.ContinueOnError), nil, getenv, "")
 	if err != nil {
 		return err
 	}
 	c.LogLevel = "warn"
-	p, err := buildPipeline(c, getenv, c.Logger(stderr))
+	p, err := buildPipeline(c, c.Logger(stderr))
 	if err != nil {
 		return err
 	}
-	var in io.Reader = stdin
-	if pos[0] != "-" {
-		f, err := os.Open(pos[0])
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = f
+	in, closeIn, err := openInput(pos[0], stdin)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	name := pos[0]
+	if name == "-" {
+		name = "standard input"
 	}
 	if !*jsonl {
-		data, err := io.ReadAll(io.LimitReader(in, int64(c.MaxBytes)*4))
+		data, err := readLimited(ctx, name, in, c.MaxBytes)
 		if err != nil {
 			return err
 		}
@@ -74,8 +92,9 @@ func briefCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		return render.Brief(stdout, br, *format)
 	}
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 1<<20), 4*c.MaxBytes+1024)
+	limit := int(gateway.RequestLimit(c.MaxBytes))
+	sc := bufio.NewScanner(ctxReader{ctx, in})
+	sc.Buffer(make([]byte, 64<<10), limit+1)
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	failed := 0
@@ -96,7 +115,10 @@ func briefCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return err
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("%s: %w: a line is longer than %d bytes (NEWSBRIEF_MAX_BYTES=%d)", name, errTooLarge, limit, c.MaxBytes)
+		}
+		return fmt.Errorf("reading %s: %w", name, err)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d articles could not be briefed", failed)

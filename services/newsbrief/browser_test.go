@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -141,6 +142,68 @@ func TestBrowser(t *testing.T) {
 		t.Error("no entity highlighted on the brief page")
 	}
 	screenshot("web-brief.png")
+
+	// Issue #18 item 13: the card shows the article's publication date, and
+	// the chips' colours are the palette's (TestChipPalette checks its
+	// contrast from the stylesheet; here the browser applies it).
+	dated, err := os.ReadFile("../../testdata/en_article.txt") // "date 2025-11-18" on its first line
+	if err != nil {
+		t.Fatal(err)
+	}
+	datedID := postText(t, base, string(dated))
+	waitBriefed(t, base, datedID)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/?q=Valencia"), chromedp.WaitVisible(css(`#b-`+datedID))); err != nil {
+		t.Fatalf("home with the dated brief: %v", err)
+	}
+	when, _ := chromedp.Run(ctx, chromedp.Text(css(`#b-`+datedID+` time.published`)))
+	if when != "2025-11-18" {
+		t.Errorf("the card's date = %q, want the article's publication date 2025-11-18", when)
+	}
+	colours, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...new Set([...document.querySelectorAll("#b-`+datedID+` a.chip")].map(c => getComputedStyle(c).borderLeftColor))]`))
+	types := count(`#b-` + datedID + ` dl.chips div.group`)
+	if len(colours) != types || types < 3 {
+		t.Errorf("%d entity types on the card show %d distinct chip edge colours %v; want one each", types, len(colours), colours)
+	}
+	screenshot("web-dated.png")
+
+	// Issue #18 item 13: without JavaScript the form still works and the
+	// answer is a page, not JSON.
+	nctx, ncancel := chromedp.NewContext(bctx)
+	defer ncancel()
+	nctx, ncancel2 := context.WithTimeout(nctx, 45*time.Second)
+	defer ncancel2()
+	if err := chromedp.Do(nctx); err != nil { // opens the tab
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(nctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatalf("disabling JavaScript: %v", err)
+	}
+	err = chromedp.Do(nctx,
+		chromedp.Navigate(base+"/"),
+		chromedp.Click(css(`details.submit > summary`)),
+		chromedp.SendKeys(css(`#submit-text`), itArticle+" Senza JavaScript."),
+		chromedp.Click(css(`#submit-form button[type=submit]`)),
+		// The status page, or the brief's page if it was quicker.
+		chromedp.WaitVisible(css(`#article-status, section.details`)),
+	)
+	if err != nil {
+		t.Fatalf("submitting without JavaScript: %v", err)
+	}
+	loc, err := chromedp.Run(nctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(nctx, chromedp.Text(css(`main`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(loc, "/articles/") && !strings.Contains(loc, "/briefs/") || strings.HasPrefix(strings.TrimSpace(text), "{") {
+		t.Errorf("without JavaScript the form landed on %s: %.200q; want the article's status page", loc, text)
+	}
+	shot, err := chromedp.Run(nctx, chromedp.FullScreenshot(100))
+	if err == nil {
+		saveArtifact(t, "web-nojs-submit.png", shot)
+	}
 }
 
 func saveArtifact(t *testing.T, name string, data []byte) {

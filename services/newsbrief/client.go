@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,8 +11,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,34 +85,88 @@ func (c *client) do(ctx context.Context, method, path, contentType string, body 
 	return resp.StatusCode, nil
 }
 
+const submitUsage = `usage: newsbrief submit [flags] [FILE|URL|- ...]
+
+Queues articles: text, HTML or JSON files, http(s) URLs, or - for standard
+input. With no FILE, standard input is read when it is not a terminal
+(newsbrief submit < article.txt, cat article.txt | newsbrief submit).
+Each input is read up to the server's limit (NEWSBRIEF_MAX_BYTES, 1 MiB by
+default, twice that for JSON); a larger one is refused before it is sent.
+
+Output: without --wait, one line per article on standard output:
+ID<TAB>INPUT<TAB>queued|duplicate (STATUS). With --wait those lines go to
+standard error and standard output carries only the briefs, in --format:
+json is JSON Lines (one brief per line, ready for jq), md or text.
+Progress for many inputs is shown on standard error when it is a terminal.
+
+Examples:
+  newsbrief submit article.txt other.html https://example.com/news/2
+  newsbrief submit --wait --format md article.txt
+  cat article.txt | newsbrief submit --wait --format json | jq .headline
+
+Flags:`
+
 func submit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c := clientFlags(fs, getenv)
-	wait := fs.Bool("wait", false, "wait for each brief and print it")
-	format := fs.String("format", "text", "with --wait: json, md or text")
+	wait := fs.Bool("wait", false, "wait for each brief and print it on standard output")
+	format := fs.String("format", "text", "with --wait: json (JSON Lines), md or text")
 	timeout := fs.Duration("timeout", 2*time.Minute, "with --wait: how long to wait for each brief")
 	lang := fs.String("lang", "", "language hint sent with each article")
-	quiet := fs.Bool("q", false, "no progress on stderr")
+	quiet := fs.Bool("q", false, "no progress or summary on standard error")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: newsbrief submit [flags] FILE|URL|- ...\n\nQueues articles: text, HTML or JSON files, http(s) URLs, or - for standard input.\nPrints one line per article: its id and what happened.\n\nExamples:\n  newsbrief submit article.txt\n  newsbrief submit --wait --format md https://example.com/news/1\n  cat a.txt | newsbrief submit -")
+		fmt.Fprintln(fs.Output(), submitUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseInterleaved(fs, args); err != nil {
+		return flagError(err)
+	}
+	maxBytes, err := maxBytesFromEnv(getenv)
+	if err != nil {
 		return usageError{err.Error()}
 	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return usageError{"nothing to submit: give files, URLs or -"}
+	if err := checkFormat(*format); err != nil {
+		return err
 	}
 	inputs := fs.Args()
+	if len(inputs) == 0 {
+		if !stdinGiven(stdin) {
+			fs.Usage()
+			return usageError{"nothing to submit: give files, URLs or -, or pipe an article to standard input"}
+		}
+		// Empty standard input (</dev/null, a cron job) is nothing to
+		// submit, not an empty article.
+		data, err := readLimited(ctx, "standard input", stdin, maxBytes)
+		if err != nil {
+			return err
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			fs.Usage()
+			return usageError{"nothing to submit: standard input is empty; give files, URLs or -"}
+		}
+		stdin, inputs = bytes.NewReader(data), []string{"-"}
+	}
+	// With --wait the briefs are the output; the id lines are status.
+	idw := stdout
+	if *wait {
+		idw = stderr
+	}
+	briefFormat := *format
+	if briefFormat == "json" {
+		briefFormat = "jsonl"
+	}
+	bar := !*quiet && len(inputs) > 1 && isTerminal(stderr)
 	var ok, dup, failed int
 	start := time.Now()
 	for i, in := range inputs {
-		data, ct, err := readInput(in, stdin, *lang)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		data, ct, err := readInput(ctx, in, stdin, *lang, maxBytes)
 		if err == nil {
 			var res gateway.Submitted
-			_, err = c.do(ctx, "POST", "/v1/articles", ct, strings.NewReader(string(data)), &res)
+			_, err = c.do(ctx, "POST", "/v1/articles", ct, bytes.NewReader(data), &res)
 			if err == nil {
 				note := "queued"
 				if res.Duplicate {
@@ -119,9 +174,12 @@ func submit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 				} else {
 					ok++
 				}
-				fmt.Fprintf(stdout, "%s\t%s\t%s\n", res.ID, in, note)
+				if bar {
+					fmt.Fprint(idw, "\r\033[K")
+				}
+				fmt.Fprintf(idw, "%s\t%s\t%s\n", res.ID, in, note)
 				if *wait {
-					if werr := waitBrief(ctx, c, res.ID, *timeout, *format, stdout); werr != nil {
+					if werr := waitBrief(ctx, c, res.ID, *timeout, briefFormat, stdout); werr != nil {
 						fmt.Fprintf(stderr, "%s: %v\n", in, werr)
 						failed++
 					}
@@ -130,14 +188,20 @@ func submit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		if err != nil {
 			failed++
+			if bar {
+				fmt.Fprint(stderr, "\r\033[K")
+			}
 			fmt.Fprintf(stderr, "%s: %v\n", in, err)
 		}
-		if len(inputs) > 1 && !*quiet {
+		if bar {
 			progress(stderr, i+1, len(inputs), start)
 		}
 	}
 	if len(inputs) > 1 && !*quiet {
-		fmt.Fprintf(stderr, "\nsubmitted %d, duplicates %d, failed %d in %s\n", ok, dup, failed, time.Since(start).Round(time.Millisecond))
+		if bar {
+			fmt.Fprintln(stderr)
+		}
+		fmt.Fprintf(stderr, "submitted %d, duplicates %d, failed %d in %s\n", ok, dup, failed, time.Since(start).Round(time.Millisecond))
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d failed", failed, len(inputs))
@@ -145,6 +209,39 @@ func submit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	return nil
 }
 
+// checkFormat refuses a --format render.Brief does not know, before any
+// work is done.
+func checkFormat(f string) error {
+	if !slices.Contains(render.Formats, f) {
+		return usageError{fmt.Sprintf("unknown --format %q (want %s)", f, strings.Join(render.Formats, ", "))}
+	}
+	return nil
+}
+
+// parseInterleaved parses flags that may come before or after the
+// positional arguments (`submit a.txt --wait`); fs.Args() then holds the
+// positional ones, in order. "--" ends the flags.
+func parseInterleaved(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		// fs.Parse stops at the first non-flag, or after "--".
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+// progress draws a one-line progress bar; only for a terminal.
 func progress(w io.Writer, done, total int, start time.Time) {
 	const width = 30
 	n := done * width / total
@@ -152,33 +249,47 @@ func progress(w io.Writer, done, total int, start time.Time) {
 	fmt.Fprintf(w, "\r[%s%s] %d/%d %.1f/s", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, rate)
 }
 
-// readInput returns the body and content type to POST for one argument.
-func readInput(in string, stdin io.Reader, lang string) ([]byte, string, error) {
+// readInput returns the body and content type to POST for one argument,
+// read through the server's request limit. Standard input's content type is
+// left to the server to recognise (JSON, HTML or text).
+func readInput(ctx context.Context, in string, stdin io.Reader, lang string, maxBytes int) ([]byte, string, error) {
 	if strings.HasPrefix(in, "http://") || strings.HasPrefix(in, "https://") {
 		data, err := json.Marshal(news.Submission{URL: in, Language: lang})
 		return data, "application/json", err
 	}
-	var data []byte
-	var err error
-	if in == "-" {
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(in)
-	}
+	r, closeIn, err := openInput(in, stdin)
 	if err != nil {
 		return nil, "", err
 	}
+	defer closeIn()
+	name := in
+	if in == "-" {
+		name = "standard input"
+	}
+	data, err := readLimited(ctx, name, r, maxBytes)
+	if err != nil {
+		return nil, "", err
+	}
+	ct := "text/plain; charset=utf-8"
 	switch strings.ToLower(filepath.Ext(in)) {
 	case ".json":
 		return data, "application/json", nil
 	case ".html", ".htm":
 		return data, "text/html", nil
 	}
-	if lang != "" {
+	if in == "-" {
+		ct = ""
+	}
+	if lang != "" && (ct != "" || !looksJSON(data)) {
 		data, err = json.Marshal(news.Submission{Body: string(data), Language: lang})
 		return data, "application/json", err
 	}
-	return data, "text/plain; charset=utf-8", nil
+	return data, ct, nil
+}
+
+func looksJSON(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n")
+	return len(t) > 0 && t[0] == '{'
 }
 
 // waitBrief polls an article's status until it settles, then prints the brief.
@@ -209,10 +320,11 @@ func waitBrief(ctx context.Context, c *client, id string, timeout time.Duration,
 	}
 }
 
-func briefs(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+func briefs(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("briefs", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	c := clientFlags(fs, getenv)
-	format := fs.String("format", "text", "json, md or text")
+	format := fs.String("format", "text", "text (one line per brief), md, or json: JSON Lines for a list, one JSON document for one ID")
 	lang := fs.String("lang", "", "only this language")
 	topic := fs.String("topic", "", "only this topic")
 	entity := fs.String("entity", "", "only briefs naming this entity (knowledge-base id or name)")
@@ -226,7 +338,8 @@ func briefs(ctx context.Context, args []string, stdout io.Writer, getenv func(st
 		fmt.Fprint(fs.Output(), `usage: newsbrief briefs [flags] [ID]
 
 Lists the latest briefs, newest first, or shows the brief with ID.
-With --follow it keeps running and prints each new brief as it is made; if
+A list in --format json is JSON Lines: one brief (without its body) per
+line, e.g. for jq or a line-by-line reader. With --follow it keeps running and prints each new brief as it is made; if
 the stream drops (a gateway restart) it reconnects and catches up on the
 briefs it missed.
 
@@ -235,7 +348,8 @@ Examples:
   newsbrief briefs --lang it --topic ai --limit 5
   newsbrief briefs --entity OpenAI --format md
   newsbrief briefs --q investimenti --since 168h --sort published
-  newsbrief briefs --follow --format json        # a stream of JSON briefs
+  newsbrief briefs --format json | jq -r .headline
+  newsbrief briefs --follow --format json        # a stream of JSON Lines
   newsbrief briefs 0f3c...e1 --format md         # one brief as Markdown
 
 Flags:
@@ -243,15 +357,15 @@ Flags:
 		fs.PrintDefaults()
 	}
 	// Accept flags after the ID too.
-	var pos []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return usageError{err.Error()}
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	if err := parseInterleaved(fs, args); err != nil {
+		return flagError(err)
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	pos := fs.Args()
+	if len(pos) > 1 {
+		return usageError{"give at most one ID"}
 	}
 	if len(pos) > 0 {
 		var br news.Brief
@@ -281,11 +395,15 @@ Flags:
 	return followBriefs(ctx, c, q, *format, last, stdout, fs.Output())
 }
 
+// printList writes briefs of a list or a stream: text is one line per
+// brief, json is JSON Lines.
 func printList(w io.Writer, list []news.Brief, format string) {
 	for _, br := range list {
 		switch format {
 		case "text":
 			fmt.Fprintf(w, "%s  %s  %-5s %s\n", br.ID, br.CreatedAt.Local().Format("2006-01-02 15:04"), br.Language.Code, br.Headline)
+		case "json":
+			_ = render.Brief(w, br, "jsonl")
 		default:
 			_ = render.Brief(w, br, format)
 		}

@@ -5,22 +5,26 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
+	"time"
 )
 
 const usage = `newsbrief turns Italian and English tech news into structured briefs.
 
 Usage:
-  newsbrief [serve] [flags]              run the pipeline: embedded NATS (or NATS_URL), all stages, HTTP on :8080
-  newsbrief submit FILE|URL|- ...        queue articles through the HTTP API; prints each id (--wait prints briefs)
+  newsbrief [serve] [flags]              run the pipeline: embedded NATS (or NATS_URL), all stages, HTTP on 127.0.0.1:8080
+  newsbrief submit [FILE|URL|-]...       queue articles through the HTTP API; prints each id (--wait prints briefs)
   newsbrief briefs [ID]                  list briefs or show one (--format json|md|text, --lang, --follow)
   newsbrief digest [--since 24h]         Markdown digest of recent briefs grouped by topic
-  newsbrief brief FILE|-                 brief an article in-process, no NATS (--lang, --jsonl, --format)
+  newsbrief brief [FILE|-]               brief an article in-process, no NATS (--lang, --jsonl, --format)
   newsbrief eval entities|summaries      measure entity F1 or summary ROUGE on labelled data
   newsbrief dlq list | retry SEQ|ID|--all  inspect and re-inject dead letters
   newsbrief reprocess --prompt-version V  re-run stored articles (entities + summary) and replace their briefs
@@ -28,13 +32,18 @@ Usage:
   newsbrief healthcheck                  exit 0 if the local server's /healthz answers (for containers)
   newsbrief version
 
-Run 'newsbrief COMMAND -h' for a command's flags. Settings come from flags or
-environment variables; see the README's configuration table.
+Run 'newsbrief COMMAND -h' for a command's flags ('newsbrief serve -h' for the
+server's). Settings come from flags or environment variables; see the
+README's configuration table. With no FILE, submit and brief read standard
+input when it is not a terminal. Results go to standard output, status and
+errors to standard error; --format json lists are JSON Lines (one object per
+line). Exit status: 0 done, 1 failed, 2 wrong usage.
 
 Examples:
-  newsbrief                                          # serve on :8080 with data in ./data
+  newsbrief                                          # serve on 127.0.0.1:8080 with data in ./data
+  NEWSBRIEF_HTTP_ADDR=:8080 NEWSBRIEF_API_TOKEN=s3cret newsbrief   # reachable from other machines
   newsbrief submit article.txt --wait --format md    # queue an article and print its brief
-  curl -s localhost:8080/v1/briefs?lang=it | jq .
+  curl -sS 'localhost:8080/v1/briefs?lang=it' | jq .
   newsbrief brief --lang it < article.txt            # one-off brief, no server
   newsbrief briefs --follow --lang it                # print new Italian briefs as they arrive
   newsbrief digest --since 24h > today.md            # yesterday's news by topic
@@ -58,14 +67,55 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		// A second signal ends the process at once.
+		stop()
+		if !drains(os.Args[1:]) {
+			// A client command holds nothing worth finishing: every read
+			// and request watches ctx, and if one is stuck in a blocking
+			// read of a pipe, this ends it.
+			time.Sleep(2 * time.Second)
+			fmt.Fprintln(os.Stderr, "newsbrief: interrupted")
+			os.Exit(130)
+		}
+	}()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// drains reports whether the command stops by itself on a signal, however
+// long it takes (the server drains its stages; tools talking to NATS finish
+// their step). The other commands are ended 2 s after a signal.
+func drains(args []string) bool {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return true // serve
+	}
+	switch args[0] {
+	case "serve", "bench", "reprocess", "dlq":
+		return true
+	}
+	return false
 }
 
 // run is main with its dependencies passed in, for tests.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	cmd, rest := "serve", args
-	if len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-') {
+	switch {
+	case len(args) > 0 && wantsHelp(args[:1]):
+		// `newsbrief -h`: the command list; `newsbrief serve -h` has the flags.
+		fmt.Fprint(stdout, usage)
+		return 0
+	case len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-'):
 		cmd, rest = args[0], args[1:]
+	}
+	if cmd == "help" && len(rest) > 0 {
+		// `newsbrief help submit` is `newsbrief submit -h`.
+		cmd, rest = rest[0], []string{"-h"}
+	}
+	if wantsHelp(rest) {
+		// Help is the answer asked for: it goes to standard output, so
+		// `newsbrief submit -h | less` works, and the exit code is 0.
+		stderr = stdout
 	}
 	var err error
 	switch cmd {
@@ -74,7 +124,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "submit":
 		err = submit(ctx, rest, stdin, stdout, stderr, getenv)
 	case "briefs":
-		err = briefs(ctx, rest, stdout, getenv)
+		err = briefs(ctx, rest, stdout, stderr, getenv)
 	case "digest":
 		err = digest(ctx, rest, stdout, stderr, getenv)
 	case "brief":
@@ -88,14 +138,25 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "bench":
 		err = benchCmd(ctx, rest, stdout, stderr, getenv)
 	case "healthcheck":
+		if wantsHelp(rest) {
+			fmt.Fprintln(stdout, "usage: newsbrief healthcheck\n\nExits 0 when GET /healthz answers on this machine's NEWSBRIEF_HTTP_ADDR\n(default "+DefaultHTTPAddr+"), else 1: the containers' HEALTHCHECK.")
+			return 0
+		}
 		return healthcheck(getenv)
 	case "version":
+		if wantsHelp(rest) {
+			fmt.Fprintln(stdout, "usage: newsbrief version\n\nPrints the version.")
+			return 0
+		}
 		fmt.Fprintln(stdout, "newsbrief", version)
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 	default:
 		fmt.Fprintf(stderr, "newsbrief: unknown command %q\n\n%s", cmd, usage)
 		return 2
+	}
+	if errors.Is(err, errHelp) || errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbrief %s: %v\n", cmd, err)
@@ -111,3 +172,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// errHelp is returned by a command that printed its help because -h or
+// --help was given: exit code 0.
+var errHelp = errors.New("help requested")
+
+// flagError turns a flag parsing error into the command's error: help asked
+// for is errHelp, anything else a usageError.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return errHelp
+	}
+	return usageError{err.Error()}
+}

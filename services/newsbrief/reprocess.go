@@ -35,7 +35,7 @@ func reprocess(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	fs.Usage = func() { fmt.Fprintln(stderr, reprocessUsage) }
 	c, err := service.Load(fs, args, getenv, "")
 	if err != nil {
-		return usageError{err.Error()}
+		return flagError(err)
 	}
 	if *version == "" {
 		return usageError{reprocessUsage}

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/bus"
 	"github.com/newsbrief/newsbrief/pkg/langdetect"
+	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
 	"github.com/newsbrief/newsbrief/pkg/service"
 )
@@ -22,11 +25,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 	start := time.Now()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	c, err := service.Load(fs, args, getenv, ":8080")
+	c, err := service.Load(fs, args, getenv, DefaultHTTPAddr)
 	if err != nil {
 		return err
 	}
 	log := c.Logger(stderr).With("service", "newsbrief")
+	// Every engine is made before anything starts, so a bad setting (an LLM
+	// endpoint, a model) is reported with the others and nothing has to be
+	// stopped again.
+	p, err := buildPipeline(c, log)
+	if err != nil {
+		return err
+	}
 
 	natsURL := c.NATSURL
 	var srvShutdown func()
@@ -50,10 +60,6 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 		}
 	}()
 
-	p, err := buildPipeline(c, getenv, log)
-	if err != nil {
-		return err
-	}
 	b, err := service.Connect(ctx, c, "serve", log)
 	if err != nil {
 		return err
@@ -74,7 +80,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 	go func() {
 		select {
 		case addr := <-httpReady:
-			log.Info("newsbrief ready", "http", addr, "nats", natsURL, "startup_ms", time.Since(start).Milliseconds())
+			url := "http://" + browsable(addr) + "/"
+			log.Info("newsbrief ready: open "+url, "url", url, "http", addr, "nats", natsURL, "startup_ms", time.Since(start).Milliseconds())
 			if ready != nil {
 				ready <- addr
 			}
@@ -83,7 +90,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 	}()
 	err = service.Group(ctx,
 		func(ctx context.Context) error {
-			return service.RunStages(ctx, b, p, service.Stages, c.Workers, true, service.Observer(gw.Metrics))
+			observe := service.Observer(gw.Metrics, append(slices.Clone(service.Stages), news.StageRecord)...)
+			return service.RunStages(ctx, b, p, service.Stages, c.Workers, true, observe)
 		},
 		func(ctx context.Context) error { return gw.Run(ctx, c.HTTPAddr, httpReady) },
 	)
@@ -93,22 +101,40 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 
 // buildPipeline makes every engine: ingest, the language detector (lingua),
 // entities and summary.
-func buildPipeline(c service.Config, getenv func(string) string, log *slog.Logger) (*pipeline.Pipeline, error) {
+func buildPipeline(c service.Config, log *slog.Logger) (*pipeline.Pipeline, error) {
 	det, err := langdetect.New(c.Languages)
 	if err != nil {
 		return nil, fmt.Errorf("language detector: %w", err)
 	}
-	ents, sum, err := service.Engines(c, getenv, log)
+	ents, sum, err := service.Engines(c, log)
 	if err != nil {
 		return nil, err
 	}
 	return &pipeline.Pipeline{Ingest: service.NewIngester(c), Detector: det, Entities: ents, Summariser: sum}, nil
 }
 
+// DefaultHTTPAddr is where `newsbrief serve` listens unless told: loopback
+// only, since the API takes articles without a token by default. Expose it
+// with NEWSBRIEF_HTTP_ADDR=:8080 (and NEWSBRIEF_API_TOKEN).
+const DefaultHTTPAddr = "127.0.0.1:8080"
+
+// browsable turns a listen address into one a browser can open: an
+// unspecified host (":8080", "0.0.0.0:8080") is this machine.
+func browsable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
 func healthcheck(getenv func(string) string) int {
 	addr := getenv("NEWSBRIEF_HTTP_ADDR")
 	if addr == "" {
-		addr = ":8080"
+		addr = DefaultHTTPAddr
 	}
 	return service.Healthcheck(addr)
 }

@@ -17,9 +17,7 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/summarise/sumeval"
 )
 
-func evalCmd(args []string, stdout io.Writer) error {
-	if len(args) == 0 {
-		return usageError{`usage: newsbrief eval entities --data FILE.conll --lang it|en [--docs STARTS | --sentences]
+const evalUsage = `usage: newsbrief eval entities --data FILE.conll --lang it|en [--docs STARTS | --sentences]
        newsbrief eval summaries --data FILE.jsonl
 
 Measures the offline engines on labelled data: entity precision/recall/F1
@@ -28,7 +26,15 @@ per type, or summary ROUGE against reference summaries.
 Examples:
   newsbrief eval entities --data ../shared/data/ner/it_kind_wikinews_dev_gold.conll --lang it
   newsbrief eval entities --data ../shared/data/ner/en_gum_news_gold.conll --lang en --docs pkg/entities/testdata/en_gum_news_docs.txt
-  newsbrief eval summaries --data ../shared/data/summaries/en_gum_wikinews.jsonl`}
+  newsbrief eval summaries --data ../shared/data/summaries/en_gum_wikinews.jsonl`
+
+func evalCmd(args []string, stdout io.Writer) error {
+	if len(args) > 0 && wantsHelp(args[:1]) {
+		fmt.Fprintln(stdout, evalUsage)
+		return nil
+	}
+	if len(args) == 0 {
+		return usageError{evalUsage}
 	}
 	fs := flag.NewFlagSet("eval "+args[0], flag.ContinueOnError)
 	data := fs.String("data", "", "labelled data file")
@@ -36,7 +42,7 @@ Examples:
 	docs := fs.String("docs", "", "with entities: file of sentence indices where documents start, for files without -DOCSTART- or # newdoc lines (default: guessed from the titles)")
 	sentences := fs.Bool("sentences", false, "with entities: in a file without document markers, tag every sentence alone instead of guessing its articles")
 	if err := fs.Parse(args[1:]); err != nil {
-		return usageError{err.Error()}
+		return flagError(err)
 	}
 	if *data == "" {
 		return usageError{"--data is required"}
@@ -75,10 +81,7 @@ Examples:
 	return usageError{fmt.Sprintf("unknown evaluation %q: want entities or summaries", args[0])}
 }
 
-// dlq lists and re-injects dead letters; it talks to NATS directly.
-func dlq(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
-		return usageError{`usage: newsbrief dlq list [--json]
+const dlqUsage = `usage: newsbrief dlq list [--json]   (--json: JSON Lines, one dead letter per line)
        newsbrief dlq retry SEQ...|ID... | --all
 
 Lists dead letters (messages a stage gave up on, with the reason) or puts
@@ -89,15 +92,24 @@ Examples:
   newsbrief dlq list
   newsbrief dlq retry 12 13
   newsbrief dlq retry e3372425cdb769e163613984ecff4208
-  NATS_URL=nats://nats:4222 newsbrief dlq retry --all`}
+  NATS_URL=nats://nats:4222 newsbrief dlq retry --all`
+
+// dlq lists and re-injects dead letters; it talks to NATS directly.
+func dlq(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) > 0 && wantsHelp(args[:1]) {
+		fmt.Fprintln(stdout, dlqUsage)
+		return nil
+	}
+	if len(args) == 0 || (args[0] != "list" && args[0] != "retry") {
+		return usageError{dlqUsage}
 	}
 	fs := flag.NewFlagSet("dlq", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "list as JSON")
+	asJSON := fs.Bool("json", false, "list as JSON Lines (one dead letter per line)")
 	all := fs.Bool("all", false, "retry every dead letter")
 	c, err := service.Load(fs, args[1:], getenv, "")
 	if err != nil {
-		return usageError{err.Error()}
+		return flagError(err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -112,9 +124,14 @@ Examples:
 	}
 	if args[0] == "list" {
 		if *asJSON {
+			// JSON Lines: one dead letter per line, like every list.
 			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(dls)
+			for _, d := range dls {
+				if err := enc.Encode(d); err != nil {
+					return err
+				}
+			}
+			return nil
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "SEQ\tSTAGE\tARTICLE\tDELIVERIES\tFAILED AT\tREASON")

@@ -13,7 +13,7 @@ import (
 
 func main() {
 	os.Exit(service.Main("summarise", func(c service.Config, log *slog.Logger) (*pipeline.Pipeline, error) {
-		_, sum, err := service.Engines(c, os.Getenv, log)
+		_, sum, err := service.Engines(c, log)
 		if err != nil {
 			return nil, err
 		}

@@ -41,7 +41,7 @@ func inproc(t *testing.T, b *bus.Bus, env map[string]string, wrap func(*pipeline
 	if err != nil {
 		t.Fatal(err)
 	}
-	ents, sum, err := service.Engines(c, getenv, log)
+	ents, sum, err := service.Engines(c, log)
 	if err != nil {
 		t.Fatal(err)
 	}
