@@ -102,3 +102,18 @@ func (s *Briefs) Follow(ctx context.Context, after uint64, batch int, fn FollowF
 		}
 	}
 }
+
+// LastSeq is the sequence of the briefs bucket's last entry (0: empty
+// since it was created). A reader whose checkpoint is past it is reading a
+// bucket that was created again, and must start over.
+func (s *Briefs) LastSeq(ctx context.Context) (uint64, error) {
+	st, err := s.kv.Status(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("reading the briefs bucket's status: %w", err)
+	}
+	ks, ok := st.(*jetstream.KeyValueBucketStatus)
+	if !ok {
+		return 0, errors.New("briefs bucket status: not a JetStream bucket")
+	}
+	return ks.StreamInfo().State.LastSeq, nil
+}

@@ -301,3 +301,18 @@ func (p *Postgres) Expire(ctx context.Context, before time.Time) (int, error) {
 	}
 	return int(tag.RowsAffected()), nil
 }
+
+// Reset implements Store.
+func (p *Postgres) Reset(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pgLock); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `TRUNCATE readmodel_briefs; DELETE FROM readmodel_meta`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("resetting the read model: %w", err)
+	}
+	return nil
+}

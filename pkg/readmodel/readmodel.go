@@ -63,6 +63,9 @@ type Store interface {
 	Count(ctx context.Context) (int, error)
 	// Expire deletes the briefs created before t and returns how many.
 	Expire(ctx context.Context, before time.Time) (int, error)
+	// Reset deletes every brief and the checkpoint: for a bucket that was
+	// created again, whose sequences start over.
+	Reset(ctx context.Context) error
 	Close() error
 }
 

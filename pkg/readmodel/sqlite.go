@@ -576,3 +576,16 @@ func (s *SQLite) delete(ctx context.Context, ids []string) error {
 	}
 	return tx.Commit()
 }
+
+// Reset implements Store.
+func (s *SQLite) Reset(ctx context.Context) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("resetting the read model: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM briefs; DELETE FROM brief_keys; DELETE FROM brief_text; DELETE FROM meta`); err != nil {
+		return fmt.Errorf("resetting the read model: %w", err)
+	}
+	return tx.Commit()
+}

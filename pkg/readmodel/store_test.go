@@ -250,6 +250,22 @@ func testChanges(t *testing.T, s readmodel.Store, reopen func() readmodel.Store)
 	if got, _, _ := s.List(ctx, readmodel.Query{Filter: readmodel.Filter{Query: "parlamento"}}); len(got) != 0 {
 		t.Errorf("an expired brief is still found by search: %v", ids(got))
 	}
+	// Reset forgets everything, the checkpoint too; the store works after.
+	if err := s.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cp, _ := s.Checkpoint(ctx); cp != 0 {
+		t.Errorf("checkpoint after Reset = %d", cp)
+	}
+	if got, _, _ := s.List(ctx, readmodel.Query{Filter: readmodel.Filter{Query: "cloud"}}); len(got) != 0 {
+		t.Errorf("after Reset: %v", ids(got))
+	}
+	if cp := load(t, s, corpus()[:1]); cp != 1 {
+		t.Errorf("checkpoint after a new load = %d", cp)
+	}
+	if got, _, _ := s.List(ctx, readmodel.Query{Filter: readmodel.Filter{Query: "investimenti"}}); !slices.Equal(ids(got), []string{"it1"}) {
+		t.Errorf("after Reset and a new load: %v", ids(got))
+	}
 }
 
 // TestEntityID: an entity filter matches a knowledge-base id as well as a

@@ -140,6 +140,19 @@ func projectOnce(ctx context.Context, briefs *bus.Briefs, m *readmodel.Model, lo
 	if err != nil {
 		return err
 	}
+	last, err := briefs.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	if cp > last {
+		// The bucket was created again (its sequences start over): what
+		// the read model holds is from the old one.
+		log.Warn("read model checkpoint is past the briefs bucket's end: the bucket is new; rebuilding the read model", "checkpoint", cp, "bucket_last_seq", last)
+		if err := m.Reset(ctx); err != nil {
+			return err
+		}
+		cp = 0
+	}
 	log.Info("read model following the briefs bucket", "after_seq", cp)
 	changes := make([]readmodel.Change, 0, projectBatch)
 	return briefs.Follow(ctx, cp, projectBatch, func(ctx context.Context, batch []bus.BriefChange, lag uint64, live bool) error {
