@@ -316,3 +316,10 @@ func (p *Postgres) Reset(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Analyze updates the planner's statistics (autovacuum does it in time;
+// the bench calls it after a bulk load).
+func (p *Postgres) Analyze(ctx context.Context) error {
+	_, err := p.pool.Exec(ctx, `ANALYZE readmodel_briefs`)
+	return err
+}

@@ -70,6 +70,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	replay := fs.Bool("replay", false, "stage engines answer every article with their result for the first one: the run measures the bus alone, with messages of real size")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the run to this file (go tool pprof -sample_index=alloc_space: what the run allocated)")
+	reuse := fs.Bool("reuse", false, "with --readmodel and NEWSBRIEF_DB_URL: measure the briefs an earlier run left in the database instead of loading")
 	keep := fs.String("keep", "", "with --readmodel: build the SQLite store in this directory and keep it (to time a gateway's restart on it: NEWSBRIEF_DATA=DIR/.. with the store in DIR)")
 	readModel := fs.String("readmodel", "", "measure the read model store instead of the pipeline: comma-separated sizes to load in turn, e.g. 10000,100000 (PostgreSQL when NEWSBRIEF_DB_URL is set, else SQLite in a temporary directory)")
 	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
@@ -84,7 +85,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return usageError{"bench takes no arguments"}
 	}
 	if *readModel != "" {
-		return benchReadModel(ctx, *readModel, getenv("NEWSBRIEF_DB_URL"), *keep, stdout, stderr)
+		return benchReadModel(ctx, *readModel, getenv("NEWSBRIEF_DB_URL"), *keep, *reuse, stdout, stderr)
 	}
 
 	env := map[string]string{}
@@ -254,7 +255,7 @@ func meanSize(subs bench.Source) int {
 
 // benchReadModel loads synthetic briefs into a fresh read model store up to
 // each size and prints one line per size (see package rmbench).
-func benchReadModel(ctx context.Context, sizes, dbURL, keep string, stdout, stderr io.Writer) error {
+func benchReadModel(ctx context.Context, sizes, dbURL, keep string, reuse bool, stdout, stderr io.Writer) error {
 	var ns []int
 	for _, f := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -283,11 +284,11 @@ func benchReadModel(ctx context.Context, sizes, dbURL, keep string, stdout, stde
 		}
 		n, _ := s.Count(ctx)
 		s.Close()
-		if n > 0 {
+		if n > 0 && !reuse {
 			return fmt.Errorf("the database at NEWSBRIEF_DB_URL already holds %d briefs: point the bench at an empty one", n)
 		}
 	}
-	res, err := rmbench.Run(ctx, open, dir, ns, 400, stderr)
+	res, err := rmbench.Run(ctx, open, dir, ns, 400, reuse, stderr)
 	for _, r := range res {
 		r.Print(stdout, kind)
 	}

@@ -19,7 +19,7 @@ func TestSmall(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			s, reopen := open(t)
 			s.Close()
-			res, err := Run(context.Background(), func(context.Context) (readmodel.Store, error) { return reopen(), nil }, "", []int{300, 600}, 20, nil)
+			res, err := Run(context.Background(), func(context.Context) (readmodel.Store, error) { return reopen(), nil }, "", []int{300, 600}, 20, false, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
