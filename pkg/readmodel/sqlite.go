@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS briefs(
 	keys TEXT NOT NULL,         -- JSON array of its filter keys, to delete them
 	doc BLOB NOT NULL           -- listing JSON
 );
-CREATE INDEX IF NOT EXISTS briefs_published ON briefs(published, id);
+-- covering for a publication range sorted by trow (no row lookups)
+CREATE INDEX IF NOT EXISTS briefs_published ON briefs(published, id, lang, trow);
 CREATE TABLE IF NOT EXISTS brief_keys(
 	key TEXT NOT NULL, -- sort ("c" created, "p" published) + "t:<topic>", "l:<lang>" or "e:<entity key>"
 	at INTEGER NOT NULL, -- the brief's trow ("c") or published time ("p")
