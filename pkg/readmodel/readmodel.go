@@ -57,7 +57,8 @@ type Store interface {
 	List(ctx context.Context, q Query) ([]news.Brief, string, error)
 	// After returns, oldest first by creation, up to limit briefs matching
 	// f created after the brief with the given id (an event stream's
-	// Last-Event-ID); ok is false when the store does not hold that brief.
+	// Last-Event-ID); ok is false when the store does not hold that brief
+	// (or, in SQLite, when it is more than 2,000 briefs back).
 	After(ctx context.Context, id string, f Filter, limit int) (out []news.Brief, ok bool, err error)
 	// Count is the number of briefs held.
 	Count(ctx context.Context) (int, error)

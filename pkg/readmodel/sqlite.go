@@ -468,6 +468,9 @@ func scanPage(rows *sql.Rows, q Query) ([]news.Brief, string, error) {
 	return out, "", nil
 }
 
+// afterMax bounds how many briefs After reads back to find the position.
+const afterMax = 2000
+
 // After implements Store: a list by creation after the brief's position,
 // oldest first, through List's plan with the order reversed.
 func (s *SQLite) After(ctx context.Context, id string, f Filter, limit int) ([]news.Brief, bool, error) {
@@ -482,9 +485,12 @@ func (s *SQLite) After(ctx context.Context, id string, f Filter, limit int) ([]n
 	}
 	// A reconnecting stream missed few briefs: read those created since,
 	// newest first, and keep the oldest limit of them.
+	// A client further behind than afterMax briefs gets none (ok false):
+	// replaying is for short drops, and each request is bounded.
 	var out []news.Brief
 	rq := Query{Filter: f, Limit: 500}
-	for range 100 {
+	reached := false
+	for range afterMax / 500 {
 		page, next, err := s.List(ctx, rq)
 		if err != nil {
 			return nil, false, err
@@ -498,9 +504,13 @@ func (s *SQLite) After(ctx context.Context, id string, f Filter, limit int) ([]n
 			out = append(out, br)
 		}
 		if done || next == "" {
+			reached = true
 			break
 		}
 		rq.Cursor = next
+	}
+	if !reached {
+		return nil, false, nil
 	}
 	slices.Reverse(out)
 	if len(out) > limit {
