@@ -41,6 +41,17 @@ CREATE INDEX IF NOT EXISTS readmodel_briefs_published ON readmodel_briefs(publis
 CREATE INDEX IF NOT EXISTS readmodel_briefs_topics ON readmodel_briefs USING gin(topics);
 CREATE INDEX IF NOT EXISTS readmodel_briefs_entities ON readmodel_briefs USING gin(entities);
 CREATE INDEX IF NOT EXISTS readmodel_briefs_tsv ON readmodel_briefs USING gin(tsv);
+-- Each brief's topic and entity keys in creation order: a filter walks its
+-- key's entries newest first and stops after a page, where the planner
+-- would otherwise walk readmodel_briefs_created filtering out every brief
+-- without a rare entity.
+CREATE TABLE IF NOT EXISTS readmodel_keys(
+	key text COLLATE "C" NOT NULL, -- "t:<topic>" or "e:<entity key>"
+	at bigint NOT NULL,             -- the brief's created
+	id text COLLATE "C" NOT NULL,
+	PRIMARY KEY(key, at, id)
+);
+CREATE INDEX IF NOT EXISTS readmodel_keys_id ON readmodel_keys(id);
 CREATE TABLE IF NOT EXISTS readmodel_meta(k text PRIMARY KEY, v bigint NOT NULL);
 `
 
@@ -128,6 +139,7 @@ func (p *Postgres) Apply(ctx context.Context, changes []Change) (uint64, error) 
 		b := &pgx.Batch{}
 		rows := prepare(todo, false)
 		for i, c := range todo {
+			b.Queue(`DELETE FROM readmodel_keys WHERE id = $1`, c.ID)
 			if c.Data == nil {
 				b.Queue(`DELETE FROM readmodel_briefs WHERE id = $1`, c.ID)
 				continue
@@ -138,6 +150,14 @@ func (p *Postgres) Apply(ctx context.Context, changes []Change) (uint64, error) 
 				b.Queue(`DELETE FROM readmodel_briefs WHERE id = $1`, c.ID)
 				continue
 			}
+			var keys []string
+			for _, t := range r.topics {
+				keys = append(keys, "t:"+t)
+			}
+			for _, e := range r.entities {
+				keys = append(keys, "e:"+e)
+			}
+			b.Queue(`INSERT INTO readmodel_keys(key, at, id) SELECT unnest($1::text[]), $2, $3 ON CONFLICT DO NOTHING`, keys, r.created.UnixNano(), r.id)
 			b.Queue(`INSERT INTO readmodel_briefs(id, seq, lang, created, published, topics, entities, doc, tsv)
 				VALUES($1, $2, $3, $4, $5, $6, $7, $8, to_tsvector($9::regconfig, $10))
 				ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, lang = excluded.lang, created = excluded.created,
@@ -208,6 +228,18 @@ func (p *Postgres) where(f Filter, col string, c *cursor, args []any) (string, [
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
+// entityKey resolves an entity filter to the key it matches: the
+// knowledge-base id when some brief has it, else the name.
+func (p *Postgres) entityKey(ctx context.Context, entity string) (string, error) {
+	ks := filterEntityKeys(entity)
+	var one int
+	err := p.pool.QueryRow(ctx, `SELECT 1 FROM readmodel_keys WHERE key = $1 LIMIT 1`, "e:"+ks[0]).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "e:" + ks[1], nil
+	}
+	return "e:" + ks[0], err
+}
+
 // List implements Store.
 func (p *Postgres) List(ctx context.Context, q Query) ([]news.Brief, string, error) {
 	c, err := q.normalise()
@@ -215,10 +247,61 @@ func (p *Postgres) List(ctx context.Context, q Query) ([]news.Brief, string, err
 		return nil, "", err
 	}
 	col := string(q.Sort)
-	where, args := p.where(q.Filter, col, c, nil)
-	args = append(args, q.Limit+1)
-	rows, err := p.pool.Query(ctx, `SELECT id, `+col+`, doc FROM readmodel_briefs`+where+
-		` ORDER BY `+col+` DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	f := q.Filter
+	var sql string
+	var args []any
+	switch {
+	case q.Sort == ByCreated && (f.Topic != "" || f.Entity != ""):
+		// Walk the entity's (else the topic's) keys newest first; a topic
+		// beside an entity is probed in the same table. The walked keys'
+		// conditions are not repeated on the briefs, or the planner reads
+		// them through their GIN index and sorts instead.
+		key, other := "t:"+f.Topic, ""
+		if f.Entity != "" {
+			if key, err = p.entityKey(ctx, f.Entity); err != nil {
+				return nil, "", fmt.Errorf("listing briefs: %w", err)
+			}
+			if f.Topic != "" {
+				other = "t:" + f.Topic
+			}
+		}
+		rest := f
+		rest.Topic, rest.Entity = "", ""
+		var where string
+		where, args = p.where(rest, col, nil, []any{key})
+		cond := ` WHERE k.key = $1`
+		if where != "" {
+			cond += " AND " + strings.TrimPrefix(where, " WHERE ")
+		}
+		if other != "" {
+			args = append(args, other)
+			cond += ` AND EXISTS (SELECT 1 FROM readmodel_keys k2 WHERE k2.key = $` + strconv.Itoa(len(args)) + ` AND k2.at = k.at AND k2.id = k.id)`
+		}
+		if c != nil {
+			args = append(args, c.at, c.id)
+			n := strconv.Itoa(len(args))
+			m := strconv.Itoa(len(args) - 1)
+			cond += ` AND (k.at < $` + m + ` OR (k.at = $` + m + ` AND k.id < $` + n + `))`
+		}
+		args = append(args, q.Limit+1)
+		sql = `SELECT b.id, k.at, b.doc FROM readmodel_keys k JOIN readmodel_briefs b ON b.id = k.id` + cond +
+			` ORDER BY k.at DESC, k.id DESC LIMIT $` + strconv.Itoa(len(args))
+	default:
+		var where string
+		where, args = p.where(f, col, c, nil)
+		args = append(args, q.Limit+1)
+		order := col + ` DESC, id DESC`
+		if q.Sort == ByCreated && (!f.Since.IsZero() || !f.Until.IsZero()) {
+			// A publication range: read the range and sort it, rather than
+			// walk the creation index down to the range.
+			order = `created + 0 DESC, id DESC`
+		}
+		// The ids first, the documents for the page only: a sort then
+		// never carries (or detoasts) documents.
+		sql = `SELECT id, ` + col + `, doc FROM readmodel_briefs WHERE id IN (SELECT id FROM readmodel_briefs` + where +
+			` ORDER BY ` + order + ` LIMIT $` + strconv.Itoa(len(args)) + `) ORDER BY ` + col + ` DESC, id DESC`
+	}
+	rows, err := p.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing briefs: %w", err)
 	}
@@ -295,11 +378,19 @@ func (p *Postgres) Count(ctx context.Context) (int, error) {
 
 // Expire implements Store.
 func (p *Postgres) Expire(ctx context.Context, before time.Time) (int, error) {
-	tag, err := p.pool.Exec(ctx, `DELETE FROM readmodel_briefs WHERE created < $1`, before.UnixNano())
+	var n int64
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM readmodel_keys WHERE at < $1`, before.UnixNano()); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM readmodel_briefs WHERE created < $1`, before.UnixNano())
+		n = tag.RowsAffected()
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("expiring briefs: %w", err)
 	}
-	return int(tag.RowsAffected()), nil
+	return int(n), nil
 }
 
 // Reset implements Store.
@@ -308,7 +399,7 @@ func (p *Postgres) Reset(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pgLock); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `TRUNCATE readmodel_briefs; DELETE FROM readmodel_meta`)
+		_, err := tx.Exec(ctx, `TRUNCATE readmodel_briefs, readmodel_keys; DELETE FROM readmodel_meta`)
 		return err
 	})
 	if err != nil {
