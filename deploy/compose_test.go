@@ -360,3 +360,45 @@ func envOf(s types.ServiceConfig, key string) string {
 	}
 	return ""
 }
+
+// Issue #18 item 8: the build context leaves out the quick-start binary,
+// data/ and .env (which may hold OPENAI_API_KEY and would be copied by
+// COPY . .), and deploy/Dockerfile builds every service in one stage that
+// does not depend on SERVICE, so the five images share one Go build.
+func TestBuildContextAndSharedBuild(t *testing.T) {
+	root := repoRoot(t)
+	ignore, err := os.ReadFile(filepath.Join(root, ".dockerignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]bool{}
+	for _, l := range strings.Split(string(ignore), "\n") {
+		lines[strings.TrimSpace(l)] = true
+	}
+	for _, want := range []string{"/newsbrief", "/data", ".env", ".git"} {
+		if !lines[want] {
+			t.Errorf(".dockerignore does not exclude %s", want)
+		}
+	}
+	df, err := os.ReadFile(filepath.Join(root, "deploy/Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	build, final, ok := strings.Cut(string(df), "\nFROM scratch")
+	if !ok {
+		t.Fatal("deploy/Dockerfile has no scratch stage")
+	}
+	build = build[strings.Index(build, "\nFROM "):]
+	var code []string
+	for _, l := range strings.Split(build, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "#") {
+			code = append(code, l)
+		}
+	}
+	if strings.Contains(strings.Join(code, "\n"), "SERVICE") {
+		t.Error("the build stage depends on SERVICE: each image would build the binaries again")
+	}
+	if !strings.Contains(build, "./services/...") || !strings.Contains(final, "ARG SERVICE") || !strings.Contains(final, "/out/${SERVICE}/app") {
+		t.Error("deploy/Dockerfile should build ./services/... once and copy /out/${SERVICE}/app into each image")
+	}
+}

@@ -78,9 +78,9 @@ Flags:
 		name = "standard input"
 	}
 	if !*jsonl {
-		data, err := readLimited(ctx, name, in, c.MaxBytes)
+		data, err := readLimited(ctx, in, c.MaxBytes)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		ct := ""
 		if strings.HasSuffix(pos[0], ".html") || strings.HasSuffix(pos[0], ".htm") {

@@ -273,7 +273,7 @@ func TestInputIsBounded(t *testing.T) {
 	// A cancelled context (SIGTERM) stops the read.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := readLimited(ctx, "x", &endless{}, 1<<30)
+	_, err := readLimited(ctx, &endless{}, 1<<30)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("readLimited after cancel: %v, want context.Canceled", err)
 	}

@@ -137,9 +137,9 @@ func submit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		// Empty standard input (</dev/null, a cron job) is nothing to
 		// submit, not an empty article.
-		data, err := readLimited(ctx, "standard input", stdin, maxBytes)
+		data, err := readLimited(ctx, stdin, maxBytes)
 		if err != nil {
-			return err
+			return fmt.Errorf("standard input: %w", err)
 		}
 		if len(bytes.TrimSpace(data)) == 0 {
 			fs.Usage()
@@ -175,7 +175,7 @@ func submit(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 					ok++
 				}
 				if bar {
-					fmt.Fprint(idw, "\r\033[K")
+					fmt.Fprint(stderr, "\r\033[K") // clear the progress bar's line
 				}
 				fmt.Fprintf(idw, "%s\t%s\t%s\n", res.ID, in, note)
 				if *wait {
@@ -262,11 +262,7 @@ func readInput(ctx context.Context, in string, stdin io.Reader, lang string, max
 		return nil, "", err
 	}
 	defer closeIn()
-	name := in
-	if in == "-" {
-		name = "standard input"
-	}
-	data, err := readLimited(ctx, name, r, maxBytes)
+	data, err := readLimited(ctx, r, maxBytes)
 	if err != nil {
 		return nil, "", err
 	}

@@ -70,15 +70,15 @@ func (c ctxReader) Read(p []byte) (int, error) {
 }
 
 // readLimited reads all of r, up to maxBytes' request limit
-// (gateway.RequestLimit): more is errTooLarge, named after the input.
-func readLimited(ctx context.Context, name string, r io.Reader, maxBytes int) ([]byte, error) {
+// (gateway.RequestLimit): more is errTooLarge. Callers name the input.
+func readLimited(ctx context.Context, r io.Reader, maxBytes int) ([]byte, error) {
 	limit := gateway.RequestLimit(maxBytes)
 	data, err := io.ReadAll(io.LimitReader(ctxReader{ctx, r}, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", name, err)
+		return nil, fmt.Errorf("reading: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: %w: more than %d bytes (NEWSBRIEF_MAX_BYTES=%d; the server refuses it too)", name, errTooLarge, limit, maxBytes)
+		return nil, fmt.Errorf("%w: larger than %d bytes, the request limit for NEWSBRIEF_MAX_BYTES=%d (the server would answer 413); not sent", errTooLarge, limit, maxBytes)
 	}
 	return data, nil
 }

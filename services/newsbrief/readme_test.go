@@ -108,13 +108,21 @@ func TestREADME(t *testing.T) {
 			if isStreaming(prog) {
 				// Runs until stopped: started in the background, stopped
 				// when the block ends.
-				fmt.Fprintf(&script, "{ %s\n} >%q 2>%q &\necho $! >>%q\necho 0 >%q\n", text, out+"/"+strconv.Itoa(i)+".out", out+"/"+strconv.Itoa(i)+".err", out+"/bg", out+"/"+strconv.Itoa(i)+".rc")
+				fmt.Fprintf(&script, "{ %s\n} >%q 2>%q &\necho \"$! %d\" >>%q\n", text, out+"/"+strconv.Itoa(i)+".out", out+"/"+strconv.Itoa(i)+".err", i, out+"/bg")
 				continue
 			}
 			fmt.Fprintf(&script, "{ %s\n} >%q 2>%q\nrc=$?; echo $rc >%q; [ $rc -eq 0 ] || exit 100\n",
 				text, out+"/"+strconv.Itoa(i)+".out", out+"/"+strconv.Itoa(i)+".err", out+"/"+strconv.Itoa(i)+".rc")
 		}
-		fmt.Fprintf(&script, "[ -f %[1]q ] && kill $(cat %[1]q) 2>/dev/null\nexit 0\n", out+"/bg")
+		// A command still running at the end of its block passes and is
+		// stopped (its children first); one that ended passes if it ended
+		// with 0.
+		fmt.Fprintf(&script, `[ -f %[1]q ] && while read -r pid i; do
+  if kill -0 "$pid" 2>/dev/null; then pkill -P "$pid"; kill "$pid" 2>/dev/null; echo 0 >%[2]q/$i.rc
+  else wait "$pid"; echo $? >%[2]q/$i.rc; fi
+done <%[1]q
+exit 0
+`, out+"/bg", out)
 		cmd := exec.Command("bash", "-c", script.String())
 		cmd.Dir, cmd.Env = ws, env
 		var combined bytes.Buffer
