@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsbrief/newsbrief/internal/shared"
+	"github.com/newsbrief/newsbrief/internal/corpus"
 	"github.com/newsbrief/newsbrief/pkg/gateway"
 )
 
@@ -94,12 +94,7 @@ func TestComposeEndToEnd(t *testing.T) {
 			t.Skipf("services/%s/main.go not found: nothing to deploy yet", s)
 		}
 	}
-	seed := shared.Path(t, "seed", "it_amazon_openai_trainium.txt")
-	others, err := filepath.Glob(filepath.Join(filepath.Dir(filepath.Dir(seed)), "articles", "*_wikinews_*.txt"))
-	if err != nil || len(others) < 40 {
-		t.Skipf("need 40 articles in shared/data/articles, found %d (%v)", len(others), err)
-	}
-	sort.Strings(others)
+	seed, others := e2eArticles(t)
 	cmd := composeCommand(t)
 
 	start := time.Now()
@@ -257,6 +252,30 @@ func runE2E(t *testing.T, root string, cmd []string, m e2eMode, seed string, oth
 			t.Errorf("NATS denied %d operations; deploy/nats/auth.conf is missing permissions:\n%s", len(v), strings.Join(v, "\n"))
 		}
 	}
+}
+
+// e2eArticles writes our own articles (internal/corpus) to files: the lead
+// Italian article as the seed, and 40 others made distinct by a numbered
+// line, so the test needs no shared data.
+func e2eArticles(t *testing.T) (seed string, others []string) {
+	t.Helper()
+	dir := t.TempDir()
+	seed = filepath.Join(dir, corpus.Lead)
+	if err := os.WriteFile(seed, []byte(corpus.Get(corpus.Lead).Text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	all := corpus.All()
+	for i := 0; i < 40; i++ {
+		a := all[i%len(all)]
+		name := filepath.Join(dir, fmt.Sprintf("%s_%02d.txt", strings.TrimSuffix(a.Name, ".txt"), i))
+		text := fmt.Sprintf("%s\n%s\n\n(e2e %d)\n", a.Title(), a.Body(), i)
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		others = append(others, name)
+	}
+	sort.Strings(others)
+	return seed, others
 }
 
 // pickArticles returns 20 articles for the first batch and 20 others for

@@ -37,7 +37,11 @@
 //     are dates, but cannot be normalised without a reference date. So are a
 //     day and month without a year ("17 dicembre") and a month alone after a
 //     preposition ("a dicembre", "in May"). Relative words (oggi, yesterday,
-//     "lo scorso mese") are not reported.
+//     "lo scorso mese") are not reported. FindIn resolves the first three
+//     against the article's publication date (ISO set, Approximate).
+//   - "new Taiwan dollars", "nuovi dollari taiwanesi" are TWD. A bare scaled
+//     number ("ha raccolto 122 milioni") stays QUANTITY; FindIn makes it
+//     MONEY only when its own sentence names one currency for another amount.
 //   - Numeric dates: yyyy-mm-dd; dd/mm/yyyy for Italian and other languages,
 //     mm/dd/yyyy for English, each falling back to the other order when the
 //     first reading is impossible; dd.mm.yyyy and dd-mm-yyyy always day first.
@@ -54,6 +58,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/newsbrief/newsbrief/pkg/language"
 )
 
 // ErrNotNumber is returned by ParseNumber when the text is not a number in
@@ -90,15 +96,27 @@ type Amount struct {
 	// the lower bound.
 	Approximate bool
 	// ISO is a DATE as "2025-12-17", "2025-12" or "2025"; empty when the
-	// date cannot be normalised ("martedì", "17 dicembre").
+	// date cannot be normalised ("martedì", "17 dicembre") without a
+	// reference date (FindIn resolves those against the publication date
+	// and sets Approximate).
 	ISO string
+
+	part datePart // what a date without a year says, for FindIn
+}
+
+// datePart is a date without a year: month (1–12) and day, or a weekday
+// alone (1 = Sunday … 7 = Saturday); zero when absent.
+type datePart struct {
+	month, day, weekday int
 }
 
 // Find returns the amounts and dates in text, sorted by Start and not
 // overlapping. lang is "it" or "en"; any other value reads numbers by their
 // shape (see ParseNumber).
 //
-// Texts of 2 GiB or more are not read (offsets are kept in 32 bits).
+// Texts of 2 GiB or more are not read (offsets are kept in 32 bits), and
+// at most MaxFind amounts are returned (the first ones), so a hostile text
+// cannot turn into an unbounded list.
 func Find(text, lang string) []Amount {
 	if len(text) >= math.MaxInt32 {
 		return nil
@@ -113,6 +131,11 @@ func Find(text, lang string) []Amount {
 	}
 	return out
 }
+
+// MaxFind is the most amounts Find returns for one text. A real article has
+// a few dozen; 1 MiB of "$1 " has 349k, which downstream would become as many
+// mentions (issue #13).
+const MaxFind = 4096
 
 // tokPool keeps token slices between calls: Find is called once per article
 // by every entities worker.
@@ -208,11 +231,11 @@ func parseDigits(s, lang string) (float64, bool) {
 			sep, n = ',', nComma
 		}
 		var langDec byte
-		switch lang {
-		case "it":
-			langDec = ','
-		case "en":
+		if l, ok := language.Get(lang); ok {
 			langDec = '.'
+			if l.DecimalComma {
+				langDec = ','
+			}
 		}
 		switch {
 		case sep == langDec:

@@ -320,3 +320,14 @@ func TestNormalise(t *testing.T) {
 		})
 	}
 }
+
+// TestFindBounded: a text of nothing but amounts gives at most MaxFind of
+// them (issue #13: 1 MiB of "$1 " gave 349k).
+func TestFindBounded(t *testing.T) {
+	text := strings.Repeat("$1 ", 20000)
+	got := Find(text, "en")
+	if len(got) != MaxFind {
+		t.Errorf("Find(20000 × \"$1 \") = %d amounts, want MaxFind = %d", len(got), MaxFind)
+	}
+	checkInvariants(t, text, got)
+}

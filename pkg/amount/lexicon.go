@@ -24,10 +24,11 @@ type lexeme struct {
 	preAdj string // adjective before a currency word that picks it: canadian → CAD
 	postAd string // adjective after a currency word that picks it: canadesi → CAD
 
-	month   int
-	abbr    bool // month abbreviation: only inside a full date, never alone
-	en      bool // English month or weekday: counts only when capitalised (May, March)
-	weekday bool
+	month    int
+	abbr     bool // month abbreviation: only inside a full date, never alone
+	en       bool // English month or weekday: counts only when capitalised (May, March)
+	weekday  bool
+	weekdayN int // 1 = Sunday … 7 = Saturday
 
 	unit      bool // a unit noun that makes a plain small number a QUANTITY ("100 dipendenti")
 	mUnit     bool // a measurement unit that may be glued to the digits ("3nm", "10GB")
@@ -155,6 +156,11 @@ func init() {
 	lx("canadian").preAdj = "CAD"
 	lx("australian").preAdj = "AUD"
 	lx("swiss").preAdj = "CHF"
+	lx("taiwan").preAdj = "TWD"
+	lx("taiwanese").preAdj = "TWD"
+	lx("singapore").preAdj = "SGD"
+	lx("taiwanesi").postAd = "TWD"
+	lx("singaporiani").postAd = "SGD"
 	lx("svedesi").postAd = "SEK"
 	lx("norvegesi").postAd = "NOK"
 	lx("danesi").postAd = "DKK"
@@ -183,10 +189,13 @@ func init() {
 			}
 		})
 	}
-	each("lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi sabato domenica",
-		func(l *lexeme) { l.weekday = true })
-	each("monday tuesday wednesday thursday friday saturday sunday",
-		func(l *lexeme) { l.weekday, l.en = true, true })
+	for i, ws := range []string{"domenica sunday", "lunedì lunedi monday", "martedì martedi tuesday", "mercoledì mercoledi wednesday",
+		"giovedì giovedi thursday", "venerdì venerdi friday", "sabato saturday"} {
+		each(ws, func(l *lexeme) {
+			l.weekday, l.weekdayN = true, i+1
+			l.en = l.key[len(l.key)-1] == 'y' // the English names end in "day"
+		})
+	}
 
 	// Unit nouns: a plain number below 1000 becomes a QUANTITY only before one of these.
 	each(`chip chips gpu gpus cpu cpus tpu tpus processori processors server servers core cores qubit qubits

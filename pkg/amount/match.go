@@ -2,20 +2,23 @@ package amount
 
 import (
 	"strconv"
+	"strings"
 
+	"github.com/newsbrief/newsbrief/pkg/language"
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
 // matcher reads the token stream of one text.
 type matcher struct {
-	text  string
-	toks  []tok
-	lang  string
-	loose bool // Normalise: a bare number is a QUANTITY
+	lastPart datePart // the day and month of the last date read without a year
+	text     string
+	toks     []tok
+	lang     string
+	loose    bool // Normalise: a bare number is a QUANTITY
 }
 
 func (m *matcher) run(out []Amount) []Amount {
-	for i := 0; i < len(m.toks); {
+	for i := 0; i < len(m.toks) && len(out) < MaxFind; {
 		if !m.canStart(i) {
 			i++
 			continue
@@ -326,7 +329,7 @@ func (m *matcher) numberAt(j int) bool {
 }
 
 // curSuffix reads a currency written after the number: €, euro, dollari,
-// franchi svizzeri, Canadian dollars, USD.
+// franchi svizzeri, Canadian dollars, USD, new Taiwan dollars.
 func (m *matcher) curSuffix(j int) (string, int) {
 	if !m.on(j) {
 		return "", j
@@ -343,6 +346,9 @@ func (m *matcher) curSuffix(j int) (string, int) {
 			return w, j + 1
 		}
 		l := t.lex()
+		if c, e, ok := m.newDollar(j); ok {
+			return c, e
+		}
 		if l == nil {
 			return "", j
 		}
@@ -429,8 +435,10 @@ func (m *matcher) date(i int) (Amount, int, bool) {
 	}
 	j := i
 	wd := false
+	var part datePart
 	if l := t.lex(); t.k == tWord && l != nil && l.weekday && (!l.en || t.upper) {
 		wd = true
+		part.weekday = l.weekdayN
 		j++
 		if m.sym(j, ',') {
 			j++
@@ -439,15 +447,23 @@ func (m *matcher) date(i int) (Amount, int, bool) {
 	if iso, e, ok := m.dayMonthYear(j); ok {
 		a := m.span(news.Date, i, e)
 		a.ISO = iso
+		if iso == "" {
+			a.part = m.lastPart
+		}
 		return a, e, true
 	}
 	if iso, e, ok := m.monthDayYear(j); ok {
 		a := m.span(news.Date, i, e)
 		a.ISO = iso
+		if iso == "" {
+			a.part = m.lastPart
+		}
 		return a, e, true
 	}
 	if wd {
-		return m.span(news.Date, i, i+1), i + 1, true
+		a := m.span(news.Date, i, i+1)
+		a.part = part
+		return a, i + 1, true
 	}
 	lo := 1900
 	if m.yearPrepBefore(i) {
@@ -462,7 +478,9 @@ func (m *matcher) date(i int) (Amount, int, bool) {
 	if l := t.lex(); t.k == tWord && l != nil && l.month > 0 && !l.abbr && (!l.en || t.upper) &&
 		i > 0 && !t.nl {
 		if p := m.toks[i-1].lex(); p != nil && p.monthPrep && m.toks[i-1].k == tWord {
-			return m.span(news.Date, i, i+1), i + 1, true
+			a := m.span(news.Date, i, i+1)
+			a.part = datePart{month: l.month}
+			return a, i + 1, true
 		}
 	}
 	return Amount{}, 0, false
@@ -605,6 +623,7 @@ func (m *matcher) dayMonthYear(j int) (string, int, bool) {
 		return "", 0, false
 	}
 	if y == 0 {
+		m.lastPart = datePart{month: mo, day: d}
 		return "", e, true
 	}
 	return isoDate(y, mo, d), e, true
@@ -632,6 +651,7 @@ func (m *matcher) monthDayYear(j int) (string, int, bool) {
 		return "", 0, false
 	}
 	if y == 0 {
+		m.lastPart = datePart{month: mo, day: d}
 		return "", e, true
 	}
 	return isoDate(y, mo, d), e, true
@@ -711,7 +731,7 @@ func numericDate(s, lang string) (string, bool) {
 			}
 		}
 		d, mo = f[0], f[1]
-		if sep == '/' && lang == "en" {
+		if l, ok := language.Get(lang); sep == '/' && ok && l.MonthFirst {
 			d, mo = mo, d
 		}
 		if mo > 12 || mo < 1 || d < 1 || d > daysIn(mo, y) {
@@ -731,4 +751,25 @@ func indexLast(s string, c byte) int {
 		}
 	}
 	return -1
+}
+
+// newDollar reads the New Taiwan dollar written with "new": "new Taiwan
+// dollars", "nuovi dollari taiwanesi" (issue #14: "452.3 billion new Taiwan
+// dollars" is TWD money, not a quantity of "new").
+func (m *matcher) newDollar(j int) (string, int, bool) {
+	w := strings.ToLower(m.word(j))
+	if w != "new" && w != "nuovi" && w != "nuovo" {
+		return "", j, false
+	}
+	a, b := m.lex(j+1), m.lex(j+2)
+	if a == nil || b == nil || !m.on(j+1) || !m.on(j+2) {
+		return "", j, false
+	}
+	switch {
+	case a.preAdj == "TWD" && b.cur == "USD":
+		return "TWD", j + 3, true
+	case a.cur == "USD" && b.postAd == "TWD":
+		return "TWD", j + 3, true
+	}
+	return "", j, false
 }

@@ -1,22 +1,19 @@
 package entities
 
 import (
-	"bufio"
 	_ "embed"
-	"fmt"
 	"strings"
 	"sync"
 	"unicode/utf8"
 )
 
-//go:embed data/aliases.tsv
-var aliasTSV string
-
 type alias struct {
 	canonical, typ string
+	row            int32 // in the knowledge base
 }
 
-// aliasTable maps a normalised surface form to its canonical name and type.
+// aliasTable maps a normalised surface form to the knowledge base's
+// gazetteer row of that name (see kb.go): its canonical name and type.
 type aliasTable map[string]alias
 
 var (
@@ -26,12 +23,24 @@ var (
 	aliasError error
 )
 
+// loadAliases returns the names of the knowledge base's gazetteer rows and
+// their gazetteer, which the tagger's features and the alias matches of
+// Extract share.
 func loadAliases() (aliasTable, *gazetteer, error) {
 	aliasOnce.Do(func() {
-		aliases, aliasError = parseAliases(aliasTSV)
-		if aliasError == nil {
-			aliasGaz = newGazetteer(aliases)
+		k, err := loadKB()
+		if err != nil {
+			aliasError = err
+			return
 		}
+		aliases = aliasTable{}
+		for key := range k.byKey {
+			if r, ok := k.gazetteerEntry(key); ok {
+				row := &k.rows[r]
+				aliases[key] = alias{canonical: row.name("it"), typ: row.typ, row: r}
+			}
+		}
+		aliasGaz = newGazetteer(aliases)
 	})
 	return aliases, aliasGaz, aliasError
 }
@@ -45,38 +54,6 @@ func normKey(s string) string {
 	s = strings.ReplaceAll(s, "’", "'")
 	s = strings.ReplaceAll(s, "`", "'")
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
-}
-
-var validTypes = map[string]bool{"PERSON": true, "ORG": true, "LOCATION": true, "PRODUCT": true, "EVENT": true}
-
-func parseAliases(data string) (aliasTable, error) {
-	t := aliasTable{}
-	sc := bufio.NewScanner(strings.NewReader(data))
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) < 2 || !validTypes[f[1]] || strings.TrimSpace(f[0]) == "" {
-			return nil, fmt.Errorf("alias line %d %q: %w", n, line, ErrAliases)
-		}
-		a := alias{canonical: strings.TrimSpace(f[0]), typ: f[1]}
-		names := []string{a.canonical}
-		if len(f) > 2 {
-			names = append(names, strings.Split(f[2], "|")...)
-		}
-		for _, s := range names {
-			if k := normKey(s); k != "" {
-				if _, dup := t[k]; !dup {
-					t[k] = a
-				}
-			}
-		}
-	}
-	return t, nil
 }
 
 // plainASCII reports an ASCII string without '`' whose only spaces are
@@ -98,9 +75,10 @@ func plainASCII(s string) bool {
 }
 
 // Canonical returns the canonical name and type of an entity name through the
-// alias file: Canonical("Aws", "ORG") is ("AWS", "ORG") and
-// Canonical("USA", "LOCATION") is ("Stati Uniti", "LOCATION"). Names that are
-// not in the file come back trimmed, with typ unchanged.
+// knowledge base's gazetteer rows, with the Italian name: Canonical("Aws",
+// "ORG") is ("Amazon Web Services", "ORG") and Canonical("USA", "LOCATION")
+// is ("Stati Uniti", "LOCATION"). Names it does not know come back trimmed,
+// with typ unchanged. Link gives the id and the name in any language.
 func Canonical(name, typ string) (string, string) {
 	t, _, err := loadAliases()
 	clean := name

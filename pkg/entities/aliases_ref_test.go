@@ -35,7 +35,7 @@ func TestNormKeyMatchesReference(t *testing.T) {
 	if _, _, err := loadAliases(); err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(aliasTSV, "\n") {
+	for _, line := range strings.Split(kbTSV, "\n") {
 		for _, f := range strings.Split(line, "\t") {
 			for _, s := range strings.Split(f, "|") {
 				checkNormKey(t, s)

@@ -12,9 +12,20 @@ import (
 // value, currency or date), so "10 miliardi di dollari" twice is one entity
 // with two mentions. The name is the first surface form.
 func Amounts(body, lang string) []news.Entity {
+	return AmountsIn(body, lang, amount.Context{})
+}
+
+// AmountsIn is Amounts with the article's context: dates without a year
+// resolved against the publication date, a currency carried only where
+// the sentence names it (amount.FindIn).
+func AmountsIn(body, lang string, c amount.Context) []news.Entity {
+	return amountEntities(amount.FindIn(body, lang, c))
+}
+
+func amountEntities(as []amount.Amount) []news.Entity {
 	var out []news.Entity
 	byKey := map[string]int{}
-	for _, a := range amount.Find(body, lang) {
+	for _, a := range as {
 		key := a.Kind + "|" + a.Currency + "|" + a.ISO + "|" + a.Unit + "|" + a.Qualifier + "|" + strconv.FormatFloat(a.Value, 'g', -1, 64)
 		if a.Kind == news.Date && a.ISO == "" {
 			key += "|" + a.Text
@@ -44,5 +55,45 @@ func FromAmount(a amount.Amount, m news.Mention) news.Entity {
 
 // All returns the names (o.Extract) and the amounts of body, names first.
 func (o *Offline) All(body, lang string) []news.Entity {
-	return append(o.Extract(body, lang), Amounts(body, lang)...)
+	return o.AllIn(body, lang, amount.Context{})
+}
+
+// AllIn is All with the article's context (AmountsIn). A name inside a
+// MONEY amount is part of the currency, not an entity: "Taiwan" in "452.3
+// billion new Taiwan dollars".
+func (o *Offline) AllIn(body, lang string, c amount.Context) []news.Entity {
+	as := AmountsIn(body, lang, c)
+	names := o.Extract(body, lang)
+	var money []news.Mention
+	for _, a := range as {
+		if a.Type == news.Money {
+			money = append(money, a.Mentions...)
+		}
+	}
+	if len(money) > 0 {
+		kept := names[:0]
+		for _, e := range names {
+			ms := e.Mentions[:0]
+			for _, m := range e.Mentions {
+				if !inside(m, money) {
+					ms = append(ms, m)
+				}
+			}
+			if len(ms) > 0 {
+				e.Mentions, e.Count = ms, len(ms)
+				kept = append(kept, e)
+			}
+		}
+		names = kept
+	}
+	return append(names, as...)
+}
+
+func inside(m news.Mention, spans []news.Mention) bool {
+	for _, s := range spans {
+		if m.Start >= s.Start && m.End <= s.End {
+			return true
+		}
+	}
+	return false
 }

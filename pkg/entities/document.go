@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/newsbrief/newsbrief/pkg/language"
 )
 
 // Document-level consistency (issue #3). A sentence-level tagger forgets
@@ -33,7 +35,8 @@ func (m *Model) TagDoc(sents [][]string, lang string) [][]string {
 // (SplitsHyphens), English words are joined again for tagging (tagHyphens).
 func (m *Model) tagDoc(sents [][]string, lang string, split bool) [][]string {
 	out := make([][]string, len(sents))
-	join := split && strings.HasPrefix(strings.ToLower(lang), "en")
+	l, _ := language.Get(lang)
+	join := split && l.JoinsHyphens
 	for i, s := range sents {
 		if join {
 			out[i] = m.tagHyphens(s)
@@ -52,7 +55,11 @@ func (m *Model) tagDoc(sents [][]string, lang string, split bool) [][]string {
 func (o *Offline) TagDocFor(sents [][]string) func([][]string, string) [][]string {
 	split := SplitsHyphens(sents)
 	return func(doc [][]string, lang string) [][]string {
-		out := o.model(lang).tagDoc(doc, lang, split)
+		m := o.model(lang)
+		if m == nil {
+			return o.TagDoc(doc, lang)
+		}
+		out := m.tagDoc(doc, lang, split)
 		for _, t := range out {
 			MapMISC(t)
 		}
@@ -160,7 +167,8 @@ type docSpan struct {
 // name does not start with "the" (CoNLL and GUM leave it out; KIND keeps
 // "The" in "The Guardian").
 func (m *Model) docConsistency(sents, tags [][]string, lang string) {
-	english := strings.HasPrefix(strings.ToLower(lang), "en")
+	l, _ := language.Get(lang)
+	article := l.NameArticle
 	var spans []docSpan
 	votes := map[string]*docVotes{}
 	parts := map[string]bool{} // first and last words of multi-word PER names
@@ -169,7 +177,7 @@ func (m *Model) docConsistency(sents, tags [][]string, lang string) {
 			if sp.typ != "PER" && sp.typ != "ORG" && sp.typ != "LOC" {
 				continue
 			}
-			if english && sp.end-sp.start > 1 && strings.EqualFold(sents[si][sp.start], "the") {
+			if article != "" && sp.end-sp.start > 1 && strings.EqualFold(sents[si][sp.start], article) {
 				tg[sp.start], tg[sp.start+1] = "O", "B-"+sp.typ
 				sp.start++
 			}

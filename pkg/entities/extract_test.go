@@ -6,8 +6,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/newsbrief/newsbrief/internal/shared"
+	"github.com/newsbrief/newsbrief/pkg/amount"
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
@@ -138,7 +140,7 @@ func TestExtractCases(t *testing.T) {
 		{
 			name: "aliases", lang: "it",
 			body:     "Gli Usa e gli Stati Uniti d’America sono la stessa cosa. Amazon Web Services, cioè Aws, usa chip propri. Anche la Ue e l'Unione Europea discutono.",
-			want:     map[string]string{"Stati Uniti": news.Location, "AWS": news.Org, "Unione Europea": news.Org},
+			want:     map[string]string{"Stati Uniti": news.Location, "AWS": news.Org, "Unione europea": news.Org},
 			surfaces: map[string][]string{"AWS": {"Amazon Web Services", "Aws"}, "Stati Uniti": {"Usa", "Stati Uniti d’America"}},
 		},
 		{
@@ -159,6 +161,7 @@ func TestExtractCases(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			es := o.Extract(tc.body, tc.lang)
+			t.Logf("%v", names(es))
 			checkOffsets(t, tc.body, es)
 			for n, typ := range tc.want {
 				e, ok := find(es, n)
@@ -189,6 +192,61 @@ func TestExtractCases(t *testing.T) {
 	}
 }
 
+// TestIdentity: the same thing in an Italian and an English article has one
+// id, its name in the article's language and both names (issue #14).
+func TestIdentity(t *testing.T) {
+	o := offline(t)
+	type want struct{ name, typ, id, it, en string }
+	tests := []struct {
+		lang, body string
+		want       []want
+		absent     []string
+	}{
+		{"it", "Gli Stati Uniti e la Commissione europea hanno discusso di chip con Poste Italiane. Poste ha confermato. Per la Commissione parlava Teresa Ribera.",
+			[]want{{"Stati Uniti", "LOCATION", "Q30", "Stati Uniti", "United States"}, {"Commissione europea", "ORG", "Q8880", "Commissione europea", "European Commission"},
+				{"Poste Italiane", "ORG", "org:poste-italiane", "Poste Italiane", "Poste Italiane"}, {"Teresa Ribera", "PERSON", "person:teresa-ribera", "Teresa Ribera", "Teresa Ribera"}},
+			[]string{"Poste", "Commissione", "Commissione Teresa Ribera"}},
+		{"en", "The United States and the European Commission discussed chips in Brussels. London and Rome joined the talks.",
+			[]want{{"United States", "LOCATION", "Q30", "Stati Uniti", "United States"}, {"European Commission", "ORG", "Q8880", "Commissione europea", "European Commission"},
+				{"Brussels", "LOCATION", "geonames:2800866", "Bruxelles", "Brussels"}, {"London", "LOCATION", "geonames:2643743", "Londra", "London"}},
+			[]string{"Stati Uniti", "Bruxelles", "Londra", "Roma"}},
+		{"en", "Regulators said the GDPR and the Digital Markets Act apply to Apple. The Cyber Solidarity Act was also cited.",
+			[]want{{"GDPR", "LAW", "Q1172506", "GDPR", "GDPR"}, {"Digital Markets Act", "LAW", "law:dma", "Digital Markets Act", "Digital Markets Act"}, {"Apple", "ORG", "Q312", "Apple", "Apple"}},
+			nil},
+		{"en", "Microsoft Satya Nadella said Windows and Azure grew.",
+			[]want{{"Microsoft", "ORG", "Q2283", "Microsoft", "Microsoft"}, {"Satya Nadella", "PERSON", "Q7426870", "Satya Nadella", "Satya Nadella"}},
+			[]string{"Microsoft Satya Nadella"}},
+		{"it", "Wingtech Technology ha perso il controllo. Secondo Wingtech la decisione è politica.",
+			nil, []string{"Wingtech Technology"}},
+		{"en", "By Toby Sterling\nAMSTERDAM (Reuters) - Nexperia said Easter sales in the Minneapolis-St. Paul area rose, the Tech Desk reported.",
+			[]want{{"Nexperia", "ORG", "org:nexperia", "Nexperia", "Nexperia"}},
+			[]string{"Toby Sterling", "Amsterdam", "Reuters", "Easter", "Paul", "Minneapolis-St", "Desk"}},
+		{"en", "Wingtech Technology Co. Ltd. owns Nexperia; WhatsApp Ireland Limited runs WhatsApp in Europe.",
+			[]want{{"Wingtech", "ORG", "org:wingtech", "Wingtech", "Wingtech"}, {"WhatsApp", "PRODUCT", "Q1049511", "WhatsApp", "WhatsApp"}},
+			[]string{"Ireland Limited"}},
+		{"en", "Apple sold more iPhone units than expected, and the iPhone maker raised its outlook.",
+			[]want{{"iPhone", "PRODUCT", "Q2766", "iPhone", "iPhone"}}, nil},
+	}
+	for _, tc := range tests {
+		es := o.Extract(tc.body, tc.lang)
+		for _, w := range tc.want {
+			e, ok := find(es, w.name)
+			if !ok {
+				t.Errorf("%s: missing %s in %v", tc.lang, w.name, names(es))
+				continue
+			}
+			if e.Type != w.typ || e.ID != w.id || e.Names["it"] != w.it || e.Names["en"] != w.en {
+				t.Errorf("%s: %s = %s %s %v; want %s %s it=%s en=%s", tc.lang, w.name, e.Type, e.ID, e.Names, w.typ, w.id, w.it, w.en)
+			}
+		}
+		for _, n := range tc.absent {
+			if _, ok := find(es, n); ok {
+				t.Errorf("%s: unexpected %q in %v", tc.lang, n, names(es))
+			}
+		}
+	}
+}
+
 func TestCanonical(t *testing.T) {
 	tests := []struct{ in, typ, wantName, wantType string }{
 		{"Aws", "ORG", "AWS", news.Org},
@@ -209,10 +267,10 @@ func TestCanonical(t *testing.T) {
 	}
 }
 
-func TestParseAliasesRejectsBadLines(t *testing.T) {
-	for _, in := range []string{"NoType\n", "X\tTHING\ta|b\n", "\tORG\tx\n"} {
-		if _, err := parseAliases(in); err == nil {
-			t.Errorf("parseAliases(%q): want error", in)
+func TestParseKBRejectsBadLines(t *testing.T) {
+	for _, in := range []string{"NoType\n", "X\tTHING\ta\t\tb\n", "\tORG\tx\n", "x\tORG\t\n", "a\tORG\tA\na\tORG\tB\n"} {
+		if _, err := parseKB(in, placesGz); err == nil {
+			t.Errorf("parseKB(%q): want error", in)
 		}
 	}
 }
@@ -357,5 +415,74 @@ func BenchmarkAllHeldOut(b *testing.B) {
 	for b.Loop() {
 		o.All(bodies[i%len(bodies)], langs[i%len(langs)])
 		i++
+	}
+}
+
+// BenchmarkLoadKB parses the embedded knowledge base and builds its alias
+// gazetteer, as NewOffline does once per process.
+func BenchmarkLoadKB(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		k, err := parseKB(kbTSV, placesGz)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t := aliasTable{}
+		for key := range k.byKey {
+			if r, ok := k.gazetteerEntry(key); ok {
+				t[key] = alias{canonical: k.rows[r].name("it"), typ: k.rows[r].typ, row: r}
+			}
+		}
+		newGazetteer(t)
+	}
+}
+
+// TestAllInContext: dates resolve against the publication date, and a
+// currency's country is no LOCATION (issue #14).
+func TestAllInContext(t *testing.T) {
+	o := offline(t)
+	pub := time.Date(2025, 11, 19, 12, 0, 0, 0, time.UTC)
+	body := "TSMC reported revenue of 452.3 billion new Taiwan dollars on Monday. Taiwan is home to TSMC."
+	es := o.AllIn(body, "en", amount.Context{Published: &pub})
+	var taiwan, money, date *news.Entity
+	for i, e := range es {
+		switch {
+		case e.Type == news.Location && e.Name == "Taiwan":
+			taiwan = &es[i]
+		case e.Type == news.Money:
+			money = &es[i]
+		case e.Type == news.Date:
+			date = &es[i]
+		}
+	}
+	if taiwan == nil || taiwan.Count != 1 || body[taiwan.Mentions[0].Start:taiwan.Mentions[0].End] != "Taiwan" || taiwan.Mentions[0].Start < 60 {
+		t.Errorf("Taiwan = %+v; want one mention, in the second sentence", taiwan)
+	}
+	if money == nil || money.Currency != "TWD" {
+		t.Errorf("money = %+v; want TWD", money)
+	}
+	if date == nil || date.ISO != "2025-11-17" || !date.Approximate {
+		t.Errorf("date = %+v; want 2025-11-17, approximate", date)
+	}
+}
+
+// TestLink gives another engine's entities the knowledge base's identity.
+func TestLink(t *testing.T) {
+	o := offline(t)
+	v := 1.0
+	ents := []news.Entity{
+		{Name: "USA", Type: news.Location}, {Name: "Commissione Europea", Type: news.Org},
+		{Name: "Nexperia", Type: news.Location}, {Name: "Mario Rossi", Type: news.Person},
+		{Name: "10 miliardi", Type: news.Quantity, Value: &v},
+	}
+	o.Link(ents, "en")
+	want := []struct{ name, typ, id string }{
+		{"United States", news.Location, "Q30"}, {"European Commission", news.Org, "Q8880"},
+		{"Nexperia", news.Org, "org:nexperia"}, {"Mario Rossi", news.Person, ""}, {"10 miliardi", news.Quantity, ""},
+	}
+	for i, w := range want {
+		if e := ents[i]; e.Name != w.name || e.Type != w.typ || e.ID != w.id {
+			t.Errorf("Link: %d = %q %s %q; want %q %s %q", i, e.Name, e.Type, e.ID, w.name, w.typ, w.id)
+		}
 	}
 }

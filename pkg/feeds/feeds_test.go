@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/newsbrief/newsbrief/pkg/ingest"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,17 +178,84 @@ func TestPoller(t *testing.T) {
 	}
 }
 
+// TestPollerGuardsEveryFetch: the poller's fetches go through the guarded
+// client, for the feed itself and for an item's page (issue #13, item 7: an
+// item linking to http://127.0.0.1:…/secret became a public brief).
+func TestPollerGuardsEveryFetch(t *testing.T) {
+	var secretHits atomic.Int32
+	secret := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secretHits.Add(1)
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "SECRET "+long)
+	}))
+	t.Cleanup(secret.Close)
+	var feed *httptest.Server
+	feed = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>%s</link><description>d</description>
+<item><title>Teaser</title><link>%s/secret</link><description>short</description></item>
+<item><title>Redirect</title><link>%s/redirect</link><description>short</description></item></channel></rss>`, feed.URL, secret.URL, feed.URL)
+	}))
+	t.Cleanup(feed.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	// The feed path: the default client refuses a loopback feed.
+	p := &Poller{Feeds: []string{feed.URL}, Submit: (&fakeSubmit{}).submit}
+	if err := p.Poll(ctx, feed.URL); err == nil || !strings.Contains(err.Error(), ingest.ErrPrivateAddress.Error()) {
+		t.Errorf("default client polling a loopback feed: %v, want %v", err, ingest.ErrPrivateAddress)
+	}
+
+	// The item path: only the feed's own port is let through, as if the
+	// feed were public; the item's page on another loopback port is refused.
+	feedPort := netip.MustParseAddrPort(strings.TrimPrefix(feed.URL, "http://")).Port()
+	fs := &fakeSubmit{}
+	p = &Poller{Feeds: []string{feed.URL}, Submit: fs.submit,
+		Client: ingest.NewGuardedClient(5*time.Second, func(ap netip.AddrPort) bool { return ap.Port() == feedPort })}
+	if err := p.Poll(ctx, feed.URL); err != nil {
+		t.Fatalf("polling the allowed feed: %v", err)
+	}
+	for _, s := range fs.subs {
+		if strings.Contains(s.Body, "SECRET") {
+			t.Errorf("an item's private page was submitted: %+v", s)
+		}
+	}
+	if n := secretHits.Load(); n != 0 {
+		t.Errorf("the private server was reached %d times", n)
+	}
+}
+
+// TestPollerRunStops: Run polls every Interval until its context ends, then
+// returns. It waits for the events (two polls, one submission), not for a
+// guessed duration, so a loaded machine cannot fail it.
 func TestPollerRunStops(t *testing.T) {
 	srv, _, _ := feedServer(t)
 	fs := &fakeSubmit{}
-	p := &Poller{Feeds: []string{srv.URL + "/atom"}, Interval: 10 * time.Millisecond, Submit: fs.submit}
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	p := &Poller{Feeds: []string{srv.URL + "/atom"}, Interval: 10 * time.Millisecond, Submit: fs.submit, Client: ingest.NewClient(5*time.Second, true)}
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := p.Run(ctx); err != nil {
-		t.Fatal(err)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	deadline := time.Now().Add(time.Minute)
+	for p.Status()[0].Polls < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d polls after a minute", p.Status()[0].Polls)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	if len(fs.subs) != 1 || p.Status()[0].Polls < 2 {
-		t.Errorf("got %d submissions and %d polls", len(fs.subs), p.Status()[0].Polls)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not return after its context was cancelled")
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if len(fs.subs) != 1 {
+		t.Errorf("got %d submissions over %d polls, want 1 (the entry is seen once)", len(fs.subs), p.Status()[0].Polls)
 	}
 }
 
@@ -311,5 +380,26 @@ func TestPollerStateSurvivesRestart(t *testing.T) {
 	newPoller(down, &memStore{fail: true}).PollAll(ctx)
 	if len(down.subs) != 2 {
 		t.Errorf("with a failing store: %d submissions, want 2", len(down.subs))
+	}
+}
+
+// TestPollerDropsNonHTTPLinks: an item whose link is javascript: (or any
+// non-http scheme) is submitted with its own text and no URL.
+func TestPollerDropsNonHTTPLinks(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>http://x</link><description>d</description>
+<item><title>Evil</title><link>javascript:alert(1)</link><description><![CDATA[<p>%s</p>]]></description></item></channel></rss>`, long)
+	}))
+	t.Cleanup(srv.Close)
+	fs := &fakeSubmit{}
+	p := &Poller{Feeds: []string{srv.URL}, Submit: fs.submit, Client: ingest.NewClient(5*time.Second, true)}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.Poll(ctx, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if len(fs.subs) != 1 || fs.subs[0].URL != "" {
+		t.Errorf("submissions %+v, want one with no URL", fs.subs)
 	}
 }

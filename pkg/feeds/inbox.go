@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
@@ -19,7 +20,11 @@ import (
 // submitted file moves to <Dir>/done/; one that is refused moves to
 // <Dir>/failed/ with a .err file beside it saying why. Hidden files and
 // files changed in the last Settle are left alone (they may still be being
-// written). The directory is polled, not watched with inotify, so that it
+// written). Anything but a regular file (a symbolic link, a directory, a
+// FIFO) is ignored and logged once: files are opened without following
+// links and checked after the open, so swapping a name for a link to a
+// private file between the listing and the read cannot publish it. The
+// directory is polled, not watched with inotify, so that it
 // works on every file system and adds no dependency.
 type Inbox struct {
 	Dir      string
@@ -30,6 +35,9 @@ type Inbox struct {
 	Log      *slog.Logger
 	// OnFile, if set, is told each file's result: queued, rejected or error.
 	OnFile func(result string)
+
+	mu      sync.Mutex
+	ignored map[string]bool // names already logged as ignored
 }
 
 // Run polls the directory every Interval until ctx is done.
@@ -87,29 +95,88 @@ func (in *Inbox) Scan(ctx context.Context) error {
 			return nil
 		}
 		name := e.Name()
-		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, ".part") {
+		if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, ".part") {
+			continue
+		}
+		if e.IsDir() {
+			if name != "done" && name != "failed" {
+				in.ignore(name, "a directory")
+			}
+			continue
+		}
+		if !e.Type().IsRegular() {
+			in.ignore(name, "not a regular file ("+e.Type().String()+")")
 			continue
 		}
 		info, err := e.Info()
 		if err != nil || time.Since(info.ModTime()) < in.Settle {
 			continue
 		}
-		in.file(ctx, name, info.Size())
+		in.file(ctx, name)
 	}
 	return nil
 }
 
-func (in *Inbox) file(ctx context.Context, name string, size int64) {
+// errNotRegular: the name was swapped for a symbolic link, a hard link or
+// something other than a file between the listing and the open.
+var errNotRegular = errors.New("not a regular file")
+
+// ignore logs, once per name, an entry the inbox leaves alone.
+func (in *Inbox) ignore(name, why string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.ignored == nil || len(in.ignored) > 10_000 {
+		in.ignored = map[string]bool{}
+	}
+	if in.ignored[name] {
+		return
+	}
+	in.ignored[name] = true
+	in.Log.Warn("inbox entry ignored", "file", name, "why", why)
+}
+
+// read opens path without following a symbolic link and checks the opened
+// file itself (not the name, which may have changed since the listing): a
+// regular file with one link, of at most MaxBytes.
+func (in *Inbox) read(path string) ([]byte, error) {
+	f, err := openNoFollow(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s", errNotRegular, st.Mode().Type())
+	}
+	if links(st) > 1 {
+		return nil, fmt.Errorf("%w: it has %d hard links", errNotRegular, links(st))
+	}
+	if st.Size() > int64(in.MaxBytes) {
+		return nil, fmt.Errorf("file is %d bytes, more than the %d allowed", st.Size(), in.MaxBytes)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, int64(in.MaxBytes)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > in.MaxBytes {
+		return nil, fmt.Errorf("file is more than the %d bytes allowed", in.MaxBytes)
+	}
+	return data, nil
+}
+
+func (in *Inbox) file(ctx context.Context, name string) {
 	path := filepath.Join(in.Dir, name)
 	var id string
-	var err error
-	if size > int64(in.MaxBytes) {
-		err = fmt.Errorf("file is %d bytes, more than the %d allowed", size, in.MaxBytes)
-	} else {
-		var data []byte
-		if data, err = os.ReadFile(path); err == nil {
-			id, err = in.Submit(ctx, pipeline.Raw{Data: data, ContentType: contentType(name)})
-		}
+	data, err := in.read(path)
+	if errors.Is(err, errNotRegular) {
+		in.ignore(name, err.Error())
+		return
+	}
+	if err == nil {
+		id, err = in.Submit(ctx, pipeline.Raw{Data: data, ContentType: contentType(name)})
 	}
 	if errors.Is(err, ErrRetry) || ctx.Err() != nil {
 		in.Log.Warn("submitting inbox file; will retry", "file", name, "err", err)

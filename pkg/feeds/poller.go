@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -27,7 +28,9 @@ import (
 type Poller struct {
 	Feeds    []string
 	Interval time.Duration // default 10m
-	// Client fetches feeds and article pages; give it a timeout (default 15s).
+	// Client fetches feeds and article pages. It must be the guarded client
+	// (ingest.NewClient), which refuses private addresses; nil means
+	// ingest.NewClient(15s, false).
 	Client *http.Client
 	Submit Submit
 	// MinChars: feed content shorter than this (as text) is a teaser, and
@@ -47,6 +50,7 @@ type Poller struct {
 	// restart neither refetches a whole feed nor every teaser's page.
 	Store StateStore
 
+	once  sync.Once
 	mu    sync.Mutex
 	state map[string]*feedState
 }
@@ -156,12 +160,16 @@ func (p *Poller) save(ctx context.Context, feed string) {
 	}
 }
 
-func (p *Poller) defaults() {
+// defaults fills in the unset fields, once: Status (the /v1/feeds handler)
+// runs while Run polls, and a second write of the fields would race.
+func (p *Poller) defaults() { p.once.Do(p.setDefaults) }
+
+func (p *Poller) setDefaults() {
 	if p.Interval <= 0 {
 		p.Interval = 10 * time.Minute
 	}
 	if p.Client == nil {
-		p.Client = &http.Client{Timeout: 15 * time.Second}
+		p.Client = ingest.NewClient(15*time.Second, false)
 	}
 	if p.MinChars <= 0 {
 		p.MinChars = 500
@@ -343,6 +351,9 @@ func (p *Poller) fetchFeed(ctx context.Context, feed, etag, lastMod string) (*go
 // item submits one feed item unless its URL was seen.
 func (p *Poller) item(ctx context.Context, feed, feedTitle string, it *gofeed.Item) {
 	link := Canonical(it.Link)
+	if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		link = "" // only http(s) links are fetched or carried (javascript:, data:, file: are not)
+	}
 	key := link
 	if key == "" {
 		key = "guid:" + it.GUID

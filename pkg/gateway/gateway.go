@@ -126,16 +126,26 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	if s.cfg.APIToken == "" {
 		return h
 	}
-	want := []byte("Bearer " + s.cfg.APIToken)
+	want := []byte(s.cfg.APIToken)
 	return func(w http.ResponseWriter, r *http.Request) {
-		got := []byte(r.Header.Get("Authorization"))
-		if subtle.ConstantTimeCompare(got, want) != 1 {
+		if subtle.ConstantTimeCompare(bearer(r.Header.Get("Authorization")), want) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="newsbrief"`)
 			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
 			return
 		}
 		h(w, r)
 	}
+}
+
+// bearer returns the token of an "Authorization: Bearer <token>" header, or
+// nil. The scheme name is case-insensitive (RFC 9110, 11.1), and blanks
+// around the token do not count.
+func bearer(header string) []byte {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return nil
+	}
+	return []byte(strings.TrimSpace(token))
 }
 
 // Submitted is the answer to POST /v1/articles.

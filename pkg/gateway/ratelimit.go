@@ -14,65 +14,86 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// limiter is a token bucket per client IP. Buckets idle for a while are
-// dropped so that a stream of new addresses cannot grow memory for ever.
+// limiter is a token bucket per client (an IPv4 address or an IPv6 /64,
+// see rateKey). The table is two generations of buckets: requests look in
+// the current one, then the previous one (moving the bucket forward), and
+// the generations rotate once per idle period or when the current one holds
+// maxClients. A bucket unused for two periods is dropped with its
+// generation, so memory is bounded by 2 × maxClients and no request ever
+// scans the table (issue #13: at 100k clients every request swept it).
 type limiter struct {
 	per   rate.Limit
 	burst int
+	idle  time.Duration // a bucket idle this long is full again: forgetting it changes nothing
 
-	mu      sync.Mutex
-	clients map[string]*client
-	swept   time.Time
+	mu        sync.Mutex
+	cur, prev map[string]*rate.Limiter
+	rotated   time.Time
 }
 
-type client struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-// maxClients bounds the table; beyond it idle entries are swept at once.
+// maxClients bounds each generation of the table.
 const maxClients = 100_000
 
 func newLimiter(per float64, burst int) *limiter {
 	if per <= 0 {
 		return nil
 	}
-	return &limiter{per: rate.Limit(per), burst: max(burst, 1), clients: map[string]*client{}}
+	burst = max(burst, 1)
+	idle := time.Duration(float64(burst)/per*float64(time.Second)) + time.Minute
+	return &limiter{per: rate.Limit(per), burst: burst, idle: idle, cur: map[string]*rate.Limiter{}, prev: map[string]*rate.Limiter{}}
 }
 
-// allow reports whether ip may make a request now; if not, how long until
-// it may.
-func (l *limiter) allow(ip string, now time.Time) (bool, time.Duration) {
+// allow reports whether the client with this key may make a request now;
+// if not, how long until it may.
+func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.swept) > time.Minute || len(l.clients) >= maxClients {
-		l.sweep(now)
+	if l.rotated.IsZero() {
+		l.rotated = now
 	}
-	c := l.clients[ip]
-	if c == nil {
-		c = &client{lim: rate.NewLimiter(l.per, l.burst)}
-		l.clients[ip] = c
+	if now.Sub(l.rotated) > l.idle || len(l.cur) >= maxClients {
+		l.prev, l.cur, l.rotated = l.cur, make(map[string]*rate.Limiter, min(len(l.cur), 1024)), now
 	}
-	c.seen = now
-	if c.lim.AllowN(now, 1) {
+	lim := l.cur[key]
+	if lim == nil {
+		if lim = l.prev[key]; lim != nil {
+			delete(l.prev, key)
+		} else {
+			lim = rate.NewLimiter(l.per, l.burst)
+		}
+		l.cur[key] = lim
+	}
+	if lim.AllowN(now, 1) {
 		return true, 0
 	}
-	r := c.lim.ReserveN(now, 1)
+	r := lim.ReserveN(now, 1)
 	d := r.DelayFrom(now)
 	r.CancelAt(now)
 	return false, d
 }
 
-func (l *limiter) sweep(now time.Time) {
-	// An idle bucket is full again after burst/per seconds; forgetting it
-	// then changes nothing.
-	idle := time.Duration(float64(l.burst)/float64(l.per)*float64(time.Second)) + time.Minute
-	for ip, c := range l.clients {
-		if now.Sub(c.seen) > idle {
-			delete(l.clients, ip)
-		}
+// size is the number of buckets held.
+func (l *limiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.cur) + len(l.prev)
+}
+
+// rateKey is the limiter's key for a client address: IPv4 addresses (and
+// IPv4-mapped IPv6) as they are, IPv6 by their /64, since one subscriber
+// usually holds a whole /64 and could otherwise take a new bucket per
+// address.
+func rateKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
 	}
-	l.swept = now
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }
 
 // limit wraps a write handler with the per-IP limit: 429 with Retry-After
@@ -82,7 +103,7 @@ func (s *Server) limit(h http.HandlerFunc) http.HandlerFunc {
 		return h
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := s.limiter.allow(clientIP(r, s.cfg.TrustedProxies), time.Now())
+		ok, wait := s.limiter.allow(rateKey(clientIP(r, s.cfg.TrustedProxies)), time.Now())
 		if !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
 			writeError(w, http.StatusTooManyRequests, "too many requests from your address; retry later")

@@ -33,15 +33,78 @@ func TestLimiter(t *testing.T) {
 	}
 }
 
-func TestLimiterSweepsIdleClients(t *testing.T) {
+func TestLimiterForgetsIdleClients(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	l := newLimiter(10, 10)
 	for i := range 100 {
 		l.allow(fmt.Sprintf("10.0.0.%d", i), now)
 	}
 	l.allow("late", now.Add(10*time.Minute))
-	if got := len(l.clients); got != 1 {
-		t.Errorf("%d clients kept after 10 idle minutes, want 1", got)
+	l.allow("later", now.Add(20*time.Minute))
+	if got := l.size(); got != 2 {
+		t.Errorf("%d clients kept after 20 idle minutes, want 2", got)
+	}
+}
+
+// TestLimiterBounded: a flood of distinct clients, all active at once,
+// keeps the table within two generations (issue #13: the table grew and
+// was swept on every request once it reached maxClients).
+func TestLimiterBounded(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	l := newLimiter(1, 1)
+	for i := range 3 * maxClients {
+		l.allow(fmt.Sprintf("k%d", i), now)
+	}
+	if got := l.size(); got > 2*maxClients {
+		t.Errorf("%d buckets after %d clients, want at most %d", got, 3*maxClients, 2*maxClients)
+	}
+	// A client seen in the previous generation keeps its (empty) bucket.
+	l.allow("x", now)
+	for i := range maxClients - 1 {
+		l.allow(fmt.Sprintf("y%d", i), now)
+	}
+	if ok, _ := l.allow("x", now); ok {
+		t.Error("a client's bucket was refilled by a generation change")
+	}
+}
+
+// TestLimiterIPv6Prefix: addresses of one IPv6 /64 share a bucket; IPv4
+// addresses and other /64s do not.
+func TestLimiterIPv6Prefix(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	l := newLimiter(1, 2)
+	for _, ip := range []string{"2001:db8:1:2::1", "2001:db8:1:2:ffff::9"} {
+		if ok, _ := l.allow(rateKey(ip), now); !ok {
+			t.Fatalf("%s refused within the burst", ip)
+		}
+	}
+	if ok, _ := l.allow(rateKey("2001:db8:1:2:aaaa::77"), now); ok {
+		t.Error("a third address of the same /64 was allowed past the burst")
+	}
+	for _, ip := range []string{"2001:db8:1:3::1", "192.0.2.1", "192.0.2.2"} {
+		if ok, _ := l.allow(rateKey(ip), now); !ok {
+			t.Errorf("%s refused: it has a bucket of its own", ip)
+		}
+	}
+	for ip, want := range map[string]string{"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64", "::ffff:192.0.2.1": "192.0.2.1", "192.0.2.1": "192.0.2.1", "junk": "junk"} {
+		if got := rateKey(ip); got != want {
+			t.Errorf("rateKey(%s) = %s, want %s", ip, got, want)
+		}
+	}
+}
+
+// BenchmarkLimiterFull: the cost of a request with the table at
+// maxClients active clients (it used to sweep the whole table each time).
+func BenchmarkLimiterFull(b *testing.B) {
+	now := time.Unix(1_700_000_000, 0)
+	l := newLimiter(1, 1)
+	for i := range maxClients {
+		l.allow(fmt.Sprintf("k%d", i), now)
+	}
+	i := 0
+	for b.Loop() {
+		l.allow(fmt.Sprintf("n%d", i), now)
+		i++
 	}
 }
 

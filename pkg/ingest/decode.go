@@ -38,8 +38,11 @@ const MaxJSONDepth = 16
 //     like an HTML document, plain text otherwise.
 //
 // Text and HTML are converted to UTF-8 from the charset parameter (for HTML
-// also a <meta charset>). Text without a charset that is not valid UTF-8, has
-// no NUL bytes and reads as Latin-1 text (for example Italian "perché" saved
+// also a <meta charset>). Text without a charset (or said to be UTF-8) that
+// is not valid UTF-8 is decided by evidence: when its well-formed multi-byte
+// UTF-8 sequences outnumber its invalid bytes it is UTF-8, and each invalid
+// byte run becomes U+FFFD; otherwise, if it has no NUL bytes and reads as
+// Latin-1 text (for example Italian "perché" saved
 // as ISO-8859-1) is converted from Windows-1252, the superset of ISO-8859-1
 // that browsers use; otherwise it is ErrInvalidUTF8. A UTF-8 byte order mark
 // is dropped and UTF-16 with a byte order mark is converted.
@@ -213,6 +216,10 @@ func toUTF8(data []byte, cs string, maxBytes int) (string, error) {
 		if utf8.Valid(data) {
 			return string(data), nil
 		}
+		if mostlyUTF8(data) {
+			// A few stray bytes in UTF-8 text: keep the text, replace them.
+			return string(bytes.ToValidUTF8(data, []byte("\uFFFD"))), nil
+		}
 		if !looksLatin1(data) {
 			return "", fmt.Errorf("%w: the text is not valid UTF-8 and does not read as Latin-1 either; save it as UTF-8", ErrInvalidUTF8)
 		}
@@ -235,6 +242,30 @@ func toUTF8(data []byte, cs string, maxBytes int) (string, error) {
 		return "", fmt.Errorf("%w: the text cannot be converted to UTF-8", ErrInvalidUTF8)
 	}
 	return string(out), nil
+}
+
+// mostlyUTF8 weighs the evidence in data, which is not valid UTF-8: it
+// counts the well-formed multi-byte UTF-8 sequences and the bytes that
+// cannot start or continue one. Latin-1 text almost never forms a valid
+// multi-byte sequence ("é" is one byte followed by ASCII), so text where
+// valid sequences outnumber the bad bytes is UTF-8 with some damage, not
+// Latin-1 (issue #13: a few bad bytes made a whole brief mojibake).
+func mostlyUTF8(data []byte) bool {
+	valid, bad := 0, 0
+	for i := 0; i < len(data); {
+		if data[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			bad++
+		} else {
+			valid++
+		}
+		i += n
+	}
+	return valid > bad
 }
 
 // looksLatin1 reports whether data, which is not valid UTF-8, reads as

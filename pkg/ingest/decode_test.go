@@ -62,6 +62,13 @@ func TestDecode(t *testing.T) {
 		{name: "latin1 without charset", data: latin1, want: news.Submission{Body: "Perché l'Italia è così: città e caffè."}},
 		{name: "latin1 declared utf-8 is repaired", ct: "text/plain; charset=utf-8", data: latin1,
 			want: news.Submission{Body: "Perché l'Italia è così: città e caffè."}},
+		// Issue #13: UTF-8 text with a few bad bytes is UTF-8, not Latin-1.
+		{name: "mostly utf8, two bad bytes", data: []byte("La società dell’anno \xff: perché sì \xc3, città."),
+			want: news.Submission{Body: "La società dell’anno \ufffd: perché sì \ufffd, città."}},
+		{name: "mostly utf8 declared utf-8", ct: "text/plain; charset=utf-8", data: []byte("caffè \x80 perché così"),
+			want: news.Submission{Body: "caffè \ufffd perché così"}},
+		{name: "latin1 with one utf8-looking pair stays latin1", data: []byte("citt\xe0 e caff\xe8 \xc3\xa9 perch\xe9"),
+			want: news.Submission{Body: "città e caffè Ã© perché"}},
 		{name: "invalid utf8 not latin1", data: []byte("abc\xe9\x81\x8d\x8f\x90\x9d\xff\xfe"), wantErr: ErrInvalidUTF8},
 		{name: "mostly high bytes", data: []byte("\xe9\xe8\xe0\xec\xf2\xf9\xe9\xe8ab"), wantErr: ErrInvalidUTF8},
 		{name: "unknown charset", ct: "text/plain; charset=klingon", data: []byte("x"), wantErr: ErrMalformed, errHas: `unknown charset "klingon"`},

@@ -27,15 +27,16 @@ const UserAgent = "newsbrief/1.0 (+https://github.com/newsbrief/newsbrief)"
 // Statuses other than 200 and content types other than HTML or text are
 // ErrFetch; every error wraps ErrFetch.
 //
-// client is the caller's: in production use NewClient, which has timeouts
-// and refuses private addresses (Fetch itself does not filter them, so that
-// tests can use 127.0.0.1). A nil client means http.DefaultClient.
+// client is the caller's: in production the one from NewClient, which has
+// timeouts and refuses private addresses (Fetch itself does not filter them,
+// so that tests can pass a client that reaches 127.0.0.1). A nil client
+// means NewClient(0, false): never an unguarded fetch by default.
 func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int) (news.Submission, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
 	if client == nil {
-		client = http.DefaultClient
+		client = defaultClient
 	}
 	rawURL = strings.TrimSpace(rawURL)
 	u, err := url.Parse(rawURL)
@@ -84,6 +85,8 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 	return s, nil
 }
 
+var defaultClient = NewClient(0, false)
+
 func fetchable(mediaType string) bool {
 	switch mediaType {
 	case "text/html", "application/xhtml+xml", "text/plain":
@@ -121,18 +124,30 @@ func Resolve(ctx context.Context, client *http.Client, s news.Submission, maxByt
 // must not make the server probe its own network (SSRF).
 var ErrPrivateAddress = errors.New("address is private, loopback or link-local")
 
-// NewClient returns the HTTP client for Fetch: an overall timeout, bounded
-// dial, TLS and header waits, at most 5 redirects, no proxy from the
-// environment, and unless allowPrivate a dialer that refuses internal
-// addresses after DNS resolution (so redirects and DNS rebinding cannot
-// reach them either).
+// NewClient returns the guarded HTTP client for every outbound fetch (URL
+// submissions, feeds, feed item pages): an overall timeout, bounded dial,
+// TLS and header waits, at most 5 redirects, no proxy from the environment,
+// and unless allowPrivate a dialer that refuses internal addresses after DNS
+// resolution, so redirects and DNS rebinding cannot reach them either.
 func NewClient(timeout time.Duration, allowPrivate bool) *http.Client {
+	if allowPrivate {
+		return NewGuardedClient(timeout, nil)
+	}
+	return NewGuardedClient(timeout, func(ap netip.AddrPort) bool { return PublicAddr(ap.Addr()) })
+}
+
+// NewGuardedClient is NewClient with the address policy given: allow sees
+// every address the client is about to connect to, after DNS resolution and
+// on every redirect, and a false refuses it with ErrPrivateAddress. A nil
+// allow allows every address. Tests use it to let one loopback server
+// through and no other.
+func NewGuardedClient(timeout time.Duration, allow func(netip.AddrPort) bool) *http.Client {
 	if timeout <= 0 {
 		timeout = 15 * time.Second
 	}
 	d := &net.Dialer{Timeout: min(timeout, 10*time.Second), KeepAlive: 30 * time.Second}
-	if !allowPrivate {
-		d.Control = refusePrivate
+	if allow != nil {
+		d.Control = func(network, address string, _ syscall.RawConn) error { return refuse(address, allow) }
 	}
 	tr := &http.Transport{
 		DialContext:           d.DialContext,
@@ -149,23 +164,22 @@ func NewClient(timeout time.Duration, allowPrivate bool) *http.Client {
 			if len(via) >= 5 {
 				return errors.New("more than 5 redirects")
 			}
+			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+				return fmt.Errorf("redirect to a %q URL", req.URL.Scheme)
+			}
 			return nil
 		},
 	}
 }
 
-// refusePrivate is a net.Dialer Control: it sees the resolved address.
-func refusePrivate(network, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
+// refuse is the dialer's check of the resolved address.
+func refuse(address string, allow func(netip.AddrPort) bool) error {
+	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
 		return fmt.Errorf("%w: %s", ErrPrivateAddress, address)
 	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return fmt.Errorf("%w: %s", ErrPrivateAddress, address)
-	}
-	if !PublicAddr(ip) {
-		return fmt.Errorf("%w: %s", ErrPrivateAddress, ip)
+	if !allow(netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())) {
+		return fmt.Errorf("%w: %s", ErrPrivateAddress, ap.Addr())
 	}
 	return nil
 }

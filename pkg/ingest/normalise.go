@@ -36,6 +36,8 @@ const MaxTitleLine = 150
 //   - Without a title, a first paragraph that is one line of at most
 //     MaxTitleLine characters, not ending with a full stop and followed by
 //     more text, becomes the title (the "title, blank line, body" layout).
+//   - s.URL, if set, must be an absolute http or https URL, otherwise
+//     ErrMalformed.
 //   - s.PublishedAt must be RFC 3339 or YYYY-MM-DD, otherwise ErrMalformed.
 //   - A body larger than DefaultMaxBytes is ErrTooLarge; a body with no text
 //     left is ErrEmpty. A submission with a URL and no body must be fetched
@@ -53,6 +55,9 @@ func Normalise(s news.Submission, now time.Time) (news.Article, error) {
 		Source:       cleanLine(s.Source),
 		LanguageHint: langTag(s.Language),
 		SubmittedAt:  now,
+	}
+	if a.URL != "" && !httpURL(a.URL) {
+		return news.Article{}, fmt.Errorf("%w: field \"url\" must be an absolute http or https URL, got %.80q", ErrMalformed, a.URL)
 	}
 	if s.PublishedAt != "" {
 		t, err := parseDate(strings.TrimSpace(s.PublishedAt))
@@ -101,6 +106,14 @@ func Normalise(s news.Submission, now time.Time) (news.Article, error) {
 	}
 	a.ID = news.ID(a.Title, a.Body)
 	return a, nil
+}
+
+// httpURL reports whether u is an absolute http(s) URL with a host: the
+// only kind an article may carry, since it ends up as a link in pages,
+// feeds and Markdown (issue #13: a javascript: URL was accepted with a body).
+func httpURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
 }
 
 // parseDate reads an RFC 3339 time or a YYYY-MM-DD date (taken as UTC

@@ -2,12 +2,11 @@ package ingest
 
 import (
 	"errors"
-	"os"
+	"github.com/newsbrief/newsbrief/internal/corpus"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/newsbrief/newsbrief/internal/shared"
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
@@ -164,12 +163,11 @@ func checkIdempotent(t *testing.T, a news.Article) {
 	}
 }
 
+// TestNormaliseSeed: our lead article (internal/corpus) loses its date
+// line to PublishedAt and keeps its paragraphs.
 func TestNormaliseSeed(t *testing.T) {
-	raw, err := os.ReadFile(shared.Path(t, "seed", "it_amazon_openai_trainium.txt"))
-	if err != nil {
-		t.Skipf("seed not readable: %v", err)
-	}
-	s, err := Decode(raw, "", 0)
+	raw := corpus.Get(corpus.Lead).Text
+	s, err := Decode([]byte(raw), "", 0)
 	if err != nil {
 		t.Fatalf("Decode(seed) error = %v", err)
 	}
@@ -180,13 +178,14 @@ func TestNormaliseSeed(t *testing.T) {
 	if a.PublishedAt == nil || !a.PublishedAt.Equal(*date(2025, 12, 17)) {
 		t.Errorf("PublishedAt = %v, want 2025-12-17", a.PublishedAt)
 	}
-	if !strings.HasPrefix(a.Body, "Dopo Microsoft, anche Amazon") {
-		t.Errorf("Body starts %q, want the date marker removed", a.Body[:40])
+	if a.Title != "Fastweb e Vodafone investono 600 milioni di euro nella fibra del Mezzogiorno" {
+		t.Errorf("Title = %q, want the line after the date", a.Title)
 	}
-	for _, h := range []string{"\n\nAmazon potrebbe investire 10 miliardi di dollari in OpenAI\n\n", "\n\nL’alleanza con Aws e il ruolo dei chip\n\n", "\n\nCome si ridisegna il mercato dell’AI\n\n"} {
-		if !strings.Contains(a.Body, h) {
-			t.Errorf("Body lacks heading paragraph %q", h)
-		}
+	if !strings.HasPrefix(a.Body, "Fastweb e Vodafone Italia porteranno") {
+		t.Errorf("Body starts %q, want the date and title removed", a.Body[:40])
+	}
+	if n := strings.Count(a.Body, "\n\n"); n != 3 {
+		t.Errorf("Body has %d paragraph breaks, want 3", n)
 	}
 	if strings.Contains(a.Body, "\n\n\n") || strings.Contains(a.Body, "  ") {
 		t.Errorf("Body has a triple newline or a double space")
@@ -194,15 +193,11 @@ func TestNormaliseSeed(t *testing.T) {
 	checkIdempotent(t, a)
 }
 
+// TestNormaliseArticles: every article of ours keeps its title line.
 func TestNormaliseArticles(t *testing.T) {
-	dir := shared.Path(t, "articles")
-	for _, name := range []string{"it_wikinews_001.txt", "en_wikinews_001.txt"} {
-		t.Run(name, func(t *testing.T) {
-			raw, err := os.ReadFile(dir + "/" + name)
-			if err != nil {
-				t.Skipf("article not readable: %v", err)
-			}
-			s, err := Decode(raw, "text/plain; charset=utf-8", 0)
+	for _, art := range corpus.All() {
+		t.Run(art.Name, func(t *testing.T) {
+			s, err := Decode([]byte(art.Text), "text/plain; charset=utf-8", 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -210,11 +205,30 @@ func TestNormaliseArticles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			first, _, _ := strings.Cut(string(raw), "\n")
-			if a.Title != strings.TrimSpace(first) {
-				t.Errorf("Title = %q, want the first line %q", a.Title, first)
+			if a.Title != art.Title() {
+				t.Errorf("Title = %q, want the title line %q", a.Title, art.Title())
 			}
 			checkIdempotent(t, a)
 		})
+	}
+}
+
+// TestNormaliseURLScheme: only absolute http(s) URLs are accepted, even
+// with a body (issue #13, item 9: a javascript: URL with a body was kept
+// and became a link in pages and feeds).
+func TestNormaliseURLScheme(t *testing.T) {
+	body := "Un articolo abbastanza lungo con un link."
+	for u, ok := range map[string]bool{
+		"https://example.com/a": true, "HTTP://Example.com/a": true, "http://example.com": true,
+		"javascript:alert(1)": false, "JavaScript:alert(1)": false, "data:text/html,<script>x</script>": false,
+		"file:///etc/passwd": false, "//example.com/a": false, "example.com/a": false, "https://": false,
+	} {
+		_, err := Normalise(news.Submission{Body: body, URL: u}, now)
+		if ok && err != nil {
+			t.Errorf("Normalise(url %q) = %v, want accepted", u, err)
+		}
+		if !ok && !errors.Is(err, ErrMalformed) {
+			t.Errorf("Normalise(url %q) = %v, want ErrMalformed", u, err)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,5 +63,34 @@ func TestNewClientRefusesPrivateAddresses(t *testing.T) {
 	}
 	if _, err := Fetch(ctx, NewClient(2*time.Second, true), srv.URL, 0); err != nil {
 		t.Errorf("Fetch with private addresses allowed: %v", err)
+	}
+}
+
+// TestGuardedClientChecksRedirects: a redirect from an allowed server to a
+// refused address is refused at the dial, and a redirect to a non-http URL
+// is not followed.
+func TestGuardedClientChecksRedirects(t *testing.T) {
+	private := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("Titolo\n\nSegreto."))
+	}))
+	defer private.Close()
+	mux := http.NewServeMux()
+	mux.Handle("/private", http.RedirectHandler(private.URL, http.StatusFound))
+	mux.Handle("/js", http.RedirectHandler("javascript:alert(1)", http.StatusFound))
+	mux.Handle("/file", http.RedirectHandler("file:///etc/passwd", http.StatusFound))
+	public := httptest.NewServer(mux)
+	defer public.Close()
+	publicPort := netip.MustParseAddrPort(strings.TrimPrefix(public.URL, "http://")).Port()
+	client := NewGuardedClient(2*time.Second, func(ap netip.AddrPort) bool { return ap.Port() == publicPort })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := Fetch(ctx, client, public.URL+"/private", 0); !errors.Is(err, ErrPrivateAddress) {
+		t.Errorf("redirect to a refused address: %v, want ErrPrivateAddress", err)
+	}
+	for _, path := range []string{"/js", "/file"} {
+		if s, err := Fetch(ctx, client, public.URL+path, 0); err == nil {
+			t.Errorf("redirect %s followed: %+v", path, s)
+		}
 	}
 }

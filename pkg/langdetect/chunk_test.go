@@ -2,33 +2,25 @@ package langdetect
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/newsbrief/newsbrief/internal/shared"
+	"github.com/newsbrief/newsbrief/internal/corpus"
 )
 
 // TestConfidenceMatchesLingua checks that scoring in chunks gives lingua's
-// own answer on whole articles: same top language, same confidence.
+// own answer on whole articles (ours, internal/corpus): same top language, same confidence.
 func TestConfidenceMatchesLingua(t *testing.T) {
-	paths, _ := filepath.Glob(shared.Path(t, "articles", "*.txt"))
-	paths = append(paths, shared.Path(t, "seed", "it_amazon_openai_trainium.txt"))
 	d, err := New([]string{"it", "en"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Skip(err)
-		}
-		text := Sample("", string(data), DefaultSampleChars)
+	for _, a := range corpus.All() {
+		text := Sample("", a.Text, DefaultSampleChars)
 		want := d.det.ComputeLanguageConfidenceValues(text)
 		got := d.confidence(text)
 		if got[0].Language() != want[0].Language() || math.Abs(got[0].Value()-want[0].Value()) > 0.01 {
-			t.Errorf("%s: confidence() top = %v %.4f, lingua says %v %.4f", filepath.Base(p), got[0].Language(), got[0].Value(), want[0].Language(), want[0].Value())
+			t.Errorf("%s: confidence() top = %v %.4f, lingua says %v %.4f", a.Name, got[0].Language(), got[0].Value(), want[0].Language(), want[0].Value())
 		}
 	}
 }
@@ -60,10 +52,6 @@ func TestChunk(t *testing.T) {
 // (decisiveLead) picks the language lingua picks on the whole sample. With
 // 160-byte chunks, deciding on the first would flip two of them to English.
 func TestEarlyStopMatchesFullSample(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(shared.Path(t, "articles"), "*.txt"))
-	if len(files) == 0 {
-		t.Skip("no articles in the shared data")
-	}
 	d, err := New([]string{"it", "en"})
 	if err != nil {
 		t.Fatal(err)
@@ -82,20 +70,14 @@ func TestEarlyStopMatchesFullSample(t *testing.T) {
 			t.Errorf("Detect(%q, %.60q…) = %v, %v; the whole sample says %s", title, body, got, err, want)
 		}
 	}
-	for i, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, body, _ := strings.Cut(string(data), "\n\n")
-		if strings.HasPrefix(filepath.Base(f), "en") {
+	for i, a := range corpus.All() {
+		body := a.Body()
+		if a.Lang == "en" {
 			check(itTitles[i%len(itTitles)], body)
 			continue
 		}
 		check(enTitles[i%len(enTitles)], body)
-		if i%10 == 0 {
-			check(itTitles[i%len(itTitles)], quote+body)
-		}
+		check(itTitles[i%len(itTitles)], quote+body)
 	}
 	t.Logf("%d mixed samples, %d differ from the whole-sample answer", n, differ)
 }

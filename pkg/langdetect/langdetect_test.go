@@ -2,10 +2,13 @@ package langdetect
 
 import (
 	"errors"
+	"github.com/newsbrief/newsbrief/internal/corpus"
+	"golang.org/x/text/unicode/norm"
 	"os"
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/newsbrief/newsbrief/internal/shared"
 )
@@ -58,17 +61,17 @@ func TestNew(t *testing.T) {
 	}
 }
 
+// TestDetectSeed: each of our articles (internal/corpus) is detected in its
+// language with high confidence.
 func TestDetectSeed(t *testing.T) {
-	b, err := os.ReadFile(shared.Path(t, "seed", "it_amazon_openai_trainium.txt"))
-	if err != nil {
-		t.Skipf("seed article not readable: %v", err)
-	}
-	got, err := detector(t).Detect("", string(b), "")
-	if err != nil {
-		t.Fatalf("Detect(seed) error = %v", err)
-	}
-	if got.Code != "it" || got.Confidence < 0.9 {
-		t.Errorf("Detect(seed) = %+v, want it with confidence >= 0.9", got)
+	for _, a := range corpus.All() {
+		got, err := detector(t).Detect("", a.Text, "")
+		if err != nil {
+			t.Fatalf("Detect(%s) error = %v", a.Name, err)
+		}
+		if got.Code != a.Lang || got.Confidence < 0.9 {
+			t.Errorf("Detect(%s) = %+v, want %s with confidence >= 0.9", a.Name, got, a.Lang)
+		}
 	}
 }
 
@@ -182,4 +185,33 @@ func BenchmarkDetect(b *testing.B) {
 			d.Detect("Amazon investe nel cloud e nell'AI", "Dopo Microsoft, anche Amazon potrebbe diventare un investitore chiave di OpenAI.", "")
 		}
 	})
+}
+
+// zalgoText stacks n combining marks on every letter of s.
+func zalgoText(s string, n int) string {
+	marks := []rune{'\u0300', '\u0301', '\u0302', '\u0308', '\u0334', '\u0336', '\u0337', '\u0338', '\u0327', '\u0328', '\u0489'}
+	var b strings.Builder
+	for i, r := range s {
+		b.WriteRune(r)
+		if unicode.IsLetter(r) {
+			for k := 0; k < n; k++ {
+				b.WriteRune(marks[(i+k)%len(marks)])
+			}
+		}
+	}
+	return b.String()
+}
+
+// TestDetectZalgo: combining marks stacked on every letter do not hide the
+// letters (issue #13: 264 KB of Zalgo text was "4 letters, too short").
+func TestDetectZalgo(t *testing.T) {
+	for _, a := range corpus.All() {
+		// NFC, as ingest leaves it: one mark per letter is composed into
+		// it ("a" + U+0300 = "à").
+		body := norm.NFC.String(zalgoText(a.Body(), 30))
+		got, err := detector(t).Detect(norm.NFC.String(zalgoText(a.Title(), 30)), body, "")
+		if err != nil || got.Code != a.Lang {
+			t.Errorf("Detect(Zalgo %s, %d bytes) = %+v, %v; want %s", a.Name, len(body), got, err, a.Lang)
+		}
+	}
 }

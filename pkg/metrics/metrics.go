@@ -33,6 +33,7 @@ type Metrics struct {
 	llmCalls                                           *prometheus.CounterVec
 	submitted                                          *prometheus.CounterVec
 	feedPolls                                          *prometheus.CounterVec
+	limited                                            *prometheus.CounterVec
 	sseClients                                         prometheus.Gauge
 }
 
@@ -61,6 +62,7 @@ func New() *Metrics {
 		llmCalls:   counter("llm_briefs_total", "Briefs written with an LLM, by model and whether the answer was cached.", "model", "cached"),
 		submitted:  counter("submissions_total", "Articles submitted, by origin (api, web, feed, inbox) and result (queued, duplicate, rejected, error).", "origin", "result"),
 		feedPolls:  counter("feed_polls_total", "Feed polls, by result (ok, not_modified, error).", "result"),
+		limited:    counter("limited_total", "What the per-article limits cut (pipeline.Limits): merged_mentions, mentions, entities, brief_text.", "what"),
 		sseClients: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "newsbrief", Name: "stream_clients", Help: "Open Server-Sent Events streams."}),
 	}
 	r.MustRegister(m.duration, m.sseClients, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -74,8 +76,14 @@ func New() *Metrics {
 	for _, res := range []string{"ok", "not_modified", "error"} {
 		m.feedPolls.WithLabelValues(res)
 	}
+	for _, what := range LimitKinds {
+		m.limited.WithLabelValues(what)
+	}
 	return m
 }
+
+// LimitKinds are what limited_total counts: the pipeline.Limit* names.
+var LimitKinds = []string{"merged_mentions", "mentions", "entities", "brief_text"}
 
 // Origins are the submission origins counted in submissions_total.
 var Origins = []string{"api", "web", "feed", "inbox"}
@@ -124,6 +132,15 @@ func (m *Metrics) Stage(name string, a stage.Action, d time.Duration) {
 		m.deadLettered.WithLabelValues(name).Inc()
 	}
 	m.duration.WithLabelValues(name, a.String()).Observe(d.Seconds())
+}
+
+// Limited counts n things of one kind that the per-article limits cut
+// (pipeline.Limits); the pipeline's Limited hook calls it.
+func (m *Metrics) Limited(what string, n int) {
+	if m == nil || n <= 0 {
+		return
+	}
+	m.limited.WithLabelValues(what).Add(float64(n))
 }
 
 // LLM counts the tokens and cost of one brief's LLM calls (nil: none).

@@ -15,7 +15,12 @@ import (
 
 // SchemaVersion is written into every brief. Readers should accept briefs of
 // the same major version and ignore fields they do not know.
-const SchemaVersion = "1.0"
+//
+// 1.1 (issue #14): an entity may carry ID (a Wikidata QID such as "Q30", or
+// a stable slug such as "org:poste-italiane") and Names (its name per
+// language code); Name is then the name in the brief's own language. Type
+// may be LAW (laws and regulations: GDPR, AI Act). Readers of 1.0 ignore them.
+const SchemaVersion = "1.1"
 
 // Submission is what users drop on SubjectSubmitted or POST to /v1/articles.
 // Only Body or URL is required. Plain text and HTML are accepted as well and
@@ -64,19 +69,32 @@ const (
 	Percent  = "PERCENT"
 	Quantity = "QUANTITY"
 	Date     = "DATE"
+	// Law is a law or regulation (GDPR, AI Act, Digital Markets Act): never ORG.
+	Law = "LAW"
 )
 
 // Entity is one named thing in an article, with every place it is mentioned.
 type Entity struct {
-	Name     string   `json:"name"`
-	Type     string   `json:"type"`
-	Value    *float64 `json:"value,omitempty"`
-	Currency string   `json:"currency,omitempty"`
+	// Name is the entity's name in the brief's language (Names[lang] when the
+	// knowledge base knows it), else as the article writes it.
+	Name string `json:"name"`
+	Type string `json:"type"`
+	// ID identifies the real-world thing across articles and languages: a
+	// Wikidata QID ("Q30") where known, else a stable slug ("org:poste-italiane",
+	// "geonames:2643743"). Empty for names the knowledge base does not know.
+	ID string `json:"id,omitempty"`
+	// Names holds the entity's name by language code ({"it": "Stati Uniti",
+	// "en": "United States"}) when the knowledge base knows it.
+	Names    map[string]string `json:"names,omitempty"`
+	Value    *float64          `json:"value,omitempty"`
+	Currency string            `json:"currency,omitempty"`
 	// Unit names what a QUANTITY counts ("chip", "Cpu").
 	Unit string `json:"unit,omitempty"`
 	// Qualifier keeps "more than", "up to", "about" and the like: over, under, about, up_to, at_least.
 	Qualifier string `json:"qualifier,omitempty"`
-	// Approximate is set for vague amounts such as "decine di milioni".
+	// Approximate is set for vague amounts such as "decine di milioni", and
+	// for a DATE whose ISO was inferred from the publication date (a
+	// weekday alone, a day and month without a year).
 	Approximate bool `json:"approximate,omitempty"`
 	// ISO is a normalised DATE (YYYY, YYYY-MM or YYYY-MM-DD).
 	ISO      string    `json:"iso,omitempty"`

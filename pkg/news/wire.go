@@ -227,6 +227,23 @@ func readEntity(r *wirejson.Reader, e *Entity) {
 			bit, field = 16, &e.Qualifier
 		case "iso":
 			bit, field = 32, &e.ISO
+		case "id":
+			bit, field = 1024, &e.ID
+		case "names":
+			bit = 2048
+			if seen&bit != 0 || r.Null() {
+				break
+			}
+			// encoding/json makes a map on "{" (even "{}") and lets a
+			// repeated key overwrite; a null value is declined.
+			e.Names = map[string]string{}
+			r.Object(func(key []byte) {
+				if r.Null() {
+					r.Decline()
+					return
+				}
+				e.Names[string(key)] = r.String()
+			})
 		case "value":
 			bit = 64
 			if !r.Null() {

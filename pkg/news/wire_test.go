@@ -25,6 +25,8 @@ func wireSamples(t testing.TB) []Extracted {
 		{Article: Article{ID: "b", Title: "Perché «sì» \"citato\" <tag> & \u2028 \t tab", Body: "riga\n\nriga \\ \x01 \u00e8 😀", URL: "https://x.test/?a=1&b=<2>", Source: "S", PublishedAt: &at, LanguageHint: "it", Language: &Language{Code: "it", Confidence: 0.987654321}, SubmittedAt: at},
 			Entities: []Entity{
 				{Name: "Amazon", Type: Org, Count: 2, Mentions: []Mention{{0, 6}, {10, 16}}},
+				{Name: "Stati Uniti", Type: Location, ID: "Q30", Names: map[string]string{"it": "Stati Uniti", "en": "United States"}, Count: 1, Mentions: []Mention{{20, 25}}},
+				{Name: "GDPR", Type: Law, ID: "law:gdpr", Names: map[string]string{}, Count: 1, Mentions: []Mention{{30, 34}}},
 				{Name: "10 miliardi di dollari", Type: Money, Value: &v, Currency: "USD", Qualifier: "over", Approximate: true, Count: 1, Mentions: []Mention{}},
 				{Name: "zero", Type: Quantity, Value: &zero, Unit: "chip", ISO: "2025-03", Count: 0},
 			},
@@ -134,6 +136,7 @@ func FuzzWire(f *testing.F) {
 		f.Add(adata)
 	}
 	f.Add([]byte(`{"id":"a","language":{"code":"it","confidence":1e-7},"title":"\u00e8\n"}`))
+	f.Add([]byte(`{"entities":[{"name":"a","id":"Q1","names":{"it":"x","it":"y","en":null}},{"names":null,"id":"z"},{"names":{}}]}`))
 	f.Add([]byte(`{"id":"x","schema_version":"1.0","language":{"code":"en","confidence":0.5},"key_points":["a",{"b":[true,false,null,-0.5e+3]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if a, ok := fastArticle(data); ok {

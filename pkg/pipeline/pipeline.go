@@ -75,6 +75,10 @@ type Pipeline struct {
 	Claimer    Claimer
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Limits bound the entities and the brief of one article (zero value:
+	// DefaultLimits); Limited, if set, counts each cut (what, how many).
+	Limits  Limits
+	Limited func(what string, n int)
 }
 
 // Prepare decodes, fetches (for a URL-only submission) and normalises a
@@ -137,9 +141,10 @@ func (p *Pipeline) Extract(ctx context.Context, a news.Article) (news.Extracted,
 	if err != nil {
 		return news.Extracted{}, fmt.Errorf("extracting entities: %w", err)
 	}
-	if ents == nil {
-		ents = []news.Entity{}
-	}
+	ents, merged, mentions, dropped := BoundEntities(ents, p.limits())
+	p.limited(LimitMerged, merged)
+	p.limited(LimitMentions, mentions)
+	p.limited(LimitEntities, dropped)
 	return news.Extracted{Article: a, Entities: ents, Method: method}, nil
 }
 
@@ -152,6 +157,7 @@ func (p *Pipeline) Summarise(ctx context.Context, x news.Extracted) (news.Brief,
 	if err != nil {
 		return news.Brief{}, fmt.Errorf("summarising: %w", err)
 	}
+	p.limited(LimitText, limitSummary(&s, p.limits()))
 	a := x.Article
 	m := s.Method
 	m.Entities = x.Method

@@ -60,12 +60,12 @@ func Digest(w io.Writer, title string, briefs []news.Brief, format string) error
 		return enc.Encode(map[string]any{"title": title, "count": len(briefs), "sections": secs})
 	case "md":
 		var b strings.Builder
-		fmt.Fprintf(&b, "# %s\n\n", oneLine(title))
+		fmt.Fprintf(&b, "# %s\n\n", MarkdownText(title))
 		if len(briefs) == 0 {
 			b.WriteString("No briefs.\n")
 		}
 		for _, s := range secs {
-			fmt.Fprintf(&b, "## %s (%d)\n\n", s.Topic, len(s.Briefs))
+			fmt.Fprintf(&b, "## %s (%d)\n\n", MarkdownText(s.Topic), len(s.Briefs))
 			for _, br := range s.Briefs {
 				// One level down: the brief's "## " becomes "### ".
 				b.WriteString("#" + Markdown(br))

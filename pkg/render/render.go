@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,38 +40,88 @@ func Brief(w io.Writer, br news.Brief, format string) error {
 	return fmt.Errorf("unknown format %q (want json, md or text)", format)
 }
 
-// Markdown renders a brief as a Markdown section.
+// Markdown renders a brief as a Markdown section. Every text that comes
+// from an article (headline, summary, key points, source, topics, entity
+// names) is escaped with MarkdownText, so it renders as the text it is: no
+// HTML, no links, no emphasis it did not ask for. The source link is written
+// only when it is an http(s) URL (SafeURL).
 func Markdown(br news.Brief) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## %s\n\n", oneLine(br.Headline))
-	meta := []string{"`" + br.Language.Code + "`"}
+	fmt.Fprintf(&b, "## %s\n\n", MarkdownText(br.Headline))
+	meta := []string{"`" + MarkdownText(br.Language.Code) + "`"}
 	if br.Source.Name != "" {
-		meta = append(meta, br.Source.Name)
+		meta = append(meta, MarkdownText(br.Source.Name))
 	}
 	if br.Source.PublishedAt != nil {
 		meta = append(meta, br.Source.PublishedAt.Format("2006-01-02"))
 	}
 	if len(br.Topics) > 0 {
-		meta = append(meta, "topics: "+strings.Join(br.Topics, ", "))
+		meta = append(meta, "topics: "+MarkdownText(strings.Join(br.Topics, ", ")))
 	}
-	meta = append(meta, "id "+br.ID)
-	fmt.Fprintf(&b, "*%s*\n\n%s\n\n", strings.Join(meta, " · "), br.Summary)
+	meta = append(meta, "id "+MarkdownText(br.ID))
+	fmt.Fprintf(&b, "*%s*\n\n%s\n\n", strings.Join(meta, " · "), MarkdownText(br.Summary))
 	if len(br.KeyPoints) > 0 {
 		for _, k := range br.KeyPoints {
-			fmt.Fprintf(&b, "- %s\n", oneLine(k))
+			fmt.Fprintf(&b, "- %s\n", MarkdownText(k))
 		}
 		b.WriteString("\n")
 	}
 	if groups := Groups(br.Entities); len(groups) > 0 {
 		for _, g := range groups {
-			fmt.Fprintf(&b, "**%s**: %s  \n", g.Type, strings.Join(g.Names, ", "))
+			names := make([]string, len(g.Names))
+			for i, n := range g.Names {
+				names[i] = MarkdownText(n)
+			}
+			fmt.Fprintf(&b, "**%s**: %s  \n", g.Type, strings.Join(names, ", "))
 		}
 		b.WriteString("\n")
 	}
-	if br.Source.URL != "" {
-		fmt.Fprintf(&b, "<%s>\n\n", br.Source.URL)
+	if u := SafeURL(br.Source.URL); u != "" {
+		fmt.Fprintf(&b, "<%s>\n\n", u)
 	}
 	return b.String()
+}
+
+// MarkdownText makes s one line of Markdown that renders as s itself: line
+// breaks become spaces; the characters that start inline markup (HTML and
+// autolinks <, links and images [ ], emphasis * _, code `, escapes \) are
+// backslash-escaped everywhere, and those that start a block (# > - + = and
+// "1.") at the start of the line.
+func MarkdownText(s string) string {
+	s = oneLine(s)
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	for i, r := range s {
+		switch r {
+		case '\\', '`', '*', '_', '[', ']', '<':
+			b.WriteByte('\\')
+		case '#', '>', '-', '+', '=':
+			if i == 0 {
+				b.WriteByte('\\')
+			}
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if n := len(out) - len(strings.TrimLeft(out, "0123456789")); n > 0 && n < len(out) && (out[n] == '.' || out[n] == ')') {
+		out = out[:n] + `\` + out[n:] // "1. " or "1) " would start a numbered list
+	}
+	return out
+}
+
+// SafeURL returns u if it is an absolute http or https URL that can be
+// written inside <…> or an attribute as it is; otherwise "". Briefs only
+// ever carry such URLs (ingest refuses others), but what is printed must
+// not depend on that.
+func SafeURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return ""
+	}
+	if strings.ContainsAny(u, "<>\"' \t\r\n\\`") {
+		return ""
+	}
+	return u
 }
 
 // Text renders a brief for a terminal.

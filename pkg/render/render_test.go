@@ -42,3 +42,63 @@ func TestFormats(t *testing.T) {
 		t.Error("unknown format accepted")
 	}
 }
+
+// TestMarkdownEscapes: text from an article cannot inject HTML, links or
+// images into Markdown output, and a source URL is printed only when it is
+// http(s) (issue #13, item 9).
+func TestMarkdownEscapes(t *testing.T) {
+	evil := `<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) ![i](http://e/x.png) <javascript:alert(1)>`
+	br := news.Brief{
+		ID: "x", Headline: evil, Summary: "# Titolo\n\n<iframe src=//e>\n" + evil, KeyPoints: []string{evil, "1. lista"},
+		Topics: []string{"<b>ai</b>"}, Source: news.Source{Name: "[ANSA](javascript:x)", URL: "javascript:alert(1)"},
+		Entities: []news.Entity{{Name: "<img src=x onerror=alert(1)>", Type: news.Org, Count: 1}},
+	}
+	md := Markdown(br)
+	var buf strings.Builder
+	if err := Digest(&buf, "<script>t</script>", []news.Brief{br}, "md"); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"Markdown": md, "Digest": buf.String()} {
+		for _, bad := range []string{"<script", "<img", "<iframe", "](javascript", "<javascript", "![i]", "[x](", "<b>", "\n# Titolo"} {
+			if unescaped(out, bad) {
+				t.Errorf("%s output has unescaped %q:\n%s", name, bad, out)
+			}
+		}
+	}
+	if strings.Contains(md, "\n<javascript:") {
+		t.Errorf("a javascript: source URL was printed as a link:\n%s", md)
+	}
+	br.Source.URL = "https://example.com/a?b=1"
+	if !strings.Contains(Markdown(br), "<https://example.com/a?b=1>") {
+		t.Errorf("an https source URL is missing:\n%s", Markdown(br))
+	}
+	if got := MarkdownText("Amazon investe $10 miliardi (> 5bn) in AT&T"); got != "Amazon investe $10 miliardi (> 5bn) in AT&T" {
+		t.Errorf("plain text changed: %q", got)
+	}
+}
+
+// unescaped reports whether s holds sub with its first byte not escaped.
+func unescaped(s, sub string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], sub)
+		if j < 0 {
+			return false
+		}
+		if k := i + j; k == 0 || s[k-1] != '\\' {
+			return true
+		}
+		i += j + 1
+	}
+}
+
+func TestSafeURL(t *testing.T) {
+	for u, want := range map[string]bool{
+		"https://example.com/a": true, "http://example.com": true, "javascript:alert(1)": false,
+		"JAVASCRIPT:alert(1)": false, "data:text/html,x": false, "//example.com/x": false, "https://e.com/<x>": false,
+		"": false, "ftp://e.com/x": false, "https://e.com/a b": false,
+	} {
+		if got := SafeURL(u) != ""; got != want {
+			t.Errorf("SafeURL(%q) ok = %v, want %v", u, got, want)
+		}
+	}
+}

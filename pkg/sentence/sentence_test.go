@@ -1,15 +1,13 @@
 package sentence
 
 import (
-	"os"
-	"path/filepath"
+	"github.com/newsbrief/newsbrief/internal/corpus"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/newsbrief/newsbrief/internal/shared"
 )
 
 func split(text, lang string) []string { return Texts(text, Split(text, lang)) }
@@ -108,52 +106,43 @@ func TestSplit(t *testing.T) {
 	}
 }
 
-// TestSplitSeed reads the seed article and checks that its headings stand
-// alone and the count is plausible.
+// TestSplitSeed reads our lead article (internal/corpus) with headings put
+// between its paragraphs, and checks that the headings stand alone and the
+// count is right.
 func TestSplitSeed(t *testing.T) {
-	path := shared.Path(t, "seed", "it_amazon_openai_trainium.txt")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Skipf("seed not readable: %v", err)
-	}
-	got := split(string(b), "it")
-	for _, want := range []string{
-		"Amazon potrebbe investire 10 miliardi di dollari in OpenAI",
-		"L’alleanza con Aws e il ruolo dei chip",
-		"Come si ridisegna il mercato dell’AI",
-	} {
-		found := false
-		for _, s := range got {
-			if s == want {
-				found = true
+	headings := []string{"Il piano per il Sud", "Chi paga: Pnrr e Bei", "I prezzi restano sotto i 30 euro"}
+	paras := strings.Split(corpus.Get(corpus.Lead).Text, "\n\n")
+	var b strings.Builder
+	for i, p := range paras {
+		if i > 0 {
+			b.WriteString("\n\n")
+			if i-1 < len(headings) {
+				b.WriteString(headings[i-1] + "\n\n")
 			}
 		}
-		if !found {
+		b.WriteString(p)
+	}
+	got := split(b.String(), "it")
+	for _, want := range headings {
+		if !slices.Contains(got, want) {
 			t.Errorf("heading %q not a sentence of its own", want)
 		}
 	}
-	if len(got) < 20 || len(got) > 35 {
-		t.Errorf("seed: got %d sentences, want 20..35", len(got))
+	if len(got) != 12 { // the date line, the title, 3 headings, 7 sentences
+		t.Errorf("got %d sentences, want 12: %q", len(got), got)
 	}
 }
 
 func TestSplitArticlesSane(t *testing.T) {
-	dir := shared.Path(t, "articles")
-	files, _ := filepath.Glob(filepath.Join(dir, "*_wikinews_*.txt"))
-	if len(files) == 0 {
-		t.Skip("no articles in shared data")
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatalf("reading %s: %v", f, err)
+	for _, a := range corpus.All() {
+		spans := Split(a.Text, "")
+		checkSpans(t, a.Text, spans)
+		if len(spans) < 6 {
+			t.Errorf("%s: %d sentences, want at least 6", a.Name, len(spans))
 		}
-		text := string(b)
-		spans := Split(text, "")
-		checkSpans(t, text, spans)
-		for _, s := range Texts(text, spans) {
+		for _, s := range Texts(a.Text, spans) {
 			if n := len(strings.Fields(s)); n > 160 {
-				t.Errorf("%s: suspiciously long sentence (%d words): %.80q", filepath.Base(f), n, s)
+				t.Errorf("%s: suspiciously long sentence (%d words): %.80q", a.Name, n, s)
 			}
 		}
 	}

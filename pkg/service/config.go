@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/gateway"
+	"github.com/newsbrief/newsbrief/pkg/language"
 	"github.com/newsbrief/newsbrief/pkg/llm"
 )
 
@@ -260,6 +261,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	}
 	if len(c.Languages) == 0 {
 		errs = append(errs, errors.New("NEWSBRIEF_LANGUAGES names no language"))
+	}
+	if err := language.Check(c.Languages, LanguageResources); err != nil {
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_LANGUAGES: %w", err))
 	}
 	for _, e := range []struct{ name, v string }{{"NEWSBRIEF_ENTITIES_ENGINE", c.EntitiesEngine}, {"NEWSBRIEF_SUMMARY_ENGINE", c.SummaryEngine}} {
 		switch {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsbrief/newsbrief/pkg/language"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -211,6 +213,20 @@ func TestLoadSecurityAndRecoverySettings(t *testing.T) {
 	for _, name := range []string{"NEWSBRIEF_ACK_WAIT", "NEWSBRIEF_FETCH_ALLOW_PRIVATE", "NEWSBRIEF_RATE_LIMIT", "NEWSBRIEF_TRUSTED_PROXIES"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s (every problem is reported at once)", err, name)
+		}
+	}
+}
+
+// TestLoadRejectsUnregisteredLanguage: a language without resources is a
+// start-up error naming it, never Italian processing in disguise.
+func TestLoadRejectsUnregisteredLanguage(t *testing.T) {
+	_, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, env(map[string]string{"NEWSBRIEF_LANGUAGES": "it,en,fr"}), ":8080")
+	if err == nil || !strings.Contains(err.Error(), `"fr": not in the registry`) || strings.Contains(err.Error(), `"it"`) {
+		t.Fatalf("it,en,fr: err = %v", err)
+	}
+	for _, l := range []string{"it", "en"} {
+		if err := language.Check([]string{l}, LanguageResources); err != nil {
+			t.Errorf("%s lacks resources: %v", l, err)
 		}
 	}
 }

@@ -80,14 +80,15 @@ func (e *EntityEngine) Entities(ctx context.Context, a news.Article) ([]news.Ent
 	if e.LLM != nil {
 		ents, _, err := e.LLM.Entities(ctx, a.ID, a.Body, lang)
 		if err == nil {
+			e.Offline.Link(ents, lang)
 			return ents, "llm:" + e.LLM.Model(), nil
 		}
 		if !llm.ShouldFallBack(err) {
 			return nil, "", err
 		}
-		return e.Offline.All(a.Body, lang), "offline (llm failed: " + err.Error() + ")", nil
+		return e.Offline.AllIn(a.Body, lang, amount.Context{Published: a.PublishedAt}), "offline (llm failed: " + err.Error() + ")", nil
 	}
-	return e.Offline.All(a.Body, lang), "offline", nil
+	return e.Offline.AllIn(a.Body, lang, amount.Context{Published: a.PublishedAt}), "offline", nil
 }
 
 // SummaryEngine writes the brief's text: the LLM when set (with translated

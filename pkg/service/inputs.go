@@ -47,7 +47,7 @@ func (g *Gateway) inputs(ctx context.Context, c Config) error {
 		}
 		g.poller = &feeds.Poller{
 			Feeds: c.Feeds, Interval: c.FeedsInterval, MaxBytes: c.MaxBytes,
-			Client: &http.Client{Timeout: c.FetchTimeout},
+			Client: FetchClient(c), // the guarded client, as for submitted URLs
 			Submit: g.SubmitFunc("feed"), Log: g.log.With("stage", "feeds"), OnPoll: g.Metrics.FeedPoll,
 			Store: store,
 		}

@@ -89,6 +89,7 @@ func runWorker(ctx context.Context, name string, args []string, getenv func(stri
 	}
 	m := NewMetrics(b)
 	p.Summariser = Metered(p.Summariser, m)
+	p.Limited = m.Limited
 	return Group(ctx,
 		func(ctx context.Context) error {
 			return Serve(ctx, c.HTTPAddr, Mux(b, map[string]http.Handler{"GET /metrics": m.Handler()}), log, nil)

@@ -40,7 +40,15 @@ type Ingester struct {
 // private, loopback and link-local addresses unless
 // NEWSBRIEF_FETCH_ALLOW_PRIVATE is set.
 func NewIngester(c Config) Ingester {
-	return Ingester{MaxBytes: c.MaxBytes, Client: ingest.NewClient(c.FetchTimeout, c.FetchAllowPrivate)}
+	return Ingester{MaxBytes: c.MaxBytes, Client: FetchClient(c)}
+}
+
+// FetchClient is the one guarded HTTP client configuration for every
+// outbound fetch (submitted URLs, feeds, feed item pages): it refuses
+// private, loopback and link-local addresses, also after a redirect, unless
+// NEWSBRIEF_FETCH_ALLOW_PRIVATE is set.
+func FetchClient(c Config) *http.Client {
+	return ingest.NewClient(c.FetchTimeout, c.FetchAllowPrivate)
 }
 
 func (i Ingester) Decode(data []byte, ct string) (news.Submission, error) {

@@ -48,6 +48,7 @@ func NewGateway(ctx context.Context, c Config, b *bus.Bus, p *pipeline.Pipeline,
 	}
 	idx := readmodel.NewModel(store)
 	m := NewMetrics(b)
+	p.Limited = m.Limited // the all-in-one runs its stages with p
 	srv := gateway.New(gateway.Config{
 		MaxBytes: c.MaxBytes, APIToken: c.APIToken, RatePerSecond: c.RateLimit.Per, RateBurst: c.RateLimit.Burst, Log: log,
 		TrustedProxies: c.TrustedProxies,

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/newsbrief/newsbrief/internal/corpus"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -50,29 +51,38 @@ type goldenOut struct {
 // runs) so that all branches of Offline are covered.
 func goldenCases(t *testing.T) []goldenCase {
 	t.Helper()
-	var cs []goldenCase
-	addVariants := func(name, title, body, lang string) {
-		cs = append(cs,
-			goldenCase{Name: name, Title: title, Body: body, Lang: lang},
-			goldenCase{Name: name + "/notitle", Body: body, Lang: lang},
-			goldenCase{Name: name + "/ents", Title: title, Body: body, Lang: lang, Ents: fakeEntities(body)},
-		)
-		other := map[string]string{"it": "en", "en": "it"}[lang]
-		cs = append(cs, goldenCase{Name: name + "/lang=" + other, Title: title, Body: body, Lang: other},
-			goldenCase{Name: name + "/lang=", Title: title, Body: body})
-		paras := strings.Split(body, "\n\n")
-		for _, n := range []int{1, 2, 3} {
-			if n < len(paras) {
-				short := strings.Join(paras[:n], "\n\n")
-				cs = append(cs, goldenCase{Name: fmt.Sprintf("%s/paras=%d", name, n), Title: title, Body: short, Lang: lang, Ents: fakeEntities(short)})
-			}
+	return append(sharedCases(t), fixedCases(t)...)
+}
+
+// addVariants adds one text to cs in the shapes goldenCases describes.
+func addVariants(cs []goldenCase, name, title, body, lang string) []goldenCase {
+	cs = append(cs,
+		goldenCase{Name: name, Title: title, Body: body, Lang: lang},
+		goldenCase{Name: name + "/notitle", Body: body, Lang: lang},
+		goldenCase{Name: name + "/ents", Title: title, Body: body, Lang: lang, Ents: fakeEntities(body)},
+	)
+	other := map[string]string{"it": "en", "en": "it"}[lang]
+	cs = append(cs, goldenCase{Name: name + "/lang=" + other, Title: title, Body: body, Lang: other},
+		goldenCase{Name: name + "/lang=", Title: title, Body: body})
+	paras := strings.Split(body, "\n\n")
+	for _, n := range []int{1, 2, 3} {
+		if n < len(paras) {
+			short := strings.Join(paras[:n], "\n\n")
+			cs = append(cs, goldenCase{Name: fmt.Sprintf("%s/paras=%d", name, n), Title: title, Body: short, Lang: lang, Ents: fakeEntities(short)})
 		}
 	}
+	return cs
+}
+
+// sharedCases are the golden cases from ../shared/data (TestGolden only).
+func sharedCases(t *testing.T) []goldenCase {
+	t.Helper()
+	var cs []goldenCase
 	seed, err := os.ReadFile(shared.Path(t, "seed", "it_amazon_openai_trainium.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	addVariants("seed", "", string(seed), "it")
+	cs = addVariants(cs, "seed", "", string(seed), "it")
 	files, err := filepath.Glob(shared.Path(t, "articles", "*_wikinews_*.txt"))
 	if err != nil || len(files) < 100 {
 		t.Fatalf("articles: %d files, %v", len(files), err)
@@ -84,30 +94,52 @@ func goldenCases(t *testing.T) []goldenCase {
 			t.Fatal(err)
 		}
 		title, body, _ := strings.Cut(string(b), "\n\n")
-		addVariants("articles/"+filepath.Base(f), strings.TrimSpace(title), body, filepath.Base(f)[:2])
+		cs = addVariants(cs, "articles/"+filepath.Base(f), strings.TrimSpace(title), body, filepath.Base(f)[:2])
 	}
-	readPairs := func(name, path string) {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		sc.Buffer(nil, 1<<24)
-		for i := 0; sc.Scan(); i++ {
-			var p struct{ ID, Lang, Title, Article, Reference string }
-			if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
-				t.Fatalf("%s: %v", path, err)
-			}
-			n := fmt.Sprintf("%s/%d", name, i)
-			addVariants(n, p.Title, p.Article, p.Lang)
-			cs = append(cs, goldenCase{Name: n + "/reference", Body: p.Reference, Lang: p.Lang})
-		}
+	cs = readPairs(t, cs, "gum", shared.Path(t, "summaries", "en_gum_wikinews.jsonl"))
+	return cs
+}
+
+// ownCases are the cases made from the repository's own texts: our articles
+// (internal/corpus), sumeval's pairs and a few odd strings. The equivalence
+// and concurrency tests run on them, so they run on a fresh clone.
+func ownCases(t *testing.T) []goldenCase {
+	t.Helper()
+	var cs []goldenCase
+	for _, a := range corpus.All() {
+		cs = addVariants(cs, "corpus/"+a.Name, a.Title(), a.Body(), a.Lang)
 	}
-	readPairs("gum", shared.Path(t, "summaries", "en_gum_wikinews.jsonl"))
-	readPairs("sumeval", filepath.Join("sumeval", "testdata", "pairs.jsonl"))
+	return append(cs, fixedCases(t)...)
+}
+
+// fixedCases are sumeval's pairs and a few odd strings.
+func fixedCases(t *testing.T) []goldenCase {
+	t.Helper()
+	cs := readPairs(t, nil, "sumeval", filepath.Join("sumeval", "testdata", "pairs.jsonl"))
 	for i, s := range []string{itArticle, enArticle, "", "a", "Titolo\n\nTesto.", "date 2025-01-01", "...\n\n..."} {
 		cs = append(cs, goldenCase{Name: fmt.Sprintf("own/%d", i), Body: s, Lang: "it"},
 			goldenCase{Name: fmt.Sprintf("own/%d/ents", i), Title: "L'AI di Apple", Body: s, Lang: "en", Ents: fakeEntities(s)})
+	}
+	return cs
+}
+
+// readPairs adds the summary pairs (article and reference) of a JSONL file.
+func readPairs(t *testing.T, cs []goldenCase, name, path string) []goldenCase {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(nil, 1<<24)
+	for i := 0; sc.Scan(); i++ {
+		var p struct{ ID, Lang, Title, Article, Reference string }
+		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		n := fmt.Sprintf("%s/%d", name, i)
+		cs = addVariants(cs, n, p.Title, p.Article, p.Lang)
+		cs = append(cs, goldenCase{Name: n + "/reference", Body: p.Reference, Lang: p.Lang})
 	}
 	return cs
 }
@@ -252,10 +284,10 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestOfflineConcurrent runs the golden cases on several goroutines at
+// TestOfflineConcurrent runs our own cases on several goroutines at
 // once (Offline reuses pooled buffers) and wants the sequential results.
 func TestOfflineConcurrent(t *testing.T) {
-	cs := goldenCases(t)
+	cs := ownCases(t)
 	if testing.Short() {
 		cs = cs[:len(cs)/8]
 	}

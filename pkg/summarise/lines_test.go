@@ -1,14 +1,12 @@
 package summarise
 
 import (
-	"os"
-	"path/filepath"
+	"github.com/newsbrief/newsbrief/internal/corpus"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode"
 
-	"github.com/newsbrief/newsbrief/internal/shared"
 	"github.com/newsbrief/newsbrief/pkg/sentence"
 )
 
@@ -56,20 +54,14 @@ func TestLineScanners(t *testing.T) {
 	for _, s := range lineCases {
 		checkLine(t, s)
 	}
-	// Every sentence and paragraph of the shared articles and the seed.
-	files, _ := filepath.Glob(shared.Path(t, "articles", "*_wikinews_*.txt"))
-	files = append(files, shared.Path(t, "seed", "it_amazon_openai_trainium.txt"))
+	// Every line and sentence of our articles.
 	n := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range strings.Split(string(b), "\n") {
+	for _, a := range corpus.All() {
+		for _, p := range strings.Split(a.Text, "\n") {
 			checkLine(t, p)
 			n++
 		}
-		for _, s := range sentence.Texts(string(b), sentence.Split(string(b), "")) {
+		for _, s := range sentence.Texts(a.Text, sentence.Split(a.Text, "")) {
 			checkLine(t, s)
 			n++
 		}

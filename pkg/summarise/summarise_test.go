@@ -1,8 +1,8 @@
 package summarise
 
 import (
+	"github.com/newsbrief/newsbrief/internal/corpus"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -194,52 +194,35 @@ func TestOfflineEntities(t *testing.T) {
 	}
 }
 
+// TestOfflineSeed: our lead article (internal/corpus) gets its lead as the
+// summary, no metadata, and its topics.
 func TestOfflineSeed(t *testing.T) {
-	b, err := os.ReadFile(shared.Path(t, "seed", "it_amazon_openai_trainium.txt"))
-	if err != nil {
-		t.Skipf("seed not readable: %v", err)
-	}
-	r := Offline("", string(b), "it", nil)
+	text := corpus.Get(corpus.Lead).Text
+	r := Offline("", text, "it", nil)
 	t.Logf("\nheadline: %s\nsummary: %s\nkey points:\n- %s\ntopics: %v\nkeywords: %v",
 		r.Headline, r.Summary, strings.Join(r.KeyPoints, "\n- "), r.Topics, r.Keywords)
-	checkResult(t, string(b), r)
+	checkResult(t, text, r)
 	if strings.Contains(r.Headline+r.Summary, "date 2025") {
 		t.Errorf("metadata leaked: %q / %q", r.Headline, r.Summary)
 	}
-	if !strings.HasPrefix(r.Summary, "Dopo Microsoft, anche Amazon") {
+	if !strings.HasPrefix(r.Summary, "Fastweb e Vodafone Italia porteranno") {
 		t.Errorf("summary does not start with the lead: %q", r.Summary)
 	}
-	for _, tp := range []string{"ai", "cloud", "chips"} {
-		if !slices.Contains(r.Topics, tp) {
-			t.Errorf("topics %v lack %q", r.Topics, tp)
-		}
+	if !slices.Contains(r.Topics, "telecom") {
+		t.Errorf("topics %v lack %q", r.Topics, "telecom")
 	}
 }
 
-// TestOfflineArticles runs every shared article through Offline and checks
-// the shape of the result.
+// TestOfflineArticles runs each of our articles (internal/corpus) through
+// Offline and checks the shape of the result.
 func TestOfflineArticles(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(shared.Path(t, "articles"), "*_wikinews_*.txt"))
-	if len(files) == 0 {
-		t.Skip("no shared articles")
-	}
-	short := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatalf("reading %s: %v", f, err)
-		}
-		title, body, _ := strings.Cut(string(b), "\n\n")
-		lang := strings.SplitN(filepath.Base(f), "_", 2)[0]
-		r := Offline(title, body, lang, nil)
-		if utf8.RuneCountInString(r.Headline) > MaxHeadline || r.Summary == "" {
-			t.Errorf("%s: bad headline/summary %q / %q", filepath.Base(f), r.Headline, r.Summary)
-		}
-		if len(r.KeyPoints) < 2 {
-			short++
+	for _, a := range corpus.All() {
+		r := Offline(a.Title(), a.Body(), a.Lang, nil)
+		checkResult(t, a.Body(), r)
+		if utf8.RuneCountInString(r.Headline) > MaxHeadline || r.Summary == "" || len(r.KeyPoints) < 2 {
+			t.Errorf("%s: headline %q, summary %q, %d key points", a.Name, r.Headline, r.Summary, len(r.KeyPoints))
 		}
 	}
-	t.Logf("%d of %d articles have fewer than 2 key points", short, len(files))
 }
 
 func FuzzOffline(f *testing.F) {

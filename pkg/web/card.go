@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/newsbrief/newsbrief/pkg/language"
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/render"
 )
@@ -127,11 +128,8 @@ var funcs = template.FuncMap{
 	"topicURL": func(t string) string { return "/?" + url.Values{"topic": {t}}.Encode() },
 	"pct":      func(f float64) int { return int(f*100 + 0.5) },
 	"langName": func(code string) string {
-		switch code {
-		case "it":
-			return "Italiano"
-		case "en":
-			return "English"
+		if l, ok := language.Get(code); ok {
+			return l.Name
 		}
 		return code
 	},

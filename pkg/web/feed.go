@@ -120,8 +120,8 @@ func (wb *Web) atom(w http.ResponseWriter, r *http.Request) {
 			Links:     []atomLink{{Href: base + "/briefs/" + br.ID, Rel: "alternate", Type: "text/html"}},
 			Summary:   br.Summary, Content: atomContent{Type: "html", Body: briefHTML(br)}, Lang: br.Language.Code,
 		}
-		if br.Source.URL != "" {
-			e.Links = append(e.Links, atomLink{Href: br.Source.URL, Rel: "via"})
+		if u := render.SafeURL(br.Source.URL); u != "" {
+			e.Links = append(e.Links, atomLink{Href: u, Rel: "via"})
 		}
 		for _, t := range br.Topics {
 			e.Categories = append(e.Categories, atomCategory{Term: t})
@@ -171,7 +171,7 @@ func (wb *Web) jsonFeed(w http.ResponseWriter, r *http.Request) {
 	feed := JSONFeed{Version: "https://jsonfeed.org/version/1.1", Title: feedTitle(f), HomePageURL: base + "/", FeedURL: base + r.URL.RequestURI(), Items: []JSONItem{}}
 	for _, br := range list {
 		feed.Items = append(feed.Items, JSONItem{
-			ID: br.ID, URL: base + "/briefs/" + br.ID, ExternalURL: br.Source.URL, Title: br.Headline,
+			ID: br.ID, URL: base + "/briefs/" + br.ID, ExternalURL: render.SafeURL(br.Source.URL), Title: br.Headline,
 			Summary: br.Summary, ContentHTML: briefHTML(br), ContentText: render.Text(br),
 			DatePublished: published(br), DateModified: br.CreatedAt.UTC().Format(time.RFC3339),
 			Tags: br.Topics, Language: br.Language.Code,

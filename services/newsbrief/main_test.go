@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/newsbrief/newsbrief/internal/shared"
+	"github.com/newsbrief/newsbrief/internal/corpus"
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
@@ -38,7 +38,10 @@ func TestRunUsage(t *testing.T) {
 }
 
 func TestBriefInProcess(t *testing.T) {
-	seed := shared.Path(t, "seed", "it_amazon_openai_trainium.txt")
+	seed := filepath.Join(t.TempDir(), corpus.Lead)
+	if err := os.WriteFile(seed, []byte(corpus.Get(corpus.Lead).Text), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	code, out, errs := runCLI(t, "", "brief", seed, "--format", "json")
 	if code != 0 {
 		t.Fatalf("brief: %d %s", code, errs)

@@ -236,7 +236,8 @@ func TestFeedStateSurvivesRestart(t *testing.T) {
 <item><title>One</title><link>%[1]s/a/1</link><description><![CDATA[<p>%[2]s</p>]]></description></item></channel></rss>`, "http://"+r.Host, html.EscapeString(itArticle))
 	}))
 	defer feed.Close()
-	env := map[string]string{"NEWSBRIEF_DATA": t.TempDir(), "NEWSBRIEF_FEEDS": feed.URL + "/rss", "NEWSBRIEF_FEEDS_INTERVAL": "1h"}
+	env := map[string]string{"NEWSBRIEF_DATA": t.TempDir(), "NEWSBRIEF_FEEDS": feed.URL + "/rss", "NEWSBRIEF_FEEDS_INTERVAL": "1h",
+		"NEWSBRIEF_FETCH_ALLOW_PRIVATE": "1"} // the feed server is on loopback: the guarded client refuses it otherwise
 	waitFeed := func(base string, want func(st []map[string]any) bool) {
 		t.Helper()
 		var last []map[string]any

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -13,11 +15,13 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/bus"
 	"github.com/newsbrief/newsbrief/pkg/entities"
 	"github.com/newsbrief/newsbrief/pkg/nereval"
+	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/service"
 	"github.com/newsbrief/newsbrief/pkg/summarise/sumeval"
 )
 
 const evalUsage = `usage: newsbrief eval entities --data FILE.conll --lang it|en [--docs STARTS | --sentences]
+       newsbrief eval entities --brief LABELS.tsv --texts DIR [--details]
        newsbrief eval summaries --data FILE.jsonl
 
 Measures the offline engines on labelled data: entity precision/recall/F1
@@ -26,6 +30,7 @@ per type, or summary ROUGE against reference summaries.
 Examples:
   newsbrief eval entities --data ../shared/data/ner/it_kind_wikinews_dev_gold.conll --lang it
   newsbrief eval entities --data ../shared/data/ner/en_gum_news_gold.conll --lang en --docs pkg/entities/testdata/en_gum_news_docs.txt
+  newsbrief eval entities --brief pkg/entities/testdata/brief/labels.tsv --texts pkg/entities/testdata/brief
   newsbrief eval summaries --data ../shared/data/summaries/en_gum_wikinews.jsonl`
 
 func evalCmd(args []string, stdout io.Writer) error {
@@ -41,8 +46,33 @@ func evalCmd(args []string, stdout io.Writer) error {
 	lang := fs.String("lang", "it", "with entities: the language of the file")
 	docs := fs.String("docs", "", "with entities: file of sentence indices where documents start, for files without -DOCSTART- or # newdoc lines (default: guessed from the titles)")
 	sentences := fs.Bool("sentences", false, "with entities: in a file without document markers, tag every sentence alone instead of guessing its articles")
+	brief := fs.String("brief", "", "with entities: labels of the entities each article's brief should show (file, type, name, aliases, id); scored per type and language, with ids and display names")
+	texts := fs.String("texts", "", "with --brief: directory of the articles' texts")
+	details := fs.Bool("details", false, "with --brief: list misses (-) and false positives (+)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return flagError(err)
+	}
+	if *brief != "" && args[0] == "entities" {
+		if *texts == "" {
+			return usageError{"--brief needs --texts"}
+		}
+		off, err := entities.NewOffline()
+		if err != nil {
+			return err
+		}
+		labels, err := nereval.ReadBriefLabels(*brief)
+		if err != nil {
+			return err
+		}
+		read := func(file string) (string, error) {
+			b, err := os.ReadFile(filepath.Join(*texts, filepath.Base(file)))
+			return string(b), err
+		}
+		rep, err := nereval.ScoreBriefs(labels, read, func(body, lang string) []news.Entity { return off.All(body, lang) })
+		if err != nil {
+			return err
+		}
+		return rep.Write(stdout, *details)
 	}
 	if *data == "" {
 		return usageError{"--data is required"}

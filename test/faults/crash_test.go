@@ -111,16 +111,23 @@ func TestNATSRestart(t *testing.T) {
 	srv, url := natsServer(t, "nats")
 	ps := workers(t, url)
 	b := connect(t, url)
-	arts := corpus(t, articlesPerFault(), "nats-restart")
-	submitNATS(t, b, arts)
-	if !waitFor(20*time.Second, func() bool { return ackPending(b, news.StageEntities) > 0 }) {
-		t.Fatal("the pipeline did not start")
+	// Long articles queued at once keep the pipeline busy past the last
+	// publish; the watch starts first, and the kill follows the event
+	// (entities holds work).
+	arts := longCorpus(t, articlesPerFault(), "nats-restart", 6)
+	held := make(chan bool, 1)
+	go func() { held <- waitEvent(t, func() bool { return ackPending(b, news.StageEntities) > 0 }) }()
+	submitNATSAtOnce(t, b, arts)
+	if !<-held {
+		t.Fatalf("the pipeline did not start\n%s", queues(b))
 	}
+	n, _ := settledCount(b, ids(arts))
+	t.Logf("killing nats-server with %d of %d settled", n, len(arts))
 	srv.kill()
 	t.Log("killed nats-server -9 while entities held work")
-	time.Sleep(time.Second)
+	time.Sleep(time.Second) // the outage itself, not a wait for anything
 	srv.restart()
-	waitSettled(t, b, ids(arts), 90*time.Second)
+	waitSettled(t, b, ids(arts), stallAfter)
 	r := check(t, b, ids(arts))
 	if r.Briefed != len(arts) {
 		t.Errorf("briefed %d of %d real articles", r.Briefed, len(arts))
@@ -135,7 +142,7 @@ func TestNATSRestart(t *testing.T) {
 	// Reconnected by themselves: every worker is ready again (its /readyz
 	// asks JetStream), none was restarted.
 	for _, p := range ps {
-		waitHTTP(t, p.http+"/readyz", 10*time.Second)
+		waitHTTP(t, p.http+"/readyz", stallAfter)
 	}
 	result(t, r)
 }

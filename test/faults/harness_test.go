@@ -22,7 +22,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -31,7 +30,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/newsbrief/newsbrief/internal/shared"
+	ourcorpus "github.com/newsbrief/newsbrief/internal/corpus"
 	"github.com/newsbrief/newsbrief/pkg/bus"
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
@@ -299,29 +298,28 @@ type article struct {
 	Data []byte // Submission JSON
 }
 
-// corpus returns n real articles (Italian and English Wikinews), each made
-// unique with tag so that batches in one test do not dedup each other.
+// corpus returns n articles from our own test corpus (internal/corpus, four
+// Italian and four English), each made unique with tag and its index so that
+// batches in one test do not dedup each other.
 func corpus(t testing.TB, n int, tag string) []article {
 	t.Helper()
-	dir := shared.Path(t, "articles")
-	files, _ := filepath.Glob(filepath.Join(dir, "*_wikinews_*.txt"))
-	if len(files) == 0 {
-		t.Skipf("no articles in %s", dir)
-	}
-	sort.Strings(files)
+	return longCorpus(t, n, tag, 1)
+}
+
+// longCorpus is corpus with each body repeated times over, for tests that
+// need the pipeline busy for longer than the submission takes.
+func longCorpus(t testing.TB, n int, tag string, times int) []article {
+	t.Helper()
+	all := ourcorpus.All()
 	p := &pipeline.Pipeline{Ingest: service.Ingester{MaxBytes: 1 << 20}}
 	var out []article
 	for i := 0; len(out) < n; i++ {
-		raw, err := os.ReadFile(files[i%len(files)])
-		if err != nil {
-			t.Fatal(err)
-		}
-		title, body, _ := strings.Cut(string(raw), "\n")
-		body = strings.TrimSpace(body) + fmt.Sprintf("\n\n(%s %d)", tag, i)
-		data, _ := json.Marshal(news.Submission{Title: strings.TrimSpace(title), Body: body})
+		src := all[i%len(all)]
+		body := strings.Repeat(src.Body()+"\n\n", times) + fmt.Sprintf("(%s %d)", tag, i)
+		data, _ := json.Marshal(news.Submission{Title: src.Title(), Body: body})
 		a, err := p.Prepare(context.Background(), pipeline.Raw{Data: data, ContentType: "application/json"})
 		if err != nil {
-			t.Fatalf("preparing %s: %v", files[i%len(files)], err)
+			t.Fatalf("preparing %s: %v", src.Name, err)
 		}
 		sub, _ := submissionJSON(a)
 		out = append(out, article{ID: a.ID, Data: sub})
@@ -348,6 +346,38 @@ func submitNATS(t testing.TB, b *bus.Bus, arts []article) {
 		if err := b.Submit(ctx, a.ID, a.Data, "application/json"); err != nil {
 			t.Fatalf("submitting %s: %v", a.ID, err)
 		}
+	}
+}
+
+// submitNATSAtOnce publishes articles from 16 goroutines, so that the
+// whole batch is queued in a few milliseconds rather than one publish
+// round trip after the other.
+func submitNATSAtOnce(t testing.TB, b *bus.Bus, arts []article) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	errs := make(chan error, len(arts))
+	var wg sync.WaitGroup
+	next := make(chan article)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range next {
+				if err := b.Submit(ctx, a.ID, a.Data, "application/json"); err != nil {
+					errs <- fmt.Errorf("submitting %s: %w", a.ID, err)
+				}
+			}
+		}()
+	}
+	for _, a := range arts {
+		next <- a
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
 	}
 }
 
@@ -393,22 +423,108 @@ func settled(ctx context.Context, b *bus.Bus, want []string) (int, error) {
 	return n, nil
 }
 
-// waitSettled waits until every id has a final status (or the timeout).
-func waitSettled(t testing.TB, b *bus.Bus, want []string, timeout time.Duration) {
+// stallAfter is how long the suite waits while nothing at all moves (no
+// article settles, no stage consumer delivers or acks a message) before it
+// calls the rest lost. It is generous on purpose: on a loaded 2-core machine
+// a worker can sit for tens of seconds (issue #13: "after 1m30s only 0 of 80
+// articles settled", then a pass on rerun). A test fails when the invariant
+// fails, not when the machine is slow; go test's -timeout bounds the whole.
+const stallAfter = 3 * time.Minute
+
+// stageConsumers are the consumers whose progress counts as the pipeline
+// moving.
+var stageConsumers = []string{news.StageIngest, news.StageLangDetect, news.StageEntities, news.StageSummarise, news.StageRecord}
+
+// progressMark sums, over the stage consumers, the messages delivered and
+// the ack floor: it grows whenever any stage does any work. Zero when the
+// server cannot be asked (it may be restarting).
+func progressMark(b *bus.Bus) uint64 {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var sum uint64
+	for _, name := range stageConsumers {
+		c, err := b.JS.Consumer(ctx, news.StreamNews, name)
+		if err != nil {
+			continue
+		}
+		info, err := c.Info(ctx)
+		if err != nil {
+			continue
+		}
+		sum += info.Delivered.Consumer + info.AckFloor.Consumer
+	}
+	return sum
+}
+
+// testDeadline is when the test must give up to report cleanly before go
+// test's -timeout kills the binary (zero: no deadline).
+func testDeadline(t testing.TB) time.Time {
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if dl, ok := d.Deadline(); ok {
+			return dl.Add(-30 * time.Second)
+		}
+	}
+	return time.Time{}
+}
+
+// waitSettled waits until every id has a final status. It waits as long as
+// the pipeline makes progress, and fails only after stall (at least
+// stallAfter) with no progress at all, or at the test's deadline.
+func waitSettled(t testing.TB, b *bus.Bus, want []string, stall time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	last := 0
-	for time.Now().Before(deadline) {
+	stall = max(stall, stallAfter)
+	deadline := testDeadline(t)
+	start, lastMove := time.Now(), time.Now()
+	last, lastMark := -1, uint64(0)
+	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		n, err := settled(ctx, b, want)
 		cancel()
 		if err == nil && n == len(want) {
 			return
 		}
-		last = n
+		mark := progressMark(b)
+		if (err == nil && n != last) || (mark != 0 && mark != lastMark) {
+			lastMove = time.Now()
+			if err == nil {
+				last = n
+			}
+			if mark != 0 {
+				lastMark = mark
+			}
+		}
+		switch {
+		case time.Since(lastMove) > stall:
+			t.Errorf("no progress for %s: %d of %d articles settled after %s\n%s", stall, max(last, 0), len(want), time.Since(start).Round(time.Second), queues(b))
+			return
+		case !deadline.IsZero() && time.Now().After(deadline):
+			t.Errorf("test deadline: %d of %d articles settled after %s, still progressing\n%s", max(last, 0), len(want), time.Since(start).Round(time.Second), queues(b))
+			return
+		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Errorf("after %s only %d of %d articles settled", timeout, last, len(want))
+}
+
+// queues describes each stage consumer's queue, for failure messages.
+func queues(b *bus.Bus) string {
+	var sb strings.Builder
+	for _, name := range stageConsumers {
+		a, p := queue(b, name)
+		fmt.Fprintf(&sb, "  %s: %d unacked, %d pending\n", name, a, p)
+	}
+	return sb.String()
+}
+
+// waitEvent polls cond until it holds; it gives up (reporting false) only
+// after stallAfter or at the test's deadline, so a slow machine delays a
+// test but does not fail it.
+func waitEvent(t testing.TB, cond func() bool) bool {
+	t.Helper()
+	limit := time.Now().Add(stallAfter)
+	if dl := testDeadline(t); !dl.IsZero() && dl.Before(limit) {
+		limit = dl
+	}
+	return waitFor(time.Until(limit), cond)
 }
 
 // retry calls fn with a 5 s context until it succeeds, for at most 60 s.

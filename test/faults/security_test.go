@@ -88,6 +88,7 @@ func TestGatewaySecurity(t *testing.T) {
 	t.Run("rate limit", func(t *testing.T) {
 		codes := map[int]int{}
 		retryAfter := ""
+		began := time.Now()
 		for i := range 20 {
 			resp, _ := post(t, base+"/v1/articles", fmt.Sprintf("%s rate %d", itText, i), auth...)
 			codes[resp.StatusCode]++
@@ -95,11 +96,16 @@ func TestGatewaySecurity(t *testing.T) {
 				retryAfter = resp.Header.Get("Retry-After")
 			}
 		}
-		t.Logf("20 POSTs at once with 5/s burst 8: %v, Retry-After %q", codes, retryAfter)
-		if codes[429] == 0 || codes[202] < 8 || codes[202] > 10 {
-			t.Errorf("status counts %v, want 8 (±2 refills) accepted and the rest 429", codes)
+		// The bucket refills at 5/s while the POSTs go out, however long a
+		// loaded machine takes to send them: at most 8 + 5/s × elapsed
+		// (+1 for the partial token) are accepted.
+		elapsed := time.Since(began)
+		most := 8 + int(5*elapsed.Seconds()) + 1
+		t.Logf("20 POSTs at once with 5/s burst 8 in %s: %v, Retry-After %q", elapsed.Round(time.Millisecond), codes, retryAfter)
+		if codes[202] < 8 || codes[202] > most || codes[202]+codes[429] != 20 {
+			t.Errorf("status counts %v, want 8 to %d accepted and the rest 429", codes, most)
 		}
-		if retryAfter == "" {
+		if codes[429] > 0 && retryAfter == "" {
 			t.Error("429 without Retry-After")
 		}
 		if resp, err := http.Get(base + "/healthz"); err != nil || resp.StatusCode != 200 {
