@@ -54,6 +54,9 @@ func TestComposeAuth(t *testing.T) {
 	for _, w := range workers {
 		env["NATS_"+strings.ToUpper(w)+"_PASSWORD"] = "pw-" + w
 	}
+	for _, u := range []string{"producer", "ops"} {
+		env["NATS_"+strings.ToUpper(u)+"_PASSWORD"] = "pw-" + u
+	}
 	p := loadCompose(t, env, "docker-compose.yml", "deploy/compose.auth.yml")
 	for _, w := range workers {
 		s := p.Services[w]
@@ -63,12 +66,23 @@ func TestComposeAuth(t *testing.T) {
 		if got := envOf(s, "NATS_PASSWORD"); got != "pw-"+w {
 			t.Errorf("%s: NATS_PASSWORD = %q, want its own password", w, got)
 		}
+		// Workers may not change a stream: they only bind, after setup.
+		if got := envOf(s, "NEWSBRIEF_BIND_ONLY"); got != "1" {
+			t.Errorf("%s: NEWSBRIEF_BIND_ONLY = %q, want 1", w, got)
+		}
+		if s.DependsOn["setup"].Condition != "service_completed_successfully" {
+			t.Errorf("%s: depends_on setup = %+v, want service_completed_successfully", w, s.DependsOn["setup"])
+		}
+	}
+	setup := p.Services["setup"]
+	if got := envOf(setup, "NATS_USER"); got != "ops" || envOf(setup, "NATS_PASSWORD") != "pw-ops" || len(setup.Command) != 1 || setup.Command[0] != "setup" {
+		t.Errorf("setup: NATS_USER %q, command %v; want ops running setup", got, setup.Command)
 	}
 }
 
 // Every NATS config we ship is accepted by the server version in go.mod.
 func TestNATSConfigs(t *testing.T) {
-	for _, w := range workers {
+	for _, w := range append(append([]string(nil), workers...), "producer", "ops") {
 		t.Setenv("NATS_"+strings.ToUpper(w)+"_PASSWORD", "pw-"+w)
 	}
 	t.Setenv("POD_NAME", "nats-0")
@@ -84,7 +98,7 @@ func TestNATSConfigs(t *testing.T) {
 		users     int
 	}{
 		{filepath.Join(root, "deploy/nats/jetstream.conf"), true, 0, 0},
-		{filepath.Join(root, "deploy/nats/jetstream-auth.conf"), true, 0, len(workers)},
+		{filepath.Join(root, "deploy/nats/jetstream-auth.conf"), true, 0, len(workers) + 2}, // + producer, ops
 		{filepath.Join(root, "deploy/nats/cluster/n1.conf"), true, 3, 0},
 		{filepath.Join(root, "deploy/nats/cluster/n2.conf"), true, 3, 0},
 		{filepath.Join(root, "deploy/nats/cluster/n3.conf"), true, 3, 0},
@@ -109,6 +123,13 @@ func TestNATSConfigs(t *testing.T) {
 				t.Errorf("users = %d, want %d", got, tt.users)
 			}
 			for _, u := range o.Users {
+				if u.Username == "ops" {
+					// Operators and `setup`: everything, by design.
+					if u.Password == "" {
+						t.Error("user ops has no password")
+					}
+					continue
+				}
 				if u.Password == "" || u.Permissions == nil || u.Permissions.Publish == nil {
 					t.Errorf("user %s: empty password or no publish permissions", u.Username)
 					continue
@@ -116,8 +137,13 @@ func TestNATSConfigs(t *testing.T) {
 				if slices.Contains(u.Permissions.Publish.Allow, ">") {
 					t.Errorf("user %s may publish anywhere", u.Username)
 				}
-				if want := "dlq." + u.Username; u.Username != "gateway" && !slices.Contains(u.Permissions.Publish.Allow, want) {
+				if want := "dlq." + u.Username; u.Username != "gateway" && u.Username != "producer" && !slices.Contains(u.Permissions.Publish.Allow, want) {
 					t.Errorf("user %s cannot publish its dead letters %s", u.Username, want)
+				}
+				for _, a := range u.Permissions.Publish.Allow {
+					if strings.Contains(a, "STREAM.CREATE") || strings.Contains(a, "STREAM.UPDATE") || strings.Contains(a, "STREAM.PURGE") || strings.Contains(a, "STREAM.DELETE") {
+						t.Errorf("user %s may change streams (%s): workers only bind", u.Username, a)
+					}
 				}
 			}
 		})

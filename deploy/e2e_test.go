@@ -47,7 +47,9 @@ var e2eModes = []e2eMode{
 		env: []string{
 			"NATS_INGEST_PASSWORD=e2e-ingest", "NATS_LANGDETECT_PASSWORD=e2e-langdetect",
 			"NATS_ENTITIES_PASSWORD=e2e-entities", "NATS_SUMMARISE_PASSWORD=e2e-summarise",
-			"NATS_GATEWAY_PASSWORD=e2e-gateway",
+			"NATS_GATEWAY_PASSWORD=e2e-gateway", "NATS_PRODUCER_PASSWORD=e2e-producer", "NATS_OPS_PASSWORD=e2e-ops",
+			// the one-shot setup container from the host-built binary too
+			"NEWSBRIEF_SETUP_DOCKERFILE=deploy/Dockerfile.prebuilt",
 		},
 	},
 }

@@ -32,6 +32,10 @@ type Config struct {
 	CA       string // PEM root CA for TLS
 	Cert     string // client certificate (mutual TLS)
 	Key      string
+	// InboxPrefix replaces _INBOX as the prefix of reply subjects, for a
+	// user that may subscribe only to its own replies (the producer's
+	// _INBOX_producer.>).
+	InboxPrefix string
 	// Replicas of every stream and bucket: 1 for one server, 3 for a cluster.
 	Replicas int
 	// MaxAge bounds how long messages stay in the NEWS and DLQ streams.
@@ -48,21 +52,62 @@ type Config struct {
 	// (NEWSBRIEF_RETENTION); zero keeps briefs for ever. Every process
 	// declares the bucket, so every process must be given the same value.
 	BriefTTL time.Duration
+	// StoreMaxBytes bounds the disk the streams and buckets may use
+	// together (default DefaultStoreMaxBytes; negative: no limit), shared
+	// as StoreShares says. A full stream refuses new messages (publishes
+	// fail and are retried, the gateway answers 503) instead of dropping
+	// old ones or filling the disk silently.
+	StoreMaxBytes int64
+	// Deadlines bound one call of a stage, by stage name; the "" entry is
+	// the default of the others (else DefaultDeadline). See Spec.Deadline.
+	Deadlines map[string]time.Duration
+	// BindOnly makes Connect only bind to the streams and buckets, waiting
+	// until they exist, and never create or update them: a worker's
+	// credential then needs no right to change a stream (which would let it
+	// cut one to MaxMsgs=1). `newsbrief setup` (Setup) declares them with
+	// the ops credential.
+	BindOnly bool
 }
 
 // Defaults for Config fields left zero.
 const (
-	DefaultMaxAge     = 7 * 24 * time.Hour
-	DefaultDuplicates = 10 * time.Minute
-	DefaultMaxMsgSize = 8 << 20
+	DefaultMaxAge        = 7 * 24 * time.Hour
+	DefaultDuplicates    = 10 * time.Minute
+	DefaultMaxMsgSize    = 8 << 20
+	DefaultStoreMaxBytes = 4 << 30
 )
+
+// StoreShares is each stream's and bucket's share, in percent, of
+// Config.StoreMaxBytes.
+var StoreShares = map[string]int64{
+	news.StreamNews:                40,
+	"KV_" + news.BucketBriefs:      38,
+	"KV_" + news.BucketLLM:         2,
+	news.StreamDLQ:                 10,
+	"KV_" + news.BucketArticles:    8,
+	"KV_" + news.BucketGenerations: 1,
+	"KV_" + news.BucketFeeds:       1,
+}
+
+// maxBytes is the byte limit of stream name (-1: none).
+func (cfg Config) maxBytes(name string) int64 {
+	total := cfg.StoreMaxBytes
+	if total == 0 {
+		total = DefaultStoreMaxBytes
+	}
+	if total < 0 {
+		return -1
+	}
+	return max(total*StoreShares[name]/100, 1<<20)
+}
 
 // Bus is one connection to NATS with its JetStream context.
 type Bus struct {
-	NC  *nats.Conn
-	JS  jetstream.JetStream
-	cfg Config
-	log *slog.Logger
+	NC   *nats.Conn
+	JS   jetstream.JetStream
+	cfg  Config
+	log  *slog.Logger
+	gens generationsKV
 }
 
 // Options turns cfg into nats.Options; shared by Connect and tools.
@@ -95,6 +140,9 @@ func (cfg Config) options(log *slog.Logger) []nats.Option {
 	}
 	if cfg.Creds != "" {
 		opts = append(opts, nats.UserCredentials(cfg.Creds))
+	}
+	if cfg.InboxPrefix != "" {
+		opts = append(opts, nats.CustomInboxPrefix(cfg.InboxPrefix))
 	}
 	if cfg.CA != "" {
 		opts = append(opts, nats.RootCAs(cfg.CA))
@@ -133,22 +181,50 @@ func Connect(ctx context.Context, cfg Config, log *slog.Logger) (*Bus, error) {
 		return nil, fmt.Errorf("opening JetStream: %w", err)
 	}
 	b := &Bus{NC: nc, JS: js, cfg: cfg, log: log}
-	if err := b.ensure(ctx); err != nil {
+	step := b.declare
+	if cfg.BindOnly {
+		step = b.bind
+	}
+	if err := b.ensure(ctx, step); err != nil {
 		nc.Close()
 		return nil, err
 	}
 	return b, nil
 }
 
+// Setup declares the streams and buckets (the feeds bucket included) and
+// returns their names: what `newsbrief setup` runs with the ops credential
+// before workers start in BindOnly mode. It is idempotent.
+func (b *Bus) Setup(ctx context.Context) ([]string, error) {
+	if err := b.ensure(ctx, b.declare); err != nil {
+		return nil, err
+	}
+	if _, err := b.declareFeeds(ctx); err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, sc := range b.streams() {
+		names = append(names, "stream "+sc.Name)
+	}
+	for _, kc := range b.buckets() {
+		names = append(names, "bucket "+kc.Bucket)
+	}
+	return append(names, "bucket "+news.BucketFeeds), nil
+}
+
 // ensure declares the streams and buckets, retrying while the server is
 // still starting or the connection is still being made.
-func (b *Bus) ensure(ctx context.Context) error {
+func (b *Bus) ensure(ctx context.Context, step func(context.Context) error) error {
 	var last error
 	for attempt := 0; ; attempt++ {
-		if last = b.declare(ctx); last == nil {
+		if last = step(ctx); last == nil {
 			return nil
 		}
-		b.log.Warn("waiting for JetStream", "attempt", attempt+1, "err", last)
+		// Wrong credentials do not get better with waiting.
+		if err := b.NC.LastError(); errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired) || errors.Is(err, nats.ErrAuthRevoked) {
+			return fmt.Errorf("NATS refused the credentials (NATS_USER/NATS_PASSWORD, NATS_CREDS): %w", err)
+		}
+		b.log.Warn("waiting for JetStream", "attempt", attempt+1, "bind_only", b.cfg.BindOnly, "err", last)
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("declaring streams: %w (last error: %v)", ctx.Err(), last)
@@ -157,15 +233,49 @@ func (b *Bus) ensure(ctx context.Context) error {
 	}
 }
 
+// bind checks that every stream and bucket exists, changing nothing.
+func (b *Bus) bind(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for _, sc := range b.streams() {
+		if _, err := b.JS.Stream(ctx, sc.Name); err != nil {
+			return fmt.Errorf("binding stream %s (run `newsbrief setup` with the ops credential first): %w", sc.Name, err)
+		}
+	}
+	for _, kc := range b.buckets() {
+		if _, err := b.JS.KeyValue(ctx, kc.Bucket); err != nil {
+			return fmt.Errorf("binding KV bucket %s (run `newsbrief setup` with the ops credential first): %w", kc.Bucket, err)
+		}
+	}
+	return nil
+}
+
 func (b *Bus) declare(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	streams := []jetstream.StreamConfig{{
+	for _, sc := range b.streams() {
+		if _, err := b.JS.CreateOrUpdateStream(ctx, sc); err != nil {
+			return fmt.Errorf("declaring stream %s: %w", sc.Name, err)
+		}
+	}
+	for _, kc := range b.buckets() {
+		if _, err := b.JS.CreateOrUpdateKeyValue(ctx, kc); err != nil {
+			return fmt.Errorf("declaring KV bucket %s: %w", kc.Bucket, err)
+		}
+	}
+	return nil
+}
+
+// streams is the configuration of the pipeline's streams.
+func (b *Bus) streams() []jetstream.StreamConfig {
+	return []jetstream.StreamConfig{{
 		Name:        news.StreamNews,
 		Description: "newsbrief articles between stages",
 		Subjects:    []string{"news.>"},
 		Storage:     jetstream.FileStorage,
 		Retention:   jetstream.LimitsPolicy,
+		MaxBytes:    b.cfg.maxBytes(news.StreamNews),
+		Discard:     jetstream.DiscardNew,
 		MaxAge:      b.cfg.MaxAge,
 		Duplicates:  b.cfg.Duplicates,
 		MaxMsgSize:  b.cfg.MaxMsgSize,
@@ -177,27 +287,24 @@ func (b *Bus) declare(ctx context.Context) error {
 		Subjects:    []string{news.SubjectDLQ + ".>"},
 		Storage:     jetstream.FileStorage,
 		Retention:   jetstream.LimitsPolicy,
+		MaxBytes:    b.cfg.maxBytes(news.StreamDLQ),
+		Discard:     jetstream.DiscardNew,
 		MaxAge:      4 * b.cfg.MaxAge,
 		Duplicates:  b.cfg.Duplicates,
 		MaxMsgSize:  b.cfg.MaxMsgSize,
 		Replicas:    b.cfg.Replicas,
 		Compression: jetstream.S2Compression,
 	}}
-	for _, sc := range streams {
-		if _, err := b.JS.CreateOrUpdateStream(ctx, sc); err != nil {
-			return fmt.Errorf("declaring stream %s: %w", sc.Name, err)
-		}
+}
+
+// buckets is the configuration of the pipeline's KV buckets.
+func (b *Bus) buckets() []jetstream.KeyValueConfig {
+	return []jetstream.KeyValueConfig{
+		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketBriefs), TTL: b.cfg.BriefTTL},
+		{Bucket: news.BucketArticles, Description: "article status by id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketArticles)},
+		{Bucket: news.BucketLLM, Description: "LLM token budget by day and reply cache", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, TTL: LLMTTL, MaxValueSize: 1 << 20, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketLLM)},
+		{Bucket: news.BucketGenerations, Description: "generation issued by reprocess, by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: 256, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketGenerations)},
 	}
-	buckets := []jetstream.KeyValueConfig{
-		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true, TTL: b.cfg.BriefTTL},
-		{Bucket: news.BucketArticles, Description: "article status by id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas},
-	}
-	for _, kc := range buckets {
-		if _, err := b.JS.CreateOrUpdateKeyValue(ctx, kc); err != nil {
-			return fmt.Errorf("declaring KV bucket %s: %w", kc.Bucket, err)
-		}
-	}
-	return nil
 }
 
 // Close drains the connection: pending publishes are flushed and

@@ -25,7 +25,11 @@ type DeadLetter struct {
 	FailedSubject string    `json:"failed_subject"`
 	Deliveries    int       `json:"deliveries"`
 	FailedAt      time.Time `json:"failed_at"`
-	Size          int       `json:"size"`
+	// Size is the size of the input that failed; Truncated says the dead
+	// letter keeps only its first bus.DeadLetterKeep bytes (it was too big
+	// to copy whole) and cannot be retried.
+	Size      int  `json:"size"`
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // DeadLetters lists up to limit messages of the DLQ stream, oldest first.
@@ -55,10 +59,14 @@ func (b *Bus) DeadLetters(ctx context.Context, limit int) ([]DeadLetter, error) 
 func deadLetterOf(m *jetstream.RawStreamMsg) DeadLetter {
 	n, _ := strconv.Atoi(m.Header.Get(news.HeaderDeliveries))
 	at, _ := time.Parse(time.RFC3339Nano, m.Header.Get(news.HeaderFailedAt))
+	size, truncated := len(m.Data), false
+	if v, err := strconv.Atoi(m.Header.Get(HeaderSize)); err == nil {
+		size, truncated = v, true
+	}
 	return DeadLetter{
 		Seq: m.Sequence, ID: m.Header.Get(news.HeaderID), Stage: m.Header.Get(news.HeaderStage),
 		Reason: m.Header.Get(news.HeaderReason), Detail: strings.ReplaceAll(m.Header.Get(HeaderDetail), `\n`, "\n"), FailedSubject: m.Header.Get(news.HeaderFailedSubject),
-		Deliveries: n, FailedAt: at, Size: len(m.Data),
+		Deliveries: n, FailedAt: at, Size: size, Truncated: truncated,
 	}
 }
 
@@ -76,6 +84,9 @@ func (b *Bus) RetryDeadLetter(ctx context.Context, seq uint64) (DeadLetter, erro
 		return DeadLetter{}, fmt.Errorf("reading dead letter %d: %w", seq, err)
 	}
 	dl := deadLetterOf(m)
+	if dl.Truncated {
+		return dl, fmt.Errorf("dead letter %d keeps only the first %d of %d bytes (too big to copy whole): it cannot be retried; resubmit the article", seq, len(m.Data), dl.Size)
+	}
 	if dl.FailedSubject == "" {
 		return dl, fmt.Errorf("dead letter %d has no %s header", seq, news.HeaderFailedSubject)
 	}

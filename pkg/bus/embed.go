@@ -1,6 +1,7 @@
 package bus
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -19,6 +20,28 @@ type ServerConfig struct {
 	MaxPayload int32
 	// Debug turns on the server's own logging.
 	Debug bool
+	// User and Password, when Password is set, are the one account clients
+	// must log in with (the all-in-one's own stages and tools). Without a
+	// password the server takes any local client, so it refuses to listen
+	// on anything but a loopback address.
+	User, Password string
+}
+
+// DefaultEmbeddedUser is the embedded server's user when none is named.
+const DefaultEmbeddedUser = "newsbrief"
+
+// ErrOpenNATS is returned by StartServer for a non-loopback address
+// without a password: anyone who can reach it could forge any message.
+var ErrOpenNATS = errors.New("bus: the embedded NATS server would listen beyond loopback without credentials")
+
+// Loopback reports whether host (an address's host part) reaches this
+// machine only. An empty host or 0.0.0.0 is every interface.
+func Loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // StartServer starts an embedded NATS server with JetStream and waits until
@@ -39,6 +62,9 @@ func StartServer(cfg ServerConfig) (*server.Server, error) {
 	if cfg.MaxPayload == 0 {
 		cfg.MaxPayload = DefaultMaxMsgSize
 	}
+	if cfg.Password == "" && !Loopback(host) {
+		return nil, fmt.Errorf("%w: %s is not a loopback address; set NATS_PASSWORD (or NEWSBRIEF_API_TOKEN) so the server requires credentials, or listen on 127.0.0.1", ErrOpenNATS, cfg.Addr)
+	}
 	opts := &server.Options{
 		ServerName:         "newsbrief",
 		Host:               host,
@@ -50,6 +76,12 @@ func StartServer(cfg ServerConfig) (*server.Server, error) {
 		NoSigs:             true,
 		NoLog:              !cfg.Debug,
 		JetStreamMaxMemory: 64 << 20,
+	}
+	if cfg.Password != "" {
+		if cfg.User == "" {
+			cfg.User = DefaultEmbeddedUser
+		}
+		opts.Users = []*server.User{{Username: cfg.User, Password: cfg.Password}}
 	}
 	s, err := server.NewServer(opts)
 	if err != nil {

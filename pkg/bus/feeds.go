@@ -20,15 +20,32 @@ type FeedStates struct{ kv jetstream.KeyValue }
 // FeedStates declares the feeds bucket (only a gateway that polls feeds
 // needs it, so it is not part of the topology every worker declares) and
 // returns the store.
+// In BindOnly mode it binds to the bucket `newsbrief setup` declared.
 func (b *Bus) FeedStates(ctx context.Context) (*FeedStates, error) {
+	if b.cfg.BindOnly {
+		kv, err := b.JS.KeyValue(ctx, news.BucketFeeds)
+		if err != nil {
+			return nil, fmt.Errorf("binding KV bucket %s (run `newsbrief setup` first): %w", news.BucketFeeds, err)
+		}
+		return &FeedStates{kv: kv}, nil
+	}
+	kv, err := b.declareFeeds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &FeedStates{kv: kv}, nil
+}
+
+func (b *Bus) declareFeeds(ctx context.Context) (jetstream.KeyValue, error) {
 	kv, err := b.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: news.BucketFeeds, Description: "feed poller state by feed", History: 1,
 		Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: 1 << 20,
+		MaxBytes: b.cfg.maxBytes("KV_" + news.BucketFeeds),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("declaring KV bucket %s: %w", news.BucketFeeds, err)
 	}
-	return &FeedStates{kv: kv}, nil
+	return kv, nil
 }
 
 func feedKey(feed string) string {

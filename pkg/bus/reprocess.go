@@ -55,6 +55,11 @@ func (b *Bus) Reprocess(ctx context.Context, generation string, keep func(news.B
 		if err != nil {
 			return n, err
 		}
+		// Issued before it is published: the stages honour the header
+		// only when the record names it (see generations.go).
+		if err := b.issueGeneration(ctx, br.ID, generation); err != nil {
+			return n, err
+		}
 		h := nats.Header{}
 		h.Set(news.HeaderGeneration, generation)
 		if err := b.publish(ctx, news.Subject(news.SubjectDetected, lang.Code), br.ID, "reprocess", data, h); err != nil {

@@ -45,7 +45,8 @@ func TestReprocessReplacesBriefs(t *testing.T) {
 	if n, err := b.Reprocess(context.Background(), "first", func(news.Brief) bool { return true }); err != nil || n != 0 {
 		t.Fatalf("reprocess of an empty store: %d, %v", n, err)
 	}
-	if err := briefs.Put(context.Background(), news.Brief{ID: "a1", Language: news.Language{Code: "it"}, Body: "testo", Method: news.Method{PromptVersion: "v0"}}); err != nil {
+	a1 := news.ID("", "testo")
+	if err := briefs.Put(context.Background(), news.Brief{ID: a1, Language: news.Language{Code: "it"}, Body: "testo", Method: news.Method{PromptVersion: "v0"}}); err != nil {
 		t.Fatal(err)
 	}
 	for i, gen := range []string{"v1", "v2"} {
@@ -54,7 +55,7 @@ func TestReprocessReplacesBriefs(t *testing.T) {
 			t.Fatalf("reprocess %s: queued %d, %v", gen, n, err)
 		}
 		bustest.Eventually(t, 10*time.Second, "brief replaced by run "+gen, func() bool {
-			br, err := briefs.Get(context.Background(), "a1")
+			br, err := briefs.Get(context.Background(), a1)
 			return err == nil && br.Method.PromptVersion == gen
 		})
 		if got := count(t, b, news.StreamNews, news.SubjectBriefed+".it"); got != i+1 {

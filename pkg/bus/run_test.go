@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -425,10 +426,14 @@ func TestRecordStoresBriefsAsPublished(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	good := []byte(`{"id":"b1","schema_version":"1.0","language":{"code":"it","confidence":0.99},"title":"T","headline":"H","summary":"S","key_points":[],"entities":[],"topics":[],"source":{},"method":{"entities":"offline","summary":"offline"},"created_at":"2026-11-25T07:00:00Z","word_count":3,"body":"uno \u00e8 tre","future_field":{"x":1}}`)
-	pub("b1", good)
+	b1 := news.ID("T", "uno è tre")
+	good := []byte(`{"id":"` + b1 + `","schema_version":"1.0","language":{"code":"it","confidence":0.99},"title":"T","headline":"H","summary":"S","key_points":[],"entities":[],"topics":[],"source":{},"method":{"entities":"offline","summary":"offline"},"created_at":"2026-11-25T07:00:00Z","word_count":3,"body":"uno \u00e8 tre","future_field":{"x":1}}`)
+	pub(b1, good)
 	pub("b2", []byte(`{"id":"b2","language":`))
 	pub("b3", []byte(`{"id":"bad key!","language":{"code":"it"}}`))
+	// A brief that claims b1's id for another text (issue #13): filed
+	// under nothing, dead-lettered under its own text's id.
+	pub("b4", []byte(`{"id":"`+b1+`","language":{"code":"it"},"title":"T","body":"forged text"}`))
 
 	briefs, err := b.Briefs(context.Background())
 	if err != nil {
@@ -438,26 +443,39 @@ func TestRecordStoresBriefsAsPublished(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bustest.Eventually(t, 5*time.Second, "brief b1 and two dead letters", func() bool {
-		st, _ := arts.Get(context.Background(), "b1")
-		return st.Status == news.StatusBriefed && len(dlq(t, b)) == 2
+	bustest.Eventually(t, 5*time.Second, "brief b1 and three dead letters", func() bool {
+		st, _ := arts.Get(context.Background(), b1)
+		return st.Status == news.StatusBriefed && len(dlq(t, b)) == 3
 	})
+	forged := news.ID("T", "forged text")
+	found := false
+	for _, d := range dlq(t, b) {
+		if d.ID == b1 {
+			t.Errorf("a dead letter names the victim %s: %+v", b1, d)
+		}
+		if d.ID == forged && strings.Contains(d.Reason, "does not match") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no dead letter of the forged brief under its own id %s: %+v", forged, dlq(t, b))
+	}
 	kv, err := b.JS.KeyValue(context.Background(), news.BucketBriefs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := kv.Get(context.Background(), "b1")
+	e, err := kv.Get(context.Background(), b1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(e.Value()) != string(good) {
 		t.Errorf("stored brief = %s\nwant the published bytes %s", e.Value(), good)
 	}
-	br, err := briefs.Get(context.Background(), "b1")
+	br, err := briefs.Get(context.Background(), b1)
 	if err != nil || br.Body != "uno è tre" || br.Language.Code != "it" {
 		t.Errorf("Get(b1) = %+v, %v", br, err)
 	}
-	if st, _ := arts.Get(context.Background(), "b1"); st.Language != "it" || st.Stage != news.StageSummarise {
+	if st, _ := arts.Get(context.Background(), b1); st.Language != "it" || st.Stage != news.StageSummarise {
 		t.Errorf("status of b1 = %+v, want language it, stage summarise", st)
 	}
 	for _, id := range []string{"b2", "bad key!"} {

@@ -192,17 +192,20 @@ func (s *Briefs) watch(ctx context.Context, fn func(e jetstream.KeyValueEntry, l
 	}
 }
 
-// Submit publishes a submission on news.submitted. With an id (already
-// normalised by the caller) the Msg-Id makes a quick resubmission a no-op.
-func (b *Bus) Submit(ctx context.Context, id string, data []byte, contentType string) error {
+// Submit publishes a submission on news.submitted, as any producer may. It
+// sets no id: the ingest stage names the article by its content. The
+// Msg-Id is the hash of the bytes, so only an identical resubmission is
+// taken for a duplicate within the stream's window.
+func (b *Bus) Submit(ctx context.Context, data []byte, contentType string) error {
 	h := nats.Header{}
 	if contentType != "" {
 		h.Set("Content-Type", contentType)
 	}
-	if id == "" {
-		id = news.RawID(data)
-	}
-	return b.publish(ctx, news.SubjectSubmitted, id, "submitted", data, h)
+	msg := &nats.Msg{Subject: news.SubjectSubmitted, Data: data, Header: h}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := b.JS.PublishMsg(pctx, msg, jetstream.WithMsgID(news.RawID(data)+".submitted"))
+	return err
 }
 
 // validKey reports whether id can be a KV key; anything else cannot exist.
@@ -237,32 +240,21 @@ func Record(ctx context.Context, b *Bus, workers int, observe func(Outcome)) err
 			Subjects: []string{news.SubjectBriefed + ".>", news.SubjectRejected + ".>"},
 			Workers:  workers,
 			Observe:  observe,
-			Decode: func(data []byte, h nats.Header) (record, error) {
-				return record{data: data, stage: h.Get(news.HeaderStage)}, nil
-			},
+			// A brief is filed under the hash of its text, never under an
+			// id it merely claims (see Spec.ID).
+			Decode: decodeRecord,
+			ID:     func(r record) (string, error) { return r.id, r.idErr },
 			Func: func(ctx context.Context, r record) (struct{}, error) {
-				if strings.HasSuffix(r.stage, ".rejected") {
-					var rej news.Rejection
-					if err := json.Unmarshal(r.data, &rej); err != nil {
-						return struct{}{}, stage.Permanent(err)
-					}
-					return struct{}{}, arts.Set(ctx, news.Status{ID: rej.ID, Status: news.StatusRejected, Reason: rej.Reason, Stage: rej.Stage, UpdatedAt: rej.At})
+				if r.rej != nil {
+					return struct{}{}, arts.Set(ctx, news.Status{ID: r.rej.ID, Status: news.StatusRejected, Reason: r.rej.Reason, Stage: r.rej.Stage, UpdatedAt: r.rej.At})
 				}
-				// The message is the brief's JSON as the summarise stage
-				// encoded it: store those bytes, reading only what the
-				// status needs, instead of decoding the whole brief and
-				// encoding it again (issue #7).
-				var head news.BriefHead
-				if err := news.UnmarshalBriefHead(r.data, &head); err != nil {
-					return struct{}{}, stage.Permanent(err)
+				if !validKey(r.id) {
+					return struct{}{}, stage.Permanent(fmt.Errorf("brief id %q cannot be a key", r.id))
 				}
-				if !validKey(head.ID) {
-					return struct{}{}, stage.Permanent(fmt.Errorf("brief id %q cannot be a key", head.ID))
-				}
-				if err := briefs.putJSON(ctx, head.ID, r.data); err != nil {
+				if err := briefs.putJSON(ctx, r.id, r.data); err != nil {
 					return struct{}{}, err
 				}
-				return struct{}{}, arts.Set(ctx, news.Status{ID: head.ID, Status: news.StatusBriefed, Stage: news.StageSummarise, Language: head.Language.Code})
+				return struct{}{}, arts.Set(ctx, news.Status{ID: r.id, Status: news.StatusBriefed, Stage: news.StageSummarise, Language: r.lang})
 			},
 		})
 	}()
@@ -295,6 +287,32 @@ func Record(ctx context.Context, b *Bus, workers int, observe func(Outcome)) err
 type record struct {
 	data              []byte
 	stage, id, reason string
+	lang              string
+	rej               *news.Rejection
+	idErr             error
+}
+
+// decodeRecord reads a brief or a rejection for the recorder. The message
+// is the brief's JSON as the summarise stage encoded it: it is stored as
+// is, reading only what the status and the id check need, instead of
+// decoding the whole brief and encoding it again (issue #7).
+func decodeRecord(data []byte, h nats.Header) (record, error) {
+	r := record{data: data, stage: h.Get(news.HeaderStage)}
+	if strings.HasSuffix(r.stage, ".rejected") {
+		var rej news.Rejection
+		if err := json.Unmarshal(data, &rej); err != nil {
+			return r, err
+		}
+		r.rej, r.id = &rej, rej.ID
+		return r, nil
+	}
+	var head news.BriefHead
+	if err := news.UnmarshalBriefHead(data, &head); err != nil {
+		return r, err
+	}
+	r.id, r.idErr = news.CheckID(head.ID, head.Title, head.Body)
+	r.lang = head.Language.Code
+	return r, nil
 }
 
 func firstLine(s string) string {

@@ -177,7 +177,7 @@ func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) {
 	resp, err := Submit(ctx, s.backend, pipeline.Raw{Data: body, ContentType: r.Header.Get("Content-Type")})
 	if s.cfg.OnSubmit != nil {
 		switch {
-		case errors.Is(err, ErrUnavailable):
+		case errors.Is(err, ErrUnavailable), errors.Is(err, pipeline.ErrTemporary):
 			s.cfg.OnSubmit("error")
 		case err != nil:
 			s.cfg.OnSubmit("rejected")
@@ -189,6 +189,12 @@ func (s *Server) postArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	if errors.Is(err, ErrUnavailable) {
 		s.unavailable(w, "queueing article", err)
+		return
+	}
+	if errors.Is(err, pipeline.ErrTemporary) {
+		// The page could not be fetched for now: not the submitter's fault.
+		w.Header().Set("Retry-After", "30")
+		writeError(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
 	if err != nil {

@@ -55,12 +55,18 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 	resp, err := client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return news.Submission{}, fmt.Errorf("%w: %s: timed out", ErrFetch, rawURL)
+			return news.Submission{}, transient{fmt.Errorf("%w: %s: timed out", ErrFetch, rawURL)}
+		}
+		if transientDial(err) {
+			return news.Submission{}, transient{fmt.Errorf("%w: %s: %w", ErrFetch, rawURL, unwrapURLError(err))}
 		}
 		return news.Submission{}, fmt.Errorf("%w: %s: %w", ErrFetch, rawURL, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
+		if transientStatus(resp.StatusCode) {
+			return news.Submission{}, transient{fmt.Errorf("%w: %s: the server answered %s", ErrFetch, rawURL, resp.Status)}
+		}
 		return news.Submission{}, fmt.Errorf("%w: %s: the server answered %s", ErrFetch, rawURL, resp.Status)
 	}
 	ct := resp.Header.Get("Content-Type")
@@ -69,7 +75,7 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, int64(maxBytes)+1))
 	if err != nil {
-		return news.Submission{}, fmt.Errorf("%w: %s: reading the page: %v", ErrFetch, rawURL, err)
+		return news.Submission{}, transient{fmt.Errorf("%w: %s: reading the page: %v", ErrFetch, rawURL, err)}
 	}
 	if len(data) > maxBytes {
 		return news.Submission{}, fmt.Errorf("%w: %w: %s: the page is larger than %d bytes", ErrFetch, ErrTooLarge, rawURL, maxBytes)
@@ -86,6 +92,40 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, maxBytes int
 }
 
 var defaultClient = NewClient(0, false)
+
+// ErrTransient is wrapped (beside ErrFetch) by Fetch's errors that a
+// later attempt may not meet: a timeout, a refused or reset connection, a
+// failed name lookup other than "no such host", a page cut short, and the
+// statuses 408, 425, 429 and 5xx. The ingest stage retries them with
+// back-off; every other fetch error is the submitter's (a rejection).
+var ErrTransient = errors.New("ingest: temporary fetch failure")
+
+// transient marks err as ErrTransient without changing its message.
+type transient struct{ error }
+
+func (t transient) Unwrap() error      { return t.error }
+func (transient) Is(target error) bool { return target == ErrTransient }
+
+func transientStatus(code int) bool {
+	return code >= 500 || code == http.StatusRequestTimeout || code == http.StatusTooEarly || code == http.StatusTooManyRequests
+}
+
+// transientDial reports whether a failed request may succeed later: not a
+// refused private address, a bad redirect or a name that does not exist.
+func transientDial(err error) bool {
+	if errors.Is(err, ErrPrivateAddress) {
+		return false
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return !dns.IsNotFound
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return true
+	}
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
 
 func fetchable(mediaType string) bool {
 	switch mediaType {

@@ -145,7 +145,7 @@ func (c *Client) Brief(ctx context.Context, in BriefInput) (BriefOutput, Usage, 
 		return nil
 	}
 	key := cacheKey("brief", in.ArticleID, c.cfg.Model, PromptVersion, in.OutLang)
-	if b, ok, err := c.opt.Cache.Get(ctx, key); err == nil && ok {
+	if b, ok, err := c.shared().cache.Get(ctx, key); err == nil && ok {
 		if out, err := parseBrief(string(b)); err == nil && check(out) == nil {
 			u.Cached = true
 			u.note("cache hit")
@@ -182,7 +182,7 @@ func (c *Client) Brief(ctx context.Context, in BriefInput) (BriefOutput, Usage, 
 				if turn == 1 {
 					u.note("grounding retry succeeded")
 				}
-				if err := c.opt.Cache.Put(ctx, key, []byte(reply)); err != nil {
+				if err := c.shared().cache.Put(ctx, key, []byte(reply)); err != nil {
 					u.note("cache put failed: %v", err)
 				}
 				return out, u, nil

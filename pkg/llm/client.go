@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/newsbrief/newsbrief/pkg/news"
@@ -152,12 +153,36 @@ func WithOptions(v Options) Option { return func(o *Options) { *o = v } }
 // retries, a concurrency cap, a daily token budget and a reply cache. It is
 // safe for concurrent use.
 type Client struct {
-	cfg  Config
-	opt  Options
-	api  *openai.Client
-	sem  chan struct{}
-	now  func() time.Time
-	ldgr Ledger
+	cfg    Config
+	opt    Options
+	api    *openai.Client
+	sem    chan struct{}
+	now    func() time.Time
+	stores atomic.Pointer[stores]
+}
+
+// stores are the ledger and cache a Client uses; Share swaps them.
+type stores struct {
+	ldgr  Ledger
+	cache Cache
+}
+
+func (c *Client) shared() *stores { return c.stores.Load() }
+
+// Share makes the client count tokens in ledger and keep replies in cache
+// (nil keeps the current one): package bus's NATS KV ledger and cache, so
+// that every process shares one daily budget and one cache. Safe to call
+// while the client is in use.
+func (c *Client) Share(ledger Ledger, cache Cache) {
+	cur := c.shared()
+	next := &stores{ldgr: cur.ldgr, cache: cur.cache}
+	if ledger != nil {
+		next.ldgr = ledger
+	}
+	if cache != nil {
+		next.cache = cache
+	}
+	c.stores.Store(next)
 }
 
 // New returns a client for cfg, or ErrDisabled when cfg is not Enabled.
@@ -217,14 +242,15 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = cfg.BaseURL
 	oc.HTTPClient = headerDoer{hc}
-	return &Client{
-		cfg:  cfg,
-		opt:  o,
-		api:  openai.NewClientWithConfig(oc),
-		sem:  make(chan struct{}, cfg.Concurrency),
-		now:  o.Now,
-		ldgr: o.Ledger,
-	}, nil
+	c := &Client{
+		cfg: cfg,
+		opt: o,
+		api: openai.NewClientWithConfig(oc),
+		sem: make(chan struct{}, cfg.Concurrency),
+		now: o.Now,
+	}
+	c.stores.Store(&stores{ldgr: o.Ledger, cache: o.Cache})
+	return c, nil
 }
 
 // Model returns the configured model name.
@@ -275,39 +301,67 @@ func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 	return 0
 }
 
-// checkBudget refuses a call once the day's tokens are spent.
-func (c *Client) checkBudget(ctx context.Context) error {
-	if c.cfg.DailyTokens <= 0 {
-		return nil
-	}
+// reserve takes the call's estimated tokens from the day's budget before
+// it starts, or refuses it once the day's tokens are spent. It returns the
+// day and the tokens reserved, for settle.
+func (c *Client) reserve(ctx context.Context, req openai.ChatCompletionRequest) (string, int64, error) {
 	day, left := utcDay(c.now())
-	spent, err := c.ldgr.Spent(ctx, day)
-	if err != nil {
-		return fmt.Errorf("reading token ledger: %w", err)
+	if c.cfg.DailyTokens <= 0 {
+		return day, 0, nil
 	}
-	if spent < c.cfg.DailyTokens {
-		return nil
+	est := estimateTokens(req)
+	spent, ok, err := c.shared().ldgr.Reserve(ctx, day, est, c.cfg.DailyTokens)
+	if err != nil {
+		return day, 0, fmt.Errorf("reserving tokens in the ledger: %w", err)
+	}
+	if ok {
+		return day, est, nil
 	}
 	if c.cfg.BudgetMode == BudgetOffline {
-		return fmt.Errorf("%w (%d of %d tokens on %s)", ErrBudget, spent, c.cfg.DailyTokens, day)
+		return day, 0, fmt.Errorf("%w (%d of %d tokens on %s)", ErrBudget, spent, c.cfg.DailyTokens, day)
 	}
-	return stage.RetryAfter(fmt.Errorf("%w (%d of %d tokens on %s)", ErrBudgetWait, spent, c.cfg.DailyTokens, day), left)
+	return day, 0, stage.RetryAfter(fmt.Errorf("%w (%d of %d tokens on %s)", ErrBudgetWait, spent, c.cfg.DailyTokens, day), left)
 }
 
-func (c *Client) spend(ctx context.Context, tokens int) {
-	if tokens <= 0 {
+// settle replaces a reservation with what the call used.
+func (c *Client) settle(day string, reserved int64, used int) {
+	if c.cfg.DailyTokens <= 0 {
 		return
 	}
-	day, _ := utcDay(c.now())
-	_ = c.ldgr.Add(ctx, day, int64(tokens)) // accounting must not fail a paid call
+	if d := int64(used) - reserved; d != 0 {
+		// Accounting must not fail a paid call, nor wait on its context.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = c.shared().ldgr.Add(ctx, day, d)
+	}
+}
+
+// estimateTokens is what a request may cost: its messages at about four
+// bytes a token, and the completion it allows (1024 if unbounded).
+func estimateTokens(req openai.ChatCompletionRequest) int64 {
+	n := 0
+	for _, m := range req.Messages {
+		n += len(m.Content)/4 + 8
+	}
+	out := req.MaxCompletionTokens
+	if out <= 0 {
+		out = req.MaxTokens
+	}
+	if out <= 0 {
+		out = 1024
+	}
+	return int64(n + out)
 }
 
 // complete sends one conversation turn with the inner retry loop and
 // returns the reply text. Usage is updated with every attempt.
 func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest, u *Usage) (string, error) {
-	if err := c.checkBudget(ctx); err != nil {
+	day, reserved, err := c.reserve(ctx, req)
+	if err != nil {
 		return "", err
 	}
+	used := 0
+	defer func() { c.settle(day, reserved, used) }()
 	u.Calls++
 	var lastErr error
 	for try := 0; ; try++ {
@@ -317,7 +371,7 @@ func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest,
 			u.PromptTokens += resp.Usage.PromptTokens
 			u.CompletionTokens += resp.Usage.CompletionTokens
 			u.CostUSD = Cost(c.cfg.Model, u.PromptTokens, u.CompletionTokens, c.cfg.Prices)
-			c.spend(ctx, resp.Usage.PromptTokens+resp.Usage.CompletionTokens)
+			used += resp.Usage.PromptTokens + resp.Usage.CompletionTokens
 			if len(resp.Choices) == 0 {
 				return "", fmt.Errorf("%w: no choices in the reply", ErrInvalidReply)
 			}

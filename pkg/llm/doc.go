@@ -19,9 +19,11 @@
 // exponential back-off; a 429's Retry-After is honoured, and when it is long
 // (or the retries are used up) it is returned as stage.RetryAfter so the
 // JetStream runner redelivers the article later instead of holding a worker.
-// A semaphore caps requests in flight, a Ledger caps tokens per UTC day,
-// and a Cache keyed by article id, model, prompt version, task and output
-// language makes re-runs free.
+// A semaphore caps requests in flight, a Ledger caps tokens per UTC day
+// (each call reserves its estimate before it starts), and a Cache keyed by
+// article id, model, prompt version, task and output language makes re-runs
+// free. Both are interfaces declared here: in-memory by default, and
+// package bus's NATS KV ones (Client.Share) so all processes share them.
 //
 // Error semantics for a stage (see ShouldFallBack):
 //

@@ -125,7 +125,7 @@ func (c *Client) Entities(ctx context.Context, articleID, body, lang string) ([]
 		articleID = news.ID("", body)
 	}
 	key := cacheKey("entities", articleID, c.cfg.Model, EntitiesPromptVersion, lang)
-	if b, ok, err := c.opt.Cache.Get(ctx, key); err == nil && ok {
+	if b, ok, err := c.shared().cache.Get(ctx, key); err == nil && ok {
 		if raw, err := parseEntities(string(b)); err == nil {
 			u.Cached = true
 			u.note("cache hit")
@@ -148,7 +148,7 @@ func (c *Client) Entities(ctx context.Context, articleID, body, lang string) ([]
 		}
 		raw, err = parseEntities(reply)
 		if err == nil {
-			if perr := c.opt.Cache.Put(ctx, key, []byte(reply)); perr != nil {
+			if perr := c.shared().cache.Put(ctx, key, []byte(reply)); perr != nil {
 				u.note("cache put failed: %v", perr)
 			}
 			break

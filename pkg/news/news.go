@@ -10,6 +10,8 @@ package news
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -208,4 +210,28 @@ func ID(title, body string) string {
 func RawID(data []byte) string {
 	sum := sha256.Sum256(data)
 	return "raw-" + hex.EncodeToString(sum[:16])
+}
+
+// ErrIDMismatch is returned by CheckID when the id a message carries is not
+// the hash of its text: a forged or corrupted message.
+var ErrIDMismatch = errors.New("news: article id does not match its text")
+
+// CheckID returns the id title and body hash to (see ID) and, when claimed
+// is not that id, an error wrapping ErrIDMismatch. Every stage checks the
+// article it is given with it (package bus runs the check), so a message
+// on an internal subject cannot act on another article's id.
+func CheckID(claimed, title, body string) (string, error) {
+	id := ID(title, body)
+	if claimed != id {
+		return id, fmt.Errorf("%w: carries %q, its text hashes to %s", ErrIDMismatch, truncateID(claimed), id)
+	}
+	return id, nil
+}
+
+// truncateID keeps an attacker's id short in a reason.
+func truncateID(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
 }

@@ -29,6 +29,14 @@ const (
 	// BucketFeeds keeps the feed poller's state (validators, seen links) by
 	// feed; only gateways that poll feeds create and use it.
 	BucketFeeds = "feeds"
+	// BucketGenerations records, by article id, the generation `newsbrief
+	// reprocess` issued for it: a stage honours a Newsbrief-Generation
+	// header only when this bucket names it. Only the reprocess credential
+	// (ops) may write it.
+	BucketGenerations = "generations"
+	// BucketLLM holds the LLM's daily token budget and its reply cache,
+	// shared by every process that calls the LLM.
+	BucketLLM = "llm"
 )
 
 // Stage names, used for consumer names, Msg-Id suffixes and status records.

@@ -32,9 +32,12 @@ type BriefHead struct {
 	Language struct {
 		Code string `json:"code"`
 	} `json:"language"`
+	// Title and Body are what the id is the hash of (CheckID).
+	Title string `json:"title"`
+	Body  string `json:"body"`
 }
 
-// UnmarshalBriefHead reads a brief's id and language, checking the rest is
+// UnmarshalBriefHead reads a brief's id, language, title and body, checking the rest is
 // JSON without building it, as json.Unmarshal into a BriefHead would.
 func UnmarshalBriefHead(data []byte, h *BriefHead) error {
 	return unmarshal(data, h, readBriefHead)
@@ -77,8 +80,14 @@ func readBriefHead(r *wirejson.Reader, h *BriefHead) {
 				}
 				skipOther(r, key, "code")
 			})
+		case "title":
+			once(r, &seen, 4)
+			h.Title = r.String()
+		case "body":
+			once(r, &seen, 8)
+			h.Body = r.String()
 		default:
-			skipOther(r, key, "id", "language")
+			skipOther(r, key, "id", "language", "title", "body")
 		}
 	})
 }

@@ -58,6 +58,25 @@ type Claimer interface {
 	Claim(ctx context.Context, id string) (fresh bool, st news.Status, err error)
 }
 
+// ErrTemporary is wrapped by an Ingester's Fetch errors that a later
+// attempt may not meet (a timeout, a refused connection, a 5xx): the
+// ingest stage retries those with back-off instead of rejecting the
+// article, and the gateway answers 503.
+var ErrTemporary = errors.New("pipeline: temporary failure")
+
+// Temporary marks err as ErrTemporary without changing its message.
+func Temporary(err error) error {
+	if err == nil {
+		return nil
+	}
+	return temporary{err}
+}
+
+type temporary struct{ error }
+
+func (t temporary) Unwrap() error      { return t.error }
+func (temporary) Is(target error) bool { return target == ErrTemporary }
+
 // Ingester decodes and normalises submissions (package ingest).
 type Ingester interface {
 	Decode(data []byte, contentType string) (news.Submission, error)
@@ -107,6 +126,9 @@ func (p *Pipeline) Prepare(ctx context.Context, r Raw) (news.Article, error) {
 // article with its id, or a rejection; a duplicate is skipped.
 func (p *Pipeline) IngestStage(ctx context.Context, r Raw) (news.Article, error) {
 	a, err := p.Prepare(ctx, r)
+	if errors.Is(err, ErrTemporary) {
+		return a, err // retried with back-off; dead-lettered when retries run out
+	}
 	if err != nil {
 		return a, stage.Reject("%s", err)
 	}

@@ -31,7 +31,9 @@ type Config struct {
 	NATSCA       string
 	NATSCert     string
 	NATSKey      string
-	Replicas     int
+	// NATSInboxPrefix replaces _INBOX for replies (NATS_INBOX_PREFIX).
+	NATSInboxPrefix string
+	Replicas        int
 
 	DataDir   string // embedded server's store (all-in-one)
 	NATSAddr  string // embedded server's listen address
@@ -67,6 +69,13 @@ type Config struct {
 	// Retention, if positive, is how long briefs are kept, in the briefs
 	// bucket and the read model; zero keeps them for ever.
 	Retention time.Duration
+	// BindOnly: never create or update streams and buckets, only bind to
+	// them (`newsbrief setup` declares them with the ops credential).
+	BindOnly bool
+	// StageDeadlines bound one call of a stage, by name ("" = the others).
+	StageDeadlines map[string]time.Duration
+	// StoreMaxBytes bounds the streams and buckets together (bus.Config).
+	StoreMaxBytes int64
 
 	// LLM is the OpenAI-compatible endpoint and its limits, from the llm-*
 	// flags and their environment variables (the API key only from the
@@ -78,22 +87,23 @@ type Config struct {
 // meaning: the README's configuration table is this list.
 var Env = []struct{ Name, Default, Help string }{
 	{"NATS_URL", "", "NATS server URL(s), comma-separated; empty in `newsbrief serve` = embedded server"},
-	{"NATS_USER", "", "NATS user name"},
-	{"NATS_PASSWORD", "", "NATS password (never logged)"},
+	{"NATS_USER", "", "NATS user name (the embedded server's user when it has a password: default newsbrief)"},
+	{"NATS_PASSWORD", "", "NATS password (never logged); set in `newsbrief serve`, the embedded server requires it"},
 	{"NATS_CREDS", "", "path to a NATS .creds file (JWT + nkey)"},
 	{"NATS_CA", "", "PEM CA file to verify the NATS server's TLS certificate"},
 	{"NATS_CERT", "", "client certificate for mutual TLS"},
 	{"NATS_KEY", "", "client key for mutual TLS"},
+	{"NATS_INBOX_PREFIX", "", "prefix of reply subjects instead of _INBOX, for a NATS user that may read only its own replies (the producer: _INBOX_producer)"},
 	{"NEWSBRIEF_REPLICAS", "1", "replicas of each stream and KV bucket (3 on a 3-node cluster)"},
 	{"NEWSBRIEF_DATA", "./data", "embedded NATS server's JetStream store, and the gateway's embedded read model (readmodel/)"},
 	{"NEWSBRIEF_DB_URL", "", "postgres://… URL: the gateways' read model in PostgreSQL, shared by all of them (never logged); empty: embedded SQLite under NEWSBRIEF_DATA"},
 	{"NEWSBRIEF_RETENTION", "", "how long briefs are kept (e.g. 90d, 2160h), in the briefs bucket and the read model; empty: for ever"},
-	{"NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222", "embedded NATS server's listen address"},
+	{"NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222", "embedded NATS server's listen address; a non-loopback one is refused unless the server has a password"},
 	{"NEWSBRIEF_HTTP_ADDR", "127.0.0.1:8080", "HTTP address of `newsbrief serve`: loopback by default, `:8080` exposes it (then set NEWSBRIEF_API_TOKEN); the gateway binary defaults to :8080, the workers serve /healthz and /metrics on :9090"},
 	{"NEWSBRIEF_LANGUAGES", "it,en", "languages briefed; others are rejected"},
 	{"NEWSBRIEF_WORKERS", "8", "messages processed at once by each stage"},
 	{"NEWSBRIEF_MAX_BYTES", "1048576", "largest article body accepted, in bytes"},
-	{"NEWSBRIEF_API_TOKEN", "", "bearer token required on write endpoints (empty: none)"},
+	{"NEWSBRIEF_API_TOKEN", "", "bearer token required on write endpoints (empty: none); also the embedded NATS server's password when NATS_PASSWORD is empty"},
 	{"NEWSBRIEF_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"NEWSBRIEF_LOG_FORMAT", "json", "json or text"},
 	{"NEWSBRIEF_ENTITIES_ENGINE", "auto", "auto (LLM when configured), offline or llm"},
@@ -118,6 +128,9 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NEWSBRIEF_FETCH_ALLOW_PRIVATE", "", "1 lets submitted URLs reach loopback, private and link-local addresses (refused by default: SSRF)"},
 	{"NEWSBRIEF_ACK_WAIT", "30s", "how long NATS waits for a stage's ack before redelivering; bounds recovery after a crash"},
 	{"NEWSBRIEF_RATE_LIMIT", "", "per-client-IP limit on POST requests, e.g. 10/s or 10/s:20 (burst 20; default burst 2×rate); empty: none"},
+	{"NEWSBRIEF_STAGE_DEADLINE", "5m", "longest one call of a stage may run before its message is redelivered (a hung stage ends in the DLQ after the retries): a duration, and/or stage=duration pairs, e.g. 2m,summarise=10m"},
+	{"NEWSBRIEF_STORE_MAX_BYTES", "4GiB", "disk the streams and KV buckets may use together (NEWS 40%, briefs 40%, DLQ 10%, articles 8%, generations and feeds 1% each); a full one refuses new messages; none: no limit"},
+	{"NEWSBRIEF_BIND_ONLY", "", "1: never create or update streams and KV buckets, wait for them (`newsbrief setup` or `<worker> setup` declares them with the ops credential); for least-privilege NATS users"},
 	{"NEWSBRIEF_TRUSTED_PROXIES", "", "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client for the rate limit; empty: the peer address counts"},
 }
 
@@ -145,13 +158,14 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		return def
 	}
 	var c Config
-	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies, retention string
+	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies, bindOnly, deadlines, storeMax, retention string
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS server URL(s) [NATS_URL]")
 	fs.StringVar(&c.NATSUser, "nats-user", env("NATS_USER", ""), "NATS user [NATS_USER]")
 	fs.StringVar(&c.NATSCreds, "nats-creds", env("NATS_CREDS", ""), "NATS .creds file [NATS_CREDS]")
 	fs.StringVar(&c.NATSCA, "nats-ca", env("NATS_CA", ""), "NATS TLS CA [NATS_CA]")
 	fs.StringVar(&c.NATSCert, "nats-cert", env("NATS_CERT", ""), "NATS TLS client cert [NATS_CERT]")
 	fs.StringVar(&c.NATSKey, "nats-key", env("NATS_KEY", ""), "NATS TLS client key [NATS_KEY]")
+	fs.StringVar(&c.NATSInboxPrefix, "nats-inbox-prefix", env("NATS_INBOX_PREFIX", ""), "reply subject prefix [NATS_INBOX_PREFIX]")
 	fs.StringVar(&replicas, "replicas", env("NEWSBRIEF_REPLICAS", "1"), "stream replicas [NEWSBRIEF_REPLICAS]")
 	fs.StringVar(&c.DataDir, "data", env("NEWSBRIEF_DATA", "./data"), "embedded NATS store directory [NEWSBRIEF_DATA]")
 	fs.StringVar(&c.NATSAddr, "nats-addr", env("NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222"), "embedded NATS listen address [NEWSBRIEF_NATS_ADDR]")
@@ -172,6 +186,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&ackWait, "ack-wait", env("NEWSBRIEF_ACK_WAIT", "30s"), "redelivery delay for unacked messages [NEWSBRIEF_ACK_WAIT]")
 	fs.StringVar(&rateLimit, "rate-limit", env("NEWSBRIEF_RATE_LIMIT", ""), "per-IP POST rate limit, e.g. 10/s:20 [NEWSBRIEF_RATE_LIMIT]")
 	fs.StringVar(&retention, "retention", env("NEWSBRIEF_RETENTION", ""), "how long briefs are kept, e.g. 90d [NEWSBRIEF_RETENTION]")
+	fs.StringVar(&deadlines, "stage-deadline", env("NEWSBRIEF_STAGE_DEADLINE", "5m"), "per-message stage deadline: 5m or 2m,summarise=10m [NEWSBRIEF_STAGE_DEADLINE]")
+	fs.StringVar(&storeMax, "store-max-bytes", env("NEWSBRIEF_STORE_MAX_BYTES", "4GiB"), "disk for streams and buckets, e.g. 4GiB or none [NEWSBRIEF_STORE_MAX_BYTES]")
+	fs.StringVar(&bindOnly, "bind-only", env("NEWSBRIEF_BIND_ONLY", ""), "never create or update streams and buckets [NEWSBRIEF_BIND_ONLY]")
 	fs.StringVar(&proxies, "trusted-proxies", env("NEWSBRIEF_TRUSTED_PROXIES", ""), "proxies whose X-Forwarded-For is believed [NEWSBRIEF_TRUSTED_PROXIES]")
 	// The LLM settings are flags too; package llm reads them by their
 	// environment names, so the flags are handed to it as an environment.
@@ -229,12 +246,17 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	} else {
 		c.AckWait = d
 	}
-	switch strings.ToLower(strings.TrimSpace(allowPrivate)) {
-	case "", "0", "false", "no":
-	case "1", "true", "yes":
-		c.FetchAllowPrivate = true
-	default:
-		errs = append(errs, fmt.Errorf("NEWSBRIEF_FETCH_ALLOW_PRIVATE must be 1 or 0, not %q", allowPrivate))
+	c.FetchAllowPrivate = boolSetting("NEWSBRIEF_FETCH_ALLOW_PRIVATE", allowPrivate, &errs)
+	c.BindOnly = boolSetting("NEWSBRIEF_BIND_ONLY", bindOnly, &errs)
+	if n, err := parseBytes(storeMax); err != nil {
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_STORE_MAX_BYTES: %w", err))
+	} else {
+		c.StoreMaxBytes = n
+	}
+	if dl, err := parseDeadlines(deadlines); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.StageDeadlines = dl
 	}
 	if rl, err := ParseRateLimit(rateLimit); err != nil {
 		errs = append(errs, err)
@@ -301,6 +323,18 @@ func parseAge(s string) (time.Duration, error) {
 		return 0, errors.New("bad duration")
 	}
 	return d, nil
+}
+
+// boolSetting reads a 1/0 setting, adding a problem to errs.
+func boolSetting(name, v string, errs *[]error) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "0", "false", "no":
+		return false
+	case "1", "true", "yes":
+		return true
+	}
+	*errs = append(*errs, fmt.Errorf("%s must be 1 or 0, not %q", name, v))
+	return false
 }
 
 func parseLevel(s string) (slog.Level, error) {
@@ -404,4 +438,80 @@ func ParseRateLimit(s string) (RateLimit, error) {
 		burst = b
 	}
 	return RateLimit{Per: per, Burst: burst}, nil
+}
+
+// EmbeddedAuth returns the credentials of the all-in-one's embedded NATS
+// server: NATS_USER (default "newsbrief") with NATS_PASSWORD, else with
+// NEWSBRIEF_API_TOKEN as the password, so that setting the API token also
+// closes the NATS door that would bypass it. No password (neither is set)
+// is an open server, which bus.StartServer allows on loopback only. The
+// local tools (dlq, reprocess, audit) log in with the same.
+func (c Config) EmbeddedAuth() (user, password string, err error) {
+	if c.NATSCreds != "" {
+		return "", "", errors.New("NATS_CREDS names a JWT credential for an external server; the embedded server takes NATS_USER and NATS_PASSWORD (or NEWSBRIEF_API_TOKEN)")
+	}
+	password = c.NATSPassword
+	if password == "" {
+		password = c.APIToken
+	}
+	if password == "" {
+		return "", "", nil
+	}
+	user = c.NATSUser
+	if user == "" {
+		user = "newsbrief"
+	}
+	return user, password, nil
+}
+
+// parseDeadlines reads NEWSBRIEF_STAGE_DEADLINE: comma-separated items,
+// each a duration (the default of every stage) or stage=duration.
+func parseDeadlines(v string) (map[string]time.Duration, error) {
+	out := map[string]time.Duration{}
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, val, named := strings.Cut(item, "=")
+		if !named {
+			name, val = "", item
+		}
+		d, err := time.ParseDuration(strings.TrimSpace(val))
+		if err != nil || d < time.Second {
+			return nil, fmt.Errorf("NEWSBRIEF_STAGE_DEADLINE: %q must be a duration of at least 1s, or stage=duration", item)
+		}
+		out[strings.TrimSpace(name)] = d
+	}
+	return out, nil
+}
+
+// parseBytes reads a size: bytes, or a number with KiB, MiB, GiB or TiB
+// (KB, MB, GB, TB taken as the same powers of two); "none" is -1 (no limit).
+func parseBytes(v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	if strings.EqualFold(v, "none") {
+		return -1, nil
+	}
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix []string
+		mult   int64
+	}{{[]string{"TiB", "TB", "T"}, 1 << 40}, {[]string{"GiB", "GB", "G"}, 1 << 30}, {[]string{"MiB", "MB", "M"}, 1 << 20}, {[]string{"KiB", "KB", "K"}, 1 << 10}} {
+		found := false
+		for _, sfx := range u.suffix {
+			if len(v) > len(sfx) && strings.EqualFold(v[len(v)-len(sfx):], sfx) {
+				v, mult, found = strings.TrimSpace(v[:len(v)-len(sfx)]), u.mult, true
+				break
+			}
+		}
+		if found {
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n < 1 || n*float64(mult) > 1<<62 {
+		return 0, fmt.Errorf("%q must be a size like 4GiB or 512MiB, or none", v)
+	}
+	return int64(n * float64(mult)), nil
 }

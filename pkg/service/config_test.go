@@ -217,6 +217,28 @@ func TestLoadSecurityAndRecoverySettings(t *testing.T) {
 	}
 }
 
+func TestParseBytesAndDeadlines(t *testing.T) {
+	for in, want := range map[string]int64{"4GiB": 4 << 30, "512MiB": 512 << 20, "1048576": 1 << 20, "1.5G": 3 << 29, "none": -1} {
+		if got, err := parseBytes(in); err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "0", "-1GiB", "lots", "4XB"} {
+		if _, err := parseBytes(bad); err == nil {
+			t.Errorf("parseBytes(%q) accepted", bad)
+		}
+	}
+	dl, err := parseDeadlines("2m, summarise=10m")
+	if err != nil || dl[""] != 2*time.Minute || dl["summarise"] != 10*time.Minute {
+		t.Errorf("parseDeadlines = %v, %v", dl, err)
+	}
+	for _, bad := range []string{"soon", "summarise=", "x=10ms"} {
+		if _, err := parseDeadlines(bad); err == nil {
+			t.Errorf("parseDeadlines(%q) accepted", bad)
+		}
+	}
+}
+
 // TestLoadRejectsUnregisteredLanguage: a language without resources is a
 // start-up error naming it, never Italian processing in disguise.
 func TestLoadRejectsUnregisteredLanguage(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/newsbrief/newsbrief/pkg/amount"
+	"github.com/newsbrief/newsbrief/pkg/bus"
 	"github.com/newsbrief/newsbrief/pkg/entities"
 	"github.com/newsbrief/newsbrief/pkg/llm"
 	"github.com/newsbrief/newsbrief/pkg/news"
@@ -143,4 +144,35 @@ func (s *SummaryEngine) Summarise(ctx context.Context, x news.Extracted) (pipeli
 		})
 	}
 	return sum, nil
+}
+
+// ShareLLM points the pipeline's LLM client (if any) at the bus's shared
+// token ledger and reply cache (NATS KV), so the daily budget and the cache
+// hold across every process and restart. Without the bucket (a deployment
+// not set up again since) the client keeps its per-process ones, and says
+// so.
+func ShareLLM(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, log *slog.Logger) {
+	var clients []*llm.Client
+	if e, ok := p.Entities.(*EntityEngine); ok && e.LLM != nil {
+		clients = append(clients, e.LLM)
+	}
+	s := p.Summariser
+	if m, ok := s.(meteredSummariser); ok {
+		s = m.next
+	}
+	if e, ok := s.(*SummaryEngine); ok && e.LLM != nil {
+		clients = append(clients, e.LLM)
+	}
+	if len(clients) == 0 {
+		return
+	}
+	ledger, cache, err := b.LLMStores(ctx)
+	if err != nil {
+		log.Warn("LLM budget and cache stay per process", "err", err)
+		return
+	}
+	for _, c := range clients {
+		c.Share(ledger, cache)
+	}
+	log.Info("LLM budget and cache shared on NATS KV", "bucket", news.BucketLLM)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -20,7 +21,8 @@ import (
 type Build func(c Config, log *slog.Logger) (*pipeline.Pipeline, error)
 
 // Main is the whole main of a worker binary: `<name> healthcheck` for
-// container health checks, otherwise run the stage until SIGINT/SIGTERM,
+// container health checks, `<name> setup` to declare the streams and
+// buckets (with the ops credential) and exit, otherwise run the stage until SIGINT/SIGTERM,
 // with /healthz, /readyz and /metrics on NEWSBRIEF_HTTP_ADDR (default
 // :9090). The gateway runs the HTTP API and the recorder instead of a stage.
 func Main(name string, build Build) int {
@@ -53,12 +55,19 @@ func runWorker(ctx context.Context, name string, args []string, getenv func(stri
 		}
 		return nil
 	}
+	setup := len(args) > 0 && args[0] == "setup"
+	if setup {
+		args = args[1:]
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	c, err := Load(fs, args, getenv, httpDefault)
 	if err != nil {
 		return err
 	}
 	log := c.Logger(os.Stderr).With("service", name)
+	if setup {
+		return Setup(ctx, c, name, os.Stdout, log)
+	}
 	p, err := build(c, log)
 	if err != nil {
 		return err
@@ -68,6 +77,7 @@ func runWorker(ctx context.Context, name string, args []string, getenv func(stri
 		return err
 	}
 	defer b.Close()
+	ShareLLM(ctx, b, p, log)
 	if p.Claimer == nil {
 		arts, err := b.Articles(ctx)
 		if err != nil {
@@ -96,4 +106,24 @@ func runWorker(ctx context.Context, name string, args []string, getenv func(stri
 		},
 		func(ctx context.Context) error { return RunStage(ctx, b, p, name, c.Workers, Observer(m, name)) },
 	)
+}
+
+// Setup declares the streams and KV buckets and prints what it declared:
+// the one step that needs the right to create or update them, so workers
+// can run in BindOnly mode without it.
+func Setup(ctx context.Context, c Config, name string, stdout io.Writer, log *slog.Logger) error {
+	c.BindOnly = false
+	b, err := Connect(ctx, c, name+"-setup", log)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	names, err := b.Setup(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		fmt.Fprintln(stdout, "declared", n)
+	}
+	return nil
 }

@@ -25,8 +25,9 @@ func Connect(ctx context.Context, c Config, name string, log *slog.Logger) (*bus
 	return bus.Connect(ctx, bus.Config{
 		URL: c.NATSURL, Name: "newsbrief-" + name,
 		User: c.NATSUser, Password: c.NATSPassword, Creds: c.NATSCreds,
-		CA: c.NATSCA, Cert: c.NATSCert, Key: c.NATSKey,
-		Replicas: c.Replicas, AckWait: c.AckWait, BriefTTL: c.Retention,
+		CA: c.NATSCA, Cert: c.NATSCert, Key: c.NATSKey, InboxPrefix: c.NATSInboxPrefix,
+		Replicas: c.Replicas, AckWait: c.AckWait, BindOnly: c.BindOnly, Deadlines: c.StageDeadlines,
+		StoreMaxBytes: c.StoreMaxBytes, BriefTTL: c.Retention,
 	}, log)
 }
 
@@ -60,7 +61,11 @@ func (i Ingester) Normalise(s news.Submission, now time.Time) (news.Article, err
 }
 
 func (i Ingester) Fetch(ctx context.Context, url string) (news.Submission, error) {
-	return ingest.Fetch(ctx, i.Client, url, i.MaxBytes)
+	s, err := ingest.Fetch(ctx, i.Client, url, i.MaxBytes)
+	if errors.Is(err, ingest.ErrTransient) {
+		err = pipeline.Temporary(err)
+	}
+	return s, err
 }
 
 // Stages lists the pipeline stages in order.
@@ -72,6 +77,9 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	case news.StageIngest:
 		return bus.Run(ctx, b, bus.Spec[pipeline.Raw, news.Article]{
 			Name: name, Subjects: []string{news.SubjectSubmitted}, Func: p.IngestStage, Workers: workers, Observe: observe,
+			// Anyone with the producer credential publishes here: the id
+			// comes from the content, never from a header.
+			Public: true,
 			Decode: func(data []byte, h nats.Header) (pipeline.Raw, error) {
 				return pipeline.Raw{Data: data, ContentType: h.Get("Content-Type")}, nil
 			},
@@ -79,14 +87,15 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 		})
 	case news.StageLangDetect:
 		return bus.Run(ctx, b, bus.Spec[news.Article, news.Article]{
-			Name: name, Subjects: []string{news.SubjectIngested}, Func: p.Detect, Workers: workers, Observe: observe,
+			Name: name, Subjects: []string{news.SubjectIngested}, Func: p.Detect, Workers: workers, Observe: observe, ID: articleID,
 			Route: func(a news.Article) (string, string) {
 				return news.Subject(news.SubjectDetected, a.Language.Code), a.ID
 			},
 		})
 	case news.StageEntities:
 		return bus.Run(ctx, b, bus.Spec[news.Article, news.Extracted]{
-			Name: name, Subjects: []string{news.SubjectDetected + ".>"}, Func: p.Extract, Workers: workers, Observe: observe,
+			Name: name, Subjects: []string{news.SubjectDetected + ".>"}, Func: p.Extract, Workers: workers, Observe: observe, ID: articleID,
+			Slow: slow(p.Entities),
 			Route: func(x news.Extracted) (string, string) {
 				return news.Subject(news.SubjectExtracted, x.Article.Language.Code), x.Article.ID
 			},
@@ -94,6 +103,8 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	case news.StageSummarise:
 		return bus.Run(ctx, b, bus.Spec[news.Extracted, news.Brief]{
 			Name: name, Subjects: []string{news.SubjectExtracted + ".>"}, Func: p.Summarise, Workers: workers, Observe: observe,
+			ID:   func(x news.Extracted) (string, error) { return articleID(x.Article) },
+			Slow: slow(p.Summariser),
 			Route: func(br news.Brief) (string, string) {
 				return news.Subject(news.SubjectBriefed, br.Language.Code), br.ID
 			},
@@ -103,6 +114,24 @@ func RunStage(ctx context.Context, b *bus.Bus, p *pipeline.Pipeline, name string
 	}
 	return fmt.Errorf("unknown stage %q (want one of %s, %s)", name, strings.Join(Stages, ", "), news.StageRecord)
 }
+
+// slow reports whether an engine calls an LLM (seconds per article): its
+// stage then takes messages only for free workers (bus.Spec.Slow).
+func slow(engine any) bool {
+	switch e := engine.(type) {
+	case *EntityEngine:
+		return e.LLM != nil
+	case *SummaryEngine:
+		return e.LLM != nil
+	case meteredSummariser:
+		return slow(e.next)
+	}
+	return false
+}
+
+// articleID is every internal stage's Spec.ID: an article is named by its
+// text, and one whose id is not its text's hash is dead-lettered.
+func articleID(a news.Article) (string, error) { return news.CheckID(a.ID, a.Title, a.Body) }
 
 // Backend implements gateway.Backend on the bus.
 type Backend struct {

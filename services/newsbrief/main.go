@@ -28,6 +28,8 @@ Usage:
   newsbrief eval entities|summaries      measure entity F1 or summary ROUGE on labelled data
   newsbrief dlq list | retry SEQ|ID|--all  inspect and re-inject dead letters
   newsbrief reprocess --prompt-version V  re-run stored articles (entities + summary) and replace their briefs
+  newsbrief audit [--older 10m]          list articles pending with no message in flight (exit 1 if any)
+  newsbrief setup                        declare the streams and KV buckets (ops), for workers in NEWSBRIEF_BIND_ONLY mode
   newsbrief bench [--n N] [--rate R]     measure throughput, latency and memory on an embedded server (--inproc, --llm-latency)
   newsbrief healthcheck                  exit 0 if the local server's /healthz answers (for containers)
   newsbrief version
@@ -135,6 +137,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = reprocess(ctx, rest, stdout, stderr, getenv)
 	case "dlq":
 		err = dlq(ctx, rest, stdout, stderr, getenv)
+	case "audit":
+		err = audit(ctx, rest, stdout, stderr, getenv)
+	case "setup":
+		err = setupCmd(ctx, rest, stdout, stderr, getenv)
 	case "bench":
 		err = benchCmd(ctx, rest, stdout, stderr, getenv)
 	case "healthcheck":

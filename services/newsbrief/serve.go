@@ -45,13 +45,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 			return fmt.Errorf("creating data directory: %w", err)
 		}
 		dir, _ := filepath.Abs(c.DataDir)
-		s, err := bus.StartServer(bus.ServerConfig{Addr: c.NATSAddr, StoreDir: dir, Debug: c.LogLevel == "debug"})
+		user, password, err := c.EmbeddedAuth()
+		if err != nil {
+			return err
+		}
+		s, err := bus.StartServer(bus.ServerConfig{Addr: c.NATSAddr, StoreDir: dir, Debug: c.LogLevel == "debug", User: user, Password: password})
 		if err != nil {
 			return err
 		}
 		srvShutdown = func() { s.Shutdown(); s.WaitForShutdown() }
 		natsURL = s.ClientURL()
-		log.Info("embedded NATS server started", "url", natsURL, "store", dir)
+		c.NATSUser, c.NATSPassword = user, password
+		log.Info("embedded NATS server started", "url", natsURL, "store", dir, "auth", password != "")
 	}
 	c.NATSURL = natsURL
 	defer func() {
@@ -65,6 +70,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(str
 		return err
 	}
 	defer b.Close()
+	service.ShareLLM(ctx, b, p, log)
 	arts, err := b.Articles(ctx)
 	if err != nil {
 		return err

@@ -210,6 +210,12 @@ func dlq(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 func connectTool(ctx context.Context, c service.Config, name string, stderr io.Writer) (*bus.Bus, error) {
 	if c.NATSURL == "" {
 		c.NATSURL = "nats://" + c.NATSAddr
+		// The local all-in-one's embedded server: its credentials.
+		user, password, err := c.EmbeddedAuth()
+		if err != nil {
+			return nil, err
+		}
+		c.NATSUser, c.NATSPassword = user, password
 	}
 	c.LogLevel = "error"
 	return service.Connect(ctx, c, name, c.Logger(stderr))

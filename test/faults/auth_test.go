@@ -1,56 +1,38 @@
 package faults
 
 import (
+	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsbrief/newsbrief/pkg/bus"
+	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
 var workerUsers = []string{"gateway", "ingest", "langdetect", "entities", "summarise"}
 
 // TestNATSPermissions runs every worker as its own NATS user with only the
 // rights deploy/nats/permissions.conf gives it (credentials through
-// NATS_USER and NATS_PASSWORD), checks the invariant, checks that no
+// NATS_USER and NATS_PASSWORD, in bind-only mode after `newsbrief setup`
+// as ops), checks the invariant, checks that no
 // worker hit a permissions violation, and that a worker cannot publish
 // outside its rights nor connect with a wrong password.
 func TestNATSPermissions(t *testing.T) {
-	root, err := repoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	perms, err := os.ReadFile(filepath.Join(root, "deploy", "nats", "permissions.conf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "permissions.conf"), perms, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	port := freePort(t)
-	cfg := fmt.Sprintf("listen: 127.0.0.1:%d\nmax_payload: 8MB\njetstream { store_dir: %q }\ninclude ./permissions.conf\n", port, filepath.Join(dir, "js"))
-	if err := os.WriteFile(filepath.Join(dir, "nats.conf"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	pw := func(user string) string { return "pw-" + user + "-" + secretNATS }
-	var serverEnv []string
-	for _, u := range append(workerUsers, "ops") {
-		serverEnv = append(serverEnv, fmt.Sprintf("NEWSBRIEF_%s_PASSWORD=%s", strings.ToUpper(u), pw(u)))
-	}
-	start(t, "nats", bin("nats-server"), serverEnv, "-c", filepath.Join(dir, "nats.conf"))
-	url := fmt.Sprintf("nats://127.0.0.1:%d", port)
-	waitPort(t, fmt.Sprintf("127.0.0.1:%d", port), 10*time.Second)
+	url := permServer(t)
+	pw := permPassword
+	// Workers only bind (they may not create or update a stream): the ops
+	// credential declares the topology first.
+	setupAsOps(t, url)
 
 	ps := map[string]*proc{}
 	for _, w := range workerUsers {
-		env := workerEnv(url, fmt.Sprintf("NEWSBRIEF_HTTP_ADDR=127.0.0.1:%d", freePort(t)), "NATS_USER="+w, "NATS_PASSWORD="+pw(w))
+		env := workerEnv(url, fmt.Sprintf("NEWSBRIEF_HTTP_ADDR=127.0.0.1:%d", freePort(t)), "NATS_USER="+w, "NATS_PASSWORD="+pw(w), "NEWSBRIEF_BIND_ONLY=1")
 		ps[w] = start(t, w, bin(w), env)
 	}
 	b := connect(t, url, func(c *bus.Config) { c.User, c.Password = "ops", pw("ops") })
@@ -70,6 +52,39 @@ func TestNATSPermissions(t *testing.T) {
 			t.Errorf("%s logged its NATS password", w)
 		}
 	}
+
+	t.Run("producer forges headers", func(t *testing.T) {
+		// With the producer credential, the one external clients get: an
+		// empty body naming a briefed article, with a generation. It is
+		// rejected under its own RawID; the article stays briefed with one
+		// brief.
+		victim := arts[0].ID
+		pnc, err := nats.Connect(url, nats.UserInfo("producer", pw("producer")), nats.CustomInboxPrefix("_INBOX_producer"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pnc.Close()
+		pjs, _ := jetstream.New(pnc)
+		body := []byte(" ")
+		h := nats.Header{}
+		h.Set(news.HeaderID, victim)
+		h.Set(news.HeaderGeneration, "evil")
+		h.Set("Content-Type", "text/plain")
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := pjs.PublishMsg(ctx, &nats.Msg{Subject: news.SubjectSubmitted, Data: body, Header: h}, jetstream.WithMsgID("forged-"+victim)); err != nil {
+			t.Fatalf("producer publishing: %v", err)
+		}
+		if st := waitFinal(t, b, news.RawID(body)); st.Status != news.StatusRejected {
+			t.Errorf("forged submission: %+v, want rejected under its RawID", st)
+		}
+		if st, _ := mustArticles(t, b).Get(context.Background(), victim); st.Status != news.StatusBriefed {
+			t.Errorf("victim after a forged submission: %+v", st)
+		}
+		if n := briefedCount(t, b, victim); n != 1 {
+			t.Errorf("victim: %d messages on news.briefed.>", n)
+		}
+	})
 
 	t.Run("outside its rights", func(t *testing.T) {
 		var mu sync.Mutex

@@ -66,8 +66,10 @@ func badInputs(t *testing.T, page string) []badInput {
 		{name: "JSON unknown field", data: []byte(`{"body": "` + itText + `", "author": "x"}`), ct: "application/json", ext: ".json", code: 400, errHas: "unknown field"},
 		{name: "JSON deep nesting", data: []byte(deep), ct: "application/json", ext: ".json", code: 400, errHas: "nested deeper"},
 		{name: "URL to a non-article (PNG)", url: page + "/image.png", code: 422, errHas: "not an HTML or text page"},
-		{name: "URL to an unreachable host", url: fmt.Sprintf("http://127.0.0.1:%d/news/1", freePort(t)), code: 422, errHas: "cannot fetch"},
-		{name: "URL that never answers (timeout)", url: page + "/hang", code: 422, errHas: "timed out"},
+		// A fetch that may work later is not the submitter's fault (issue
+		// #13 item 14): 503 on HTTP, retried with back-off on NATS.
+		{name: "URL to an unreachable host", url: fmt.Sprintf("http://127.0.0.1:%d/news/1", freePort(t)), code: 503, errHas: "cannot fetch"},
+		{name: "URL that never answers (timeout)", url: page + "/hang", code: 503, errHas: "timed out"},
 		{name: "unsupported language (German)", data: []byte("Die Bundesregierung hat gestern einen neuen Plan für den Ausbau des Glasfasernetzes in ländlichen Regionen beschlossen. Die Arbeiten sollen im März beginnen und zwei Jahre dauern, sagte der Minister in Berlin."), ct: "text/plain", ext: ".txt", code: 202, final: news.StatusRejected, errHas: "language"},
 		{name: "Italian/English mix", data: []byte("Apple lancia il nuovo iPhone\n\nApple ha presentato ieri a Cupertino il nuovo iPhone. The company said the device will ship next month in the United States and Europe. Il prezzo di partenza sarà di 999 euro, secondo quanto comunicato dall'azienda."), ct: "text/plain", ext: ".txt", code: 202},
 		{name: "3-word headline only", data: []byte("Apple compra Intel"), ct: "text/plain", ext: ".txt", code: 202},
@@ -205,6 +207,10 @@ func TestBadInput(t *testing.T) {
 					row(in, "NATS", "refused by NATS at publish: `"+err.Error()+"`")
 					return
 				}
+				if in.code == 503 {
+					row(in, "NATS", retriedAtIngest(t, b, news.RawID(data)))
+					return
+				}
 				// Accepted ones are known by content id, refused ones by RawID.
 				id := news.RawID(data)
 				if in.code == 202 {
@@ -278,4 +284,35 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("a good article after the bad ones ended %+v", st)
 	}
 	t.Logf("BADINPUT table:\n| input | channel | answer |\n|---|---|---|\n%s", strings.Join(table, "\n"))
+}
+
+// retriedAtIngest waits until the ingest consumer redelivers a message (the
+// transient fetch failure being retried with back-off) and checks that the
+// submission was not rejected meanwhile. It ends dead-lettered ("failed")
+// once six deliveries fail, about 30 s of back-off later.
+func retriedAtIngest(t *testing.T, b *bus.Bus, id string) string {
+	t.Helper()
+	before := redelivered(b, news.StageIngest)
+	if !waitFor(30*time.Second, func() bool { return redelivered(b, news.StageIngest) > before }) {
+		t.Errorf("ingest did not retry the submission")
+	}
+	if st, err := mustArticles(t, b).Get(context.Background(), id); err == nil && st.Status == news.StatusRejected {
+		t.Errorf("a transient fetch failure was rejected: %+v", st)
+	}
+	return "retried by ingest with back-off (not rejected); dead-lettered when 6 deliveries fail"
+}
+
+// redelivered is a consumer's count of redelivered messages.
+func redelivered(b *bus.Bus, consumer string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	c, err := b.JS.Consumer(ctx, news.StreamNews, consumer)
+	if err != nil {
+		return 0
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return 0
+	}
+	return info.NumRedelivered
 }

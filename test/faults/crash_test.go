@@ -58,6 +58,7 @@ func TestKillWorker(t *testing.T) {
 			}
 			r.Redelivered = redeliveries(p.output())[consumer]
 			result(t, r)
+			audited(t, b) // nothing pending with no message in flight (newsbrief audit)
 		})
 	}
 }
@@ -103,6 +104,7 @@ func TestKillServe(t *testing.T) {
 		r.Redelivered += n
 	}
 	result(t, r)
+	audited(t, b) // nothing pending with no message in flight (newsbrief audit)
 }
 
 // TestNATSRestart kills the NATS server under running workers and starts
@@ -145,4 +147,5 @@ func TestNATSRestart(t *testing.T) {
 		waitHTTP(t, p.http+"/readyz", stallAfter)
 	}
 	result(t, r)
+	audited(t, b) // nothing pending with no message in flight (newsbrief audit)
 }

@@ -343,7 +343,7 @@ func submitNATS(t testing.TB, b *bus.Bus, arts []article) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for _, a := range arts {
-		if err := b.Submit(ctx, a.ID, a.Data, "application/json"); err != nil {
+		if err := b.Submit(ctx, a.Data, "application/json"); err != nil {
 			t.Fatalf("submitting %s: %v", a.ID, err)
 		}
 	}
@@ -364,7 +364,7 @@ func submitNATSAtOnce(t testing.TB, b *bus.Bus, arts []article) {
 		go func() {
 			defer wg.Done()
 			for a := range next {
-				if err := b.Submit(ctx, a.ID, a.Data, "application/json"); err != nil {
+				if err := b.Submit(ctx, a.Data, "application/json"); err != nil {
 					errs <- fmt.Errorf("submitting %s: %w", a.ID, err)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsbrief/newsbrief/pkg/bus"
 	"github.com/newsbrief/newsbrief/pkg/llm/llmtest"
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
@@ -57,7 +58,8 @@ func TestGatewaySecurity(t *testing.T) {
 	srv := start(t, "serve", bin("newsbrief"), env, "serve")
 	base := fmt.Sprintf("http://127.0.0.1:%d", httpPort)
 	waitHTTP(t, base+"/readyz", 30*time.Second)
-	b := connect(t, fmt.Sprintf("nats://127.0.0.1:%d", natsPort))
+	// The embedded NATS server requires the password too (issue #13).
+	b := connect(t, fmt.Sprintf("nats://127.0.0.1:%d", natsPort), func(c *bus.Config) { c.User, c.Password = bus.DefaultEmbeddedUser, secretNATS })
 	auth := []string{"Authorization", "Bearer " + secretToken}
 
 	t.Run("token", func(t *testing.T) {

@@ -59,6 +59,7 @@ func TestGracefulShutdown(t *testing.T) {
 		r.Redelivered += n
 	}
 	result(t, r)
+	audited(t, b) // nothing pending with no message in flight (newsbrief audit)
 }
 
 func tail(s string, n int) string {
@@ -133,4 +134,5 @@ cluster { name: newsbrief, listen: 127.0.0.1:%d, routes: [%s] }
 		}
 	}
 	result(t, r)
+	audited(t, b) // nothing pending with no message in flight (newsbrief audit)
 }
