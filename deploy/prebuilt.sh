@@ -3,7 +3,7 @@
 #   bin/<service>       static binaries of the services (CGO_ENABLED=0)
 #   bin/nats-server     the NATS server from the Go module in go.mod
 #   bin/natshealth      the health probe of the scratch NATS image
-#   bin/rootfs/         what a scratch image needs: CA certificates, /tmp
+#   bin/rootfs/         what a scratch image needs: CA certificates, /tmp, /data
 # Then `docker compose -f docker-compose.yml -f deploy/compose.ci.yml build`
 # packs them into images without pulling anything.
 #
@@ -17,8 +17,8 @@ if ((${#services[@]} == 0)); then
 	services=(ingest langdetect entities summarise cluster gateway)
 fi
 
-mkdir -p bin/rootfs/tmp bin/rootfs/etc/ssl/certs
-chmod 1777 bin/rootfs/tmp
+mkdir -p bin/rootfs/tmp bin/rootfs/data bin/rootfs/etc/ssl/certs
+chmod 1777 bin/rootfs/tmp bin/rootfs/data # /data: the gateway's read model volume
 ca=${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}
 if [[ ! -s $ca ]]; then
 	echo "prebuilt.sh: no CA bundle at $ca (install ca-certificates or set SSL_CERT_FILE)" >&2

@@ -48,6 +48,10 @@ type Config struct {
 	MaxMsgSize int32
 	// AckWait is the default Spec.AckWait of every stage Run on this Bus.
 	AckWait time.Duration
+	// BriefTTL, if positive, is how long a brief stays in the briefs bucket
+	// (NEWSBRIEF_RETENTION); zero keeps briefs for ever. Every process
+	// declares the bucket, so every process must be given the same value.
+	BriefTTL time.Duration
 	// StoreMaxBytes bounds the disk the streams and buckets may use
 	// together (default DefaultStoreMaxBytes; negative: no limit), shared
 	// as StoreShares says. A full stream refuses new messages (publishes
@@ -300,7 +304,7 @@ func (b *Bus) streams() []jetstream.StreamConfig {
 // buckets is the configuration of the pipeline's KV buckets.
 func (b *Bus) buckets() []jetstream.KeyValueConfig {
 	return []jetstream.KeyValueConfig{
-		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketBriefs)},
+		{Bucket: news.BucketBriefs, Description: "briefs by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: b.cfg.MaxMsgSize, Compression: true, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketBriefs), TTL: b.cfg.BriefTTL},
 		{Bucket: news.BucketArticles, Description: "article status by id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketArticles)},
 		{Bucket: news.BucketLLM, Description: "LLM token budget by day and reply cache", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, TTL: LLMTTL, MaxValueSize: 1 << 20, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketLLM)},
 		{Bucket: news.BucketGenerations, Description: "generation issued by reprocess, by article id", History: 1, Storage: jetstream.FileStorage, Replicas: b.cfg.Replicas, MaxValueSize: 256, MaxBytes: b.cfg.maxBytes("KV_" + news.BucketGenerations)},

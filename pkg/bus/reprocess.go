@@ -49,7 +49,7 @@ func (b *Bus) Reprocess(ctx context.Context, generation string, keep func(news.B
 			continue
 		}
 		lang := br.Language
-		a := news.Article{ID: br.ID, Title: br.Title, Body: br.Body, URL: br.Source.URL, Source: br.Source.Name,
+		a := news.Article{ID: br.ID, Title: br.Title, Body: br.Body, URL: br.Source.URL, Source: br.Source.Name, Author: br.Source.Author, Dateline: br.Source.Dateline,
 			PublishedAt: br.Source.PublishedAt, Language: &lang, SubmittedAt: time.Now().UTC()}
 		data, err := json.Marshal(a)
 		if err != nil {

@@ -233,6 +233,9 @@ func keepsDot(w string) bool {
 		r, _ := utf8.DecodeRuneInString(w)
 		return unicode.IsUpper(r) // initials: "J."
 	}
+	if i := strings.LastIndexByte(w, '-'); i >= 0 && i+1 < len(w) {
+		w = w[i+1:] // "Minneapolis-St." keeps the dot of "St." (issue #17)
+	}
 	return abbrevs[strings.ToLower(w)]
 }
 

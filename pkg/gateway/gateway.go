@@ -20,6 +20,7 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/ingest"
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
+	"github.com/newsbrief/newsbrief/pkg/readmodel"
 	"github.com/newsbrief/newsbrief/pkg/tracing"
 )
 
@@ -66,15 +67,18 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	backend Backend
-	index   *Index
+	index   *readmodel.Model
 	mux     *http.ServeMux
 	limiter *limiter
 	// stories, when set (RegisterStories), serves the stories API.
 	stories StoryReader
 }
 
-// New returns the API over backend and index.
-func New(cfg Config, backend Backend, index *Index) *Server {
+// Filter selects briefs (see readmodel.Filter).
+type Filter = readmodel.Filter
+
+// New returns the API over backend and the read model index.
+func New(cfg Config, backend Backend, index *readmodel.Model) *Server {
 	if cfg.MaxBytes <= 0 {
 		cfg.MaxBytes = ingest.DefaultMaxBytes
 	}
@@ -306,8 +310,9 @@ type BriefList struct {
 	NextCursor string       `json:"next_cursor,omitempty"`
 }
 
-// FilterFromQuery reads lang, topic, entity, q and since (a duration like
-// 24h, or RFC 3339) from a query string.
+// FilterFromQuery reads lang, topic, entity (a knowledge-base id or a
+// name), q, since and until from a query string. since and until bound the
+// publication time: a duration back from now (24h) or an RFC 3339 time.
 func FilterFromQuery(q map[string][]string) (Filter, error) {
 	get := func(k string) string {
 		if v := q[k]; len(v) > 0 {
@@ -316,37 +321,79 @@ func FilterFromQuery(q map[string][]string) (Filter, error) {
 		return ""
 	}
 	f := Filter{Lang: get("lang"), Topic: get("topic"), Entity: get("entity"), Query: get("q")}
-	if s := get("since"); s != "" {
-		if d, err := time.ParseDuration(s); err == nil {
-			f.Since = time.Now().Add(-d)
-		} else if t, err := time.Parse(time.RFC3339, s); err == nil {
-			f.Since = t
-		} else {
-			return f, fmt.Errorf("since must be a duration (24h) or an RFC 3339 time, not %q", s)
+	for _, b := range []struct {
+		name string
+		t    *time.Time
+	}{{"since", &f.Since}, {"until", &f.Until}} {
+		s := get(b.name)
+		if s == "" {
+			continue
 		}
+		if d, err := time.ParseDuration(s); err == nil {
+			*b.t = time.Now().Add(-d)
+		} else if t, err := time.Parse(time.RFC3339, s); err == nil {
+			*b.t = t
+		} else {
+			return f, fmt.Errorf("%s must be a duration (24h) or an RFC 3339 time, not %q", b.name, s)
+		}
+	}
+	if len(f.Query) > maxQuery {
+		return f, fmt.Errorf("q is longer than %d bytes", maxQuery)
 	}
 	return f, nil
 }
 
-func (s *Server) listBriefs(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+// maxQuery bounds q: longer is not a search anyone types.
+const maxQuery = 500
+
+// QueryFromRequest reads a page request: the filter (FilterFromQuery),
+// sort (created or published), limit (1 to 500, default 20) and cursor.
+func QueryFromRequest(q map[string][]string) (readmodel.Query, error) {
 	f, err := FilterFromQuery(q)
+	rq := readmodel.Query{Filter: f, Limit: 20}
+	if err != nil {
+		return rq, err
+	}
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return strings.TrimSpace(v[0])
+		}
+		return ""
+	}
+	switch s := get("sort"); s {
+	case "", "created":
+		rq.Sort = readmodel.ByCreated
+	case "published":
+		rq.Sort = readmodel.ByPublished
+	default:
+		return rq, fmt.Errorf("sort must be created or published, not %q", s)
+	}
+	if v := get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			return rq, errors.New("limit must be a number from 1 to 500")
+		}
+		rq.Limit = n
+	}
+	rq.Cursor = get("cursor")
+	return rq, nil
+}
+
+func (s *Server) listBriefs(w http.ResponseWriter, r *http.Request) {
+	rq, err := QueryFromRequest(r.URL.Query())
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	limit := 20
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			writeError(w, http.StatusBadRequest, "limit must be a number from 1 to 500")
-			return
-		}
-		limit = n
+	briefs, next, err := s.index.List(r.Context(), rq)
+	if errors.Is(err, readmodel.ErrCursor) {
+		writeError(w, http.StatusBadRequest, "invalid cursor")
+		return
 	}
-	briefs, next, err := s.index.List(f, limit, q.Get("cursor"))
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+		s.cfg.Log.Error("listing briefs", "err", err)
+		w.Header().Set("Retry-After", "5")
+		writeError(w, http.StatusServiceUnavailable, "listing briefs: the read model is unavailable, retry later")
 		return
 	}
 	writeJSON(w, http.StatusOK, BriefList{Briefs: briefs, NextCursor: next})
@@ -357,7 +404,14 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "not ready: "+err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "briefs_indexed": s.index.Len()})
+	// Until the read model has caught up with the briefs bucket once, lists
+	// would be missing briefs: not ready.
+	if err := s.index.Ready(); err != nil {
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "catching up", "error": "not ready: " + err.Error(), "lag": s.index.Lag()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "lag": s.index.Lag()})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -36,6 +36,11 @@ const MaxTitleLine = 150
 //   - Without a title, a first paragraph that is one line of at most
 //     MaxTitleLine characters, not ending with a full stop and followed by
 //     more text, becomes the title (the "title, blank line, body" layout).
+//   - Page furniture is removed from the body (see furniture.go): bylines,
+//     datelines, wire and photo credits, captions, related-article lines,
+//     crossheads, newsletter and cookie lines. The byline's name becomes
+//     Author, the dateline's place and date Dateline, and a wire agency
+//     named in the dateline Source when the submission has none.
 //   - s.URL, if set, must be an absolute http or https URL, otherwise
 //     ErrMalformed.
 //   - s.PublishedAt must be RFC 3339 or YYYY-MM-DD, otherwise ErrMalformed.
@@ -94,11 +99,17 @@ func Normalise(s news.Submission, now time.Time) (news.Article, error) {
 		}
 	}
 
-	paras := cutDates(paragraphs(body), &a)
+	var f furniture
+	paras := dropFurniture(cutDates(paragraphs(body), &a), &f)
 	a.Title = cleanLine(title)
 	if a.Title == "" && len(paras) > 1 && isTitleLine(paras[0]) {
 		a.Title, paras = paras[0], paras[1:]
 		paras = cutDates(paras, &a)
+	}
+	paras = dropCrossheads(cutLead(paras, &f))
+	a.Author, a.Dateline = f.author, f.dateline
+	if a.Source == "" {
+		a.Source = f.agency
 	}
 	a.Body = strings.Join(paras, "\n\n")
 	if a.Body == "" {
@@ -160,10 +171,11 @@ func cutDate(p string) (rest string, date time.Time, ok bool) {
 	return p[len(m[0]):], t, true
 }
 
-// isTitleLine reports whether a paragraph reads as a title: short, and not
-// a sentence ending with a full stop.
+// isTitleLine reports whether a paragraph reads as a title: short but of
+// three words or more (shorter lines are crossheads such as "What
+// happened"), and not a sentence ending with a full stop.
 func isTitleLine(p string) bool {
-	return utf8.RuneCountInString(p) <= MaxTitleLine && !strings.HasSuffix(p, ".")
+	return utf8.RuneCountInString(p) <= MaxTitleLine && !strings.HasSuffix(p, ".") && len(strings.Fields(p)) >= 3
 }
 
 // langTag reduces a language tag such as "it-IT" or "EN_us" to its primary

@@ -48,6 +48,11 @@ type Article struct {
 	URL         string     `json:"url,omitempty"`
 	Source      string     `json:"source,omitempty"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
+	// Author is the name in the page's byline ("By Jane Doe"), if any.
+	Author string `json:"author,omitempty"`
+	// Dateline is the place and date of the page's dateline ("SAN
+	// FRANCISCO", "Mountain View, 18 novembre 2025"), if any.
+	Dateline string `json:"dateline,omitempty"`
 	// LanguageHint is what the submitter claimed, if anything.
 	LanguageHint string    `json:"language_hint,omitempty"`
 	Language     *Language `json:"language,omitempty"`
@@ -146,6 +151,10 @@ type Source struct {
 	URL         string     `json:"url,omitempty"`
 	Name        string     `json:"name,omitempty"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
+	// Author and Dateline come from the article's byline and dateline,
+	// which ingest removes from the body.
+	Author   string `json:"author,omitempty"`
+	Dateline string `json:"dateline,omitempty"`
 }
 
 // Method records which engine made each part of the brief.

@@ -163,6 +163,10 @@ func readArticle(r *wirejson.Reader, a *Article) {
 		case "submitted_at":
 			bit = 256
 			readTime(r, &a.SubmittedAt)
+		case "author":
+			bit, field = 512, &a.Author
+		case "dateline":
+			bit, field = 1024, &a.Dateline
 		default:
 			r.Decline()
 			return

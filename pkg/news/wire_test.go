@@ -22,7 +22,7 @@ func wireSamples(t testing.TB) []Extracted {
 	at := time.Date(2025, 3, 1, 9, 30, 0, 123456789, time.FixedZone("CET", 3600))
 	base := []Extracted{
 		{Article: Article{ID: "a", Body: "x", SubmittedAt: time.Unix(0, 0).UTC()}},
-		{Article: Article{ID: "b", Title: "Perché «sì» \"citato\" <tag> & \u2028 \t tab", Body: "riga\n\nriga \\ \x01 \u00e8 😀", URL: "https://x.test/?a=1&b=<2>", Source: "S", PublishedAt: &at, LanguageHint: "it", Language: &Language{Code: "it", Confidence: 0.987654321}, SubmittedAt: at},
+		{Article: Article{ID: "b", Title: "Perché «sì» \"citato\" <tag> & \u2028 \t tab", Body: "riga\n\nriga \\ \x01 \u00e8 😀", URL: "https://x.test/?a=1&b=<2>", Source: "S", PublishedAt: &at, Author: "Jane Doe", Dateline: "SAN FRANCISCO, Dec. 4", LanguageHint: "it", Language: &Language{Code: "it", Confidence: 0.987654321}, SubmittedAt: at},
 			Entities: []Entity{
 				{Name: "Amazon", Type: Org, Count: 2, Mentions: []Mention{{0, 6}, {10, 16}}},
 				{Name: "Stati Uniti", Type: Location, ID: "Q30", Names: map[string]string{"it": "Stati Uniti", "en": "United States"}, Count: 1, Mentions: []Mention{{20, 25}}},

@@ -55,6 +55,12 @@ func Markdown(br news.Brief) string {
 	if br.Source.PublishedAt != nil {
 		meta = append(meta, br.Source.PublishedAt.Format("2006-01-02"))
 	}
+	if br.Source.Dateline != "" {
+		meta = append(meta, MarkdownText(br.Source.Dateline))
+	}
+	if br.Source.Author != "" {
+		meta = append(meta, "by "+MarkdownText(br.Source.Author))
+	}
 	if len(br.Topics) > 0 {
 		meta = append(meta, "topics: "+MarkdownText(strings.Join(br.Topics, ", ")))
 	}

@@ -43,6 +43,16 @@ func TestFormats(t *testing.T) {
 	}
 }
 
+// Issue #17: the byline and dateline ingest keeps as metadata show in the
+// Markdown brief's meta line.
+func TestMarkdownAuthorDateline(t *testing.T) {
+	br := news.Brief{ID: "x", Headline: "H", Language: news.Language{Code: "en"},
+		Source: news.Source{Name: "AP", Author: "Jane Doe", Dateline: "SAN FRANCISCO"}}
+	if got := Markdown(br); !strings.Contains(got, "*`en` · AP · SAN FRANCISCO · by Jane Doe · id x*") {
+		t.Errorf("Markdown meta line: %q", got)
+	}
+}
+
 // TestMarkdownEscapes: text from an article cannot inject HTML, links or
 // images into Markdown output, and a source URL is printed only when it is
 // http(s) (issue #13, item 9).
@@ -50,7 +60,7 @@ func TestMarkdownEscapes(t *testing.T) {
 	evil := `<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) ![i](http://e/x.png) <javascript:alert(1)>`
 	br := news.Brief{
 		ID: "x", Headline: evil, Summary: "# Titolo\n\n<iframe src=//e>\n" + evil, KeyPoints: []string{evil, "1. lista"},
-		Topics: []string{"<b>ai</b>"}, Source: news.Source{Name: "[ANSA](javascript:x)", URL: "javascript:alert(1)"},
+		Topics: []string{"<b>ai</b>"}, Source: news.Source{Name: "[ANSA](javascript:x)", URL: "javascript:alert(1)", Author: evil, Dateline: evil},
 		Entities: []news.Entity{{Name: "<img src=x onerror=alert(1)>", Type: news.Org, Count: 1}},
 	}
 	md := Markdown(br)

@@ -24,7 +24,9 @@
 //     U.S., a.m.) and single capital initials (J. R. R. Tolkien) end one
 //     only when the next word is a function word that commonly starts a
 //     sentence ("The", "Il", "In" ...): "U.S. President" stays whole, "the
-//     U.S. The President" splits.
+//     U.S. The President" splits. An opening quote or bracket after
+//     them starts a sentence too. In a hyphenated name the last part is
+//     the abbreviation: "Minneapolis-St. Paul" stays whole.
 //
 // Offsets are byte offsets into the text as given, so they can be matched
 // with entity mentions.
@@ -226,9 +228,21 @@ func abbrevBlocks(text string, start, dot int, next string) bool {
 	if w == "" {
 		return false
 	}
+	if i := strings.LastIndexAny(w, "-–"); i >= 0 && !strings.Contains(w[i:], ".") {
+		// The last part of a hyphenated name: "Minneapolis-St." is "St.".
+		_, size := utf8.DecodeRuneInString(w[i:])
+		if tail := w[i+size:]; tail != "" {
+			w = tail
+		}
+	}
 	lw := strings.ToLower(w)
 	if prefixAbbrev[lw] {
 		return true
+	}
+	if opensQuote(text, dot) {
+		// A quotation or bracket opens after the abbreviation: "in the
+		// U.S. «We …»" starts a sentence.
+		return false
 	}
 	nextLower := strings.ToLower(strings.TrimFunc(next, func(r rune) bool {
 		return !unicode.IsLetter(r)
@@ -245,6 +259,20 @@ func abbrevBlocks(text string, start, dot int, next string) bool {
 	// ambiguous abbreviations.
 	if strings.Contains(w, ".") && isDottedAcronym(w) {
 		return !starter
+	}
+	return false
+}
+
+// opensQuote reports whether the next non-blank after the mark at dot
+// (and any closing marks) opens a quotation or a bracket.
+func opensQuote(text string, dot int) bool {
+	i := dot + 1
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsSpace(r) {
+			return r == '«' || r == '“' || r == '('
+		}
+		i += size
 	}
 	return false
 }
@@ -350,6 +378,15 @@ var sentenceStarters = set(
 	"nel", "nella", "per", "ma", "e", "anche", "secondo", "dopo", "intanto",
 	"inoltre", "tuttavia", "non", "si", "ci", "in", "con", "da", "dal", "dalla",
 	"a", "al", "alla", "è", "sono", "ha", "hanno", "oggi", "ieri", "poi",
+	// More openers: question words, adverbs, pronouns, quantifiers.
+	"what", "why", "how", "who", "where", "so", "still", "also", "then", "now", "today", "yesterday",
+	"earlier", "later", "last", "next", "despite", "although", "because", "under", "by", "with", "from",
+	"until", "during", "before", "each", "every", "all", "such", "our", "my", "your", "no", "yes", "instead",
+	"shares", "analysts", "officials", "investors", "users", "customers", "experts", "critics", "researchers",
+	"i", "questi", "queste", "quello", "quella", "ora", "ancora", "però", "quindi", "infatti", "così", "già",
+	"mentre", "se", "quando", "come", "chi", "cosa", "nei", "negli", "nelle", "sul", "sulla", "tra", "fra",
+	"entro", "tutti", "tutte", "ogni", "alcuni", "molti", "lui", "lei", "loro", "noi", "io", "lo", "del",
+	"della", "nello", "secondo", "grazie", "insomma", "invece", "gli", "analisti", "utenti", "azioni",
 )
 
 func set(words ...string) map[string]bool {

@@ -91,6 +91,26 @@ func TestSplit(t *testing.T) {
 		{"via is a word", "Lo hanno portato via. Il giorno dopo è tornato.", "it", []string{
 			"Lo hanno portato via.", "Il giorno dopo è tornato.",
 		}},
+		{"St. inside a hyphenated name", "Flights to Minneapolis-St. Paul resumed on Monday. Delta said so.", "en", []string{
+			"Flights to Minneapolis-St. Paul resumed on Monday.", "Delta said so.",
+		}},
+		{"St. before a name", "He lives in St. Louis. The city is big.", "en", []string{"He lives in St. Louis.", "The city is big."}},
+		{"Inc. inside and at the end", "Apple Inc. said sales rose. It sued Acme Inc. The case goes on.", "en", []string{
+			"Apple Inc. said sales rose.", "It sued Acme Inc.", "The case goes on.",
+		}},
+		{"U.S. at the end before a name", "The plant is the largest in the U.S. Analysts expect more. U.S. Steel agreed.", "en", []string{
+			"The plant is the largest in the U.S.", "Analysts expect more.", "U.S. Steel agreed.",
+		}},
+		{"U.S. before a quote", "It was sold in the U.S. “We are glad,” he said.", "en", []string{
+			"It was sold in the U.S.", "“We are glad,” he said.",
+		}},
+		{"Italian pag. n. art.", "Lo dice la Gazzetta a pag. 4, nel d.lgs. n. 36, all'art. 12 comma 3. Poi basta.", "it", []string{
+			"Lo dice la Gazzetta a pag. 4, nel d.lgs. n. 36, all'art. 12 comma 3.", "Poi basta.",
+		}},
+		{"Italian initials", "Lo ha detto G. B. Shaw a Roma. Il pubblico ha applaudito.", "it", []string{
+			"Lo ha detto G. B. Shaw a Roma.", "Il pubblico ha applaudito.",
+		}},
+		{"initial at the end", "La squadra di serie B. Poi la A.", "it", []string{"La squadra di serie B.", "Poi la A."}},
 		{"curly elision", "Parla dell’avv. Conti e dell’on. Ricci. Fine.", "it", []string{
 			"Parla dell’avv. Conti e dell’on. Ricci.", "Fine.",
 		}},
@@ -168,7 +188,7 @@ func checkSpans(t *testing.T, text string, spans []Span) {
 }
 
 func FuzzSplit(f *testing.F) {
-	for _, s := range []string{probeIT, probeEN, "", ".", "...", "a.\n\nb", "«x.» y", "S.p.A. Il", "\xff.\n", "l'on.\n", "…”", "J. R. R.", "a\n\n\n"} {
+	for _, s := range []string{probeIT, probeEN, "", ".", "...", "a.\n\nb", "«x.» y", "S.p.A. Il", "\xff.\n", "l'on.\n", "…”", "J. R. R.", "a\n\n\n", "Minneapolis-St. Paul", "x-–St. Y", "U.S. «Sì»", "-. A", "art. 5 n. 2"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

@@ -66,6 +66,12 @@ type Config struct {
 	// StoryWindow is how far back in article time the cluster stage looks
 	// for a story to join, and how long the gateway keeps stories in view.
 	StoryWindow time.Duration
+	// DBURL, a postgres:// URL, puts the gateway's read model in PostgreSQL
+	// (shared by every gateway); empty: an embedded store under DataDir.
+	DBURL string
+	// Retention, if positive, is how long briefs are kept, in the briefs
+	// bucket and the read model; zero keeps them for ever.
+	Retention time.Duration
 	// BindOnly: never create or update streams and buckets, only bind to
 	// them (`newsbrief setup` declares them with the ops credential).
 	BindOnly bool
@@ -92,7 +98,9 @@ var Env = []struct{ Name, Default, Help string }{
 	{"NATS_KEY", "", "client key for mutual TLS"},
 	{"NATS_INBOX_PREFIX", "", "prefix of reply subjects instead of _INBOX, for a NATS user that may read only its own replies (the producer: _INBOX_producer)"},
 	{"NEWSBRIEF_REPLICAS", "1", "replicas of each stream and KV bucket (3 on a 3-node cluster)"},
-	{"NEWSBRIEF_DATA", "./data", "embedded NATS server's JetStream store"},
+	{"NEWSBRIEF_DATA", "./data", "embedded NATS server's JetStream store, and the gateway's embedded read model (readmodel/)"},
+	{"NEWSBRIEF_DB_URL", "", "postgres://… URL: the gateways' read model in PostgreSQL, shared by all of them (never logged); empty: embedded SQLite under NEWSBRIEF_DATA"},
+	{"NEWSBRIEF_RETENTION", "", "how long briefs are kept (e.g. 90d, 2160h), in the briefs bucket and the read model; empty: for ever"},
 	{"NEWSBRIEF_NATS_ADDR", "127.0.0.1:4222", "embedded NATS server's listen address; a non-loopback one is refused unless the server has a password"},
 	{"NEWSBRIEF_HTTP_ADDR", "127.0.0.1:8080", "HTTP address of `newsbrief serve`: loopback by default, `:8080` exposes it (then set NEWSBRIEF_API_TOKEN); the gateway binary defaults to :8080, the workers serve /healthz and /metrics on :9090"},
 	{"NEWSBRIEF_LANGUAGES", "it,en", "languages briefed; others are rejected"},
@@ -154,7 +162,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		return def
 	}
 	var c Config
-	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies, bindOnly, deadlines, storeMax, storyWindow string
+	var langs, workers, maxBytes, replicas, fetchTimeout, feeds, feedsInterval, ackWait, rateLimit, allowPrivate, proxies, bindOnly, deadlines, storeMax, retention, storyWindow string
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", ""), "NATS server URL(s) [NATS_URL]")
 	fs.StringVar(&c.NATSUser, "nats-user", env("NATS_USER", ""), "NATS user [NATS_USER]")
 	fs.StringVar(&c.NATSCreds, "nats-creds", env("NATS_CREDS", ""), "NATS .creds file [NATS_CREDS]")
@@ -181,6 +189,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	fs.StringVar(&allowPrivate, "fetch-allow-private", env("NEWSBRIEF_FETCH_ALLOW_PRIVATE", ""), "let URL fetches reach private addresses [NEWSBRIEF_FETCH_ALLOW_PRIVATE]")
 	fs.StringVar(&ackWait, "ack-wait", env("NEWSBRIEF_ACK_WAIT", "30s"), "redelivery delay for unacked messages [NEWSBRIEF_ACK_WAIT]")
 	fs.StringVar(&rateLimit, "rate-limit", env("NEWSBRIEF_RATE_LIMIT", ""), "per-IP POST rate limit, e.g. 10/s:20 [NEWSBRIEF_RATE_LIMIT]")
+	fs.StringVar(&retention, "retention", env("NEWSBRIEF_RETENTION", ""), "how long briefs are kept, e.g. 90d [NEWSBRIEF_RETENTION]")
 	fs.StringVar(&deadlines, "stage-deadline", env("NEWSBRIEF_STAGE_DEADLINE", "5m"), "per-message stage deadline: 5m or 2m,summarise=10m [NEWSBRIEF_STAGE_DEADLINE]")
 	fs.StringVar(&storeMax, "store-max-bytes", env("NEWSBRIEF_STORE_MAX_BYTES", "4GiB"), "disk for streams and buckets, e.g. 4GiB or none [NEWSBRIEF_STORE_MAX_BYTES]")
 	fs.StringVar(&bindOnly, "bind-only", env("NEWSBRIEF_BIND_ONLY", ""), "never create or update streams and buckets [NEWSBRIEF_BIND_ONLY]")
@@ -197,6 +206,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	// Secrets only from the environment, so they never show in ps.
 	c.NATSPassword = getenv("NATS_PASSWORD")
 	c.APIToken = getenv("NEWSBRIEF_API_TOKEN")
+	c.DBURL = getenv("NEWSBRIEF_DB_URL")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -263,6 +273,14 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 	} else {
 		c.RateLimit = rl
 	}
+	if d, err := parseAge(retention); err != nil {
+		errs = append(errs, fmt.Errorf("NEWSBRIEF_RETENTION must be a duration like 90d or 2160h, not %q", retention))
+	} else {
+		c.Retention = d
+	}
+	if c.DBURL != "" && !strings.HasPrefix(c.DBURL, "postgres://") && !strings.HasPrefix(c.DBURL, "postgresql://") {
+		errs = append(errs, errors.New("NEWSBRIEF_DB_URL must be a postgres:// URL"))
+	}
 	if tp, err := gateway.ParseProxies(proxies); err != nil {
 		errs = append(errs, fmt.Errorf("NEWSBRIEF_TRUSTED_PROXIES: %w", err))
 	} else {
@@ -294,6 +312,27 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, httpDefau
 		errs = append(errs, fmt.Errorf("NEWSBRIEF_LOG_FORMAT must be json or text, not %q", c.LogFormat))
 	}
 	return c, errors.Join(errs...)
+}
+
+// parseAge reads a duration that may also be whole days ("90d"); empty is
+// zero.
+func parseAge(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 1 {
+			return 0, errors.New("bad days")
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < time.Minute {
+		return 0, errors.New("bad duration")
+	}
+	return d, nil
 }
 
 // boolSetting reads a 1/0 setting, adding a problem to errs.

@@ -27,7 +27,7 @@ func Connect(ctx context.Context, c Config, name string, log *slog.Logger) (*bus
 		User: c.NATSUser, Password: c.NATSPassword, Creds: c.NATSCreds,
 		CA: c.NATSCA, Cert: c.NATSCert, Key: c.NATSKey, InboxPrefix: c.NATSInboxPrefix,
 		Replicas: c.Replicas, AckWait: c.AckWait, BindOnly: c.BindOnly, Deadlines: c.StageDeadlines,
-		StoreMaxBytes: c.StoreMaxBytes,
+		StoreMaxBytes: c.StoreMaxBytes, BriefTTL: c.Retention,
 	}, log)
 }
 

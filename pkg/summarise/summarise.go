@@ -24,26 +24,34 @@
 //     mention count; without them, recurring capitalised words).
 //   - The first real sentence is always kept; then the best-scoring sentences
 //     are added, skipping near-duplicates, until the summary has 2–4
-//     sentences and about 40 words, and are printed in article order.
+//     sentences and about 30 words, and are printed in article order.
 //
 // # Headline
 //
-// The title when there is one and it fits 110 characters; otherwise the
-// title or the lead sentence cut at the last clause boundary (comma, colon,
-// dash, "che", "which" …) that fits, or at a word boundary with "…".
+// The title when there is one and it fits 110 characters, else the title
+// cut at a clause boundary. Without a title, the news of the lead sentence
+// (or of a clearly more central one of the next two): attribution,
+// appositions, asides between dashes, lead-ins and opening circumstances
+// are removed, and what is left is cut where its head still has a verb —
+// a clause boundary, else a phrase boundary; "…" only when there is none.
 //
 // # Key points
 //
 // Two to five sentences that are not in the summary, ranked by entities and
-// numbers, each at most about 200 characters (cut at a clause boundary), no
-// two with word-set Jaccard similarity of 0.5 or more, in article order. A
-// very short article can have fewer than two.
+// numbers, no two with word-set Jaccard similarity of 0.5 or more, in
+// article order. Each is a whole fact: the sentence itself when it has at
+// most 220 characters, else the sentence cut at a clause boundary that
+// keeps its subject, verb and first figure, and ended with a full stop;
+// a sentence that cannot be cut so, a list lead-in, a question or a piece
+// of a quotation is passed over for another. Never "…". A very short
+// article can have fewer than two.
 //
 // # Topics
 //
 // Labels from the fixed taxonomy in Taxonomy (see docs/topics.md for the
-// cue words and scoring): ai, cloud, chips, cybersecurity, telecom, software, devices,
-// big-tech, startups, funding, m&a, regulation, space, energy, mobility,
+// cue words and scoring), kept only with enough evidence: ai, cloud, chips,
+// cybersecurity, outage, telecom, software, devices, big-tech, startups,
+// funding, m&a, regulation, antitrust, copyright, space, energy, mobility,
 // science, health, economy, politics, justice, disaster, sport, culture.
 //
 // # Keywords
@@ -88,21 +96,26 @@ const MaxHeadline = 110
 // data set.
 const (
 	minSentWords  = 6   // shorter sentences are not summary material
-	keyPointRunes = 200 // key points longer than this are cut at a clause
+	keyPointRunes = 220 // key points longer than this are cut at a clause, or not used
 	maxKeyPoints  = 5
 	maxKeywords   = 8
 )
 
 // Summary weights and budget; variables only so that the evaluation test
 // can report how sensitive the result is to them. A strong position weight
-// follows the lead bias of news (why Lead-3 is hard to beat); of the 3×3
-// budget/weight grid in TestSweep on the GUM pairs, 40 words and 0.8 was the
-// best and the only one above Lead-3 on all three ROUGE scores. Two
-// sentences are always kept, so summaries average ≈57 words.
+// follows the lead bias of news (why Lead-3 is hard to beat); centrality
+// and the overlap with the title (which states the news) choose the
+// sentences after the lead. Issue #17 chose a 30-word budget (two
+// sentences unless they are short), centrality 0.4 and title 0.5 from a
+// 24-setting grid on the 24 GUM pairs: in-sample ROUGE-L 1.068 × Lead-3,
+// but the leave-one-out estimate of choosing so is 1.031 ×, the figure to
+// trust (docs in README "Summaries"). Two sentences are always kept.
 var (
-	summaryWords              = 40  // stop adding sentences once the summary has this many words
+	summaryWords              = 30  // stop adding sentences once the summary has this many words
 	summaryMaxWord            = 100 // never exceed this with a third or fourth sentence
-	wPos, wCent, wTitle, wEnt = 0.8, 0.25, 0.15, 0.15
+	wPos, wCent, wTitle, wEnt = 0.8, 0.4, 0.5, 0.15
+	wFig                      = 0.0 // sentences with figures (numbers)
+	longSent, lenExp          = 45.0, 0.4
 )
 
 type sent struct {
@@ -155,13 +168,70 @@ func Offline(title, body, lang string, ents []news.Entity) Result {
 	if lead >= 0 {
 		leadText, leadWords = sents[lead].text, sents[lead].words
 	}
+	if title == "" {
+		if h := headlineSentence(sents); h >= 0 {
+			leadText = sents[h].text
+		}
+	}
 	res.Headline = Headline(title, leadText)
-	res.Topics = topics(sc, a.title, leadWords, a.body)
+	res.Topics = topics(sc, a.title, leadWords, a.body, ents)
 	res.Keywords = keywords(sc, a, ents)
 	if res.KeyPoints == nil {
 		res.KeyPoints = []string{}
 	}
 	return res
+}
+
+// headlineSentence picks the sentence a headline is made from when there
+// is no title: the lead, unless one of the next two summary candidates is
+// clearly more central (half again its score, which weighs position,
+// centrality and entities), passing over questions and mostly quoted
+// sentences, which state no news. It returns -1 when there is no
+// candidate.
+func headlineSentence(sents []sent) int {
+	best, seen := -1, 0
+	for i := range sents {
+		s := &sents[i]
+		if !s.candidate {
+			continue
+		}
+		if seen++; seen > 3 {
+			break
+		}
+		last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s.text, "»”\")"))
+		if last == '?' || quotedShare(s.text) > 0.4 {
+			continue
+		}
+		if best < 0 || s.score > 1.5*sents[best].score {
+			best = i
+		}
+	}
+	return best
+}
+
+// quotedShare is the share of s's bytes inside quotation marks.
+func quotedShare(s string) float64 {
+	in, n := false, 0
+	for _, r := range s {
+		switch r {
+		case '«', '“':
+			in = true
+			continue
+		case '»', '”':
+			in = false
+			continue
+		case '"':
+			in = !in
+			continue
+		}
+		if in {
+			n += utf8.RuneLen(r)
+		}
+	}
+	if len(s) == 0 {
+		return 0
+	}
+	return float64(n) / float64(len(s))
 }
 
 // Lead returns the first n sentences of body as split by package sentence,
@@ -409,9 +479,9 @@ func score(a article, ents []news.Entity) {
 		}
 		ent := entW[i] / maxEnt
 		c := cent[i] / maxCent
-		s.score = wPos*pos + wCent*c + wTitle*tl + wEnt*ent
-		if len(s.words) > 45 {
-			s.score *= 0.85
+		s.score = wPos*pos + wCent*c + wTitle*tl + wEnt*ent + wFig*math.Min(nums, 2)/2
+		if n := float64(len(s.words)); n > longSent {
+			s.score *= math.Pow(longSent/n, lenExp)
 		}
 		s.salience = 0.45*ent + 0.25*math.Min(nums, 3)/3 + 0.2*c + 0.1*pos
 	}
@@ -467,10 +537,16 @@ func keyPoints(sents []sent, summary []int) []string {
 	sort.SliceStable(pool, func(a, b int) bool { return ps[pool[a]] > ps[pool[b]] })
 	want := min(maxKeyPoints, max(2, (len(pool)+2)/3))
 	var chosen []int
+	facts := make(map[int]string, want)
 	for _, i := range pool {
 		if len(chosen) == want {
 			break
 		}
+		fact, ok := wholeFact(oneLine(sents[i].text), keyPointRunes)
+		if !ok {
+			continue
+		}
+		facts[i] = fact
 		dup := false
 		for _, j := range append(append([]int(nil), summary...), chosen...) {
 			if jaccard(sents[i].keys, sents[j].keys) >= 0.5 {
@@ -485,9 +561,92 @@ func keyPoints(sents []sent, summary []int) []string {
 	sort.Ints(chosen)
 	out := make([]string, 0, len(chosen))
 	for _, i := range chosen {
-		out = append(out, shorten(oneLine(sents[i].text), keyPointRunes, 2, true))
+		out = append(out, facts[i])
 	}
 	return out
+}
+
+// wholeFact returns a key point made of sentence s: s itself when it fits
+// limit runes, else s cut at a clause boundary into a sentence of its own
+// that keeps the subject, the verb and the figure (the cut keeps at least
+// minFactWords words, every number before the boundary and a balanced
+// quotation). A sentence that cannot be cut so, or that is not a statement
+// (a list lead-in ending in ':', an ellipsis, a question, a piece of a
+// quotation the splitter cut), is no key point.
+func wholeFact(s string, limit int) (string, bool) {
+	s = strings.TrimLeft(s, "•·▪-–—* ")
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if s == "" || strings.ContainsRune(":…?", last) || strings.HasSuffix(s, "...") || !balanced(s) {
+		return "", false
+	}
+	if utf8.RuneCountInString(s) <= limit {
+		return s, true
+	}
+	firstNum := strings.IndexFunc(s, unicode.IsDigit)
+	best := -1
+	for _, m := range factMarks {
+		from := 0
+		for {
+			k := strings.Index(s[from:], m)
+			if k < 0 {
+				break
+			}
+			at := from + k
+			from = at + len(m)
+			head := s[:at]
+			if utf8.RuneCountInString(head) > limit-1 {
+				break
+			}
+			if at <= best || len(strings.Fields(head)) < minFactWords || (firstNum >= 0 && firstNum > at) || !balanced(head) {
+				continue
+			}
+			best = at
+		}
+	}
+	if best < 0 {
+		return "", false
+	}
+	head := strings.TrimRight(tidyEnd(s[:best], false), " ,;:")
+	if len(strings.Fields(head)) < minFactWords {
+		return "", false
+	}
+	return head + ".", true
+}
+
+// minFactWords is the shortest clause kept as a key point.
+const minFactWords = 8
+
+// factMarks are the clause boundaries a long key point may be cut at: the
+// clause after them adds detail to a fact already stated.
+var factMarks = []string{
+	"; ", ", which ", ", who ", ", while ", ", whereas ", ", but ", ", after ", ", as ", ", with ",
+	", according to ", ", citing ", ", including ", ", bringing ", ", making ", ", adding ",
+	", che ", ", mentre ", ", ma ", ", dopo ", ", con ", ", secondo ", ", portando ", ", facendo ",
+	", per ", ", anche ", ", inclus", ", tra cui ", ", grazie ", " – ", " — ",
+}
+
+// balanced reports whether s closes every quotation and bracket it opens.
+func balanced(s string) bool {
+	var round, guil, curly, straight int
+	for _, r := range s {
+		switch r {
+		case '(':
+			round++
+		case ')':
+			round--
+		case '«':
+			guil++
+		case '»':
+			guil--
+		case '“':
+			curly++
+		case '”':
+			curly--
+		case '"':
+			straight++
+		}
+	}
+	return round == 0 && guil == 0 && curly == 0 && straight%2 == 0
 }
 
 // pointScore prefers salient sentences of readable length.

@@ -26,7 +26,7 @@ func TestCueCountsMatchTermIndex(t *testing.T) {
 			ix := refNewTermIndex(words)
 			for ti, topic := range Taxonomy {
 				for k, term := range topicTerms[topic] {
-					if want := ix.count(term); int(got[cs.byTopic[ti][k]]) != want {
+					if want := ix.count(stripWeak(term)); int(got[cs.byTopic[ti][k]]) != want {
 						t.Fatalf("%s: cue %q of %s: got %d, term index says %d", c.Name, term, topic, got[cs.byTopic[ti][k]], want)
 					}
 					checked++
@@ -51,7 +51,7 @@ func TestCuePhrases(t *testing.T) {
 		ix := refNewTermIndex(words)
 		for ti, topic := range Taxonomy {
 			for k, term := range topicTerms[topic] {
-				if want := ix.count(term); int(got[cs.byTopic[ti][k]]) != want {
+				if want := ix.count(stripWeak(term)); int(got[cs.byTopic[ti][k]]) != want {
 					t.Errorf("%q: cue %q: got %d, want %d", text, term, got[cs.byTopic[ti][k]], want)
 				}
 			}
@@ -140,3 +140,5 @@ func refMatchTerm(w word, p string) bool {
 	}
 	return w.lower == p
 }
+
+func stripWeak(term string) string { t, _ := cueTerm(term); return t }

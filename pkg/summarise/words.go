@@ -280,3 +280,7 @@ var stopwords = set(
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr",
 	"mrs", "ms", "dr", "around", "including", "another", "again", "made", "make", "like",
 )
+
+// IsStopword reports whether w (lower case) is one of the Italian or
+// English function words the summariser ignores.
+func IsStopword(w string) bool { return stopwords[w] }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/newsbrief/newsbrief/pkg/gateway"
 	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/readmodel"
 	"github.com/newsbrief/newsbrief/pkg/render"
 )
 
@@ -22,7 +23,7 @@ func (wb *Web) feedBriefs(w http.ResponseWriter, r *http.Request) ([]news.Brief,
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return nil, f, false
 	}
-	list, _, err := wb.cfg.Index.List(f, feedSize, "")
+	list, _, err := wb.cfg.Index.List(r.Context(), readmodel.Query{Filter: f, Limit: feedSize})
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return nil, f, false

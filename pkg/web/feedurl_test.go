@@ -17,7 +17,7 @@ func TestFeedsOnlyHTTPLinks(t *testing.T) {
 	_, idx, srv := newTestWeb(t)
 	t0 := time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC)
 	for id, u := range map[string]string{"js1": "javascript:alert(1)", "ok1": "https://example.com/a"} {
-		idx.Add(news.Brief{ID: id, Language: news.Language{Code: "en"}, Headline: id, Topics: []string{"links"}, CreatedAt: t0,
+		mustAdd(t, idx, news.Brief{ID: id, Language: news.Language{Code: "en"}, Headline: id, Topics: []string{"links"}, CreatedAt: t0,
 			Source: news.Source{URL: u}}, false)
 	}
 	_, _, body := get(t, srv.URL+"/feed.json?topic=links")

@@ -18,9 +18,9 @@ import (
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
 
-	"github.com/newsbrief/newsbrief/pkg/gateway"
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
+	"github.com/newsbrief/newsbrief/pkg/readmodel/rmtest"
 )
 
 // Issue #18 item 12: the Atom feed has <published> from the article,
@@ -28,7 +28,7 @@ import (
 // summary, key points and entities; the JSON Feed carries the same as
 // content_html. Read with a real feed parser.
 func TestFeedsForReaders(t *testing.T) {
-	idx := gateway.NewIndex(0)
+	idx := rmtest.Model(t)
 	pub := time.Date(2025, 11, 18, 0, 0, 0, 0, time.UTC)
 	made := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	v := 4.5e8
@@ -42,7 +42,7 @@ func TestFeedsForReaders(t *testing.T) {
 			{Name: "2027", Type: news.Date, ISO: "2027", Count: 1},
 		},
 	}
-	idx.Add(br, false)
+	mustAdd(t, idx, br, false)
 	wb, err := New(Config{Index: idx, Store: fakeStore{}})
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func checkEntryHTML(t *testing.T, feed, content string) {
 func TestCardShowsPublicationDate(t *testing.T) {
 	_, idx, srv := newTestWeb(t)
 	pub := time.Date(2025, 11, 18, 0, 0, 0, 0, time.UTC)
-	idx.Add(news.Brief{ID: "dated", Language: news.Language{Code: "en"}, Headline: "Dated", CreatedAt: time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC),
+	mustAdd(t, idx, news.Brief{ID: "dated", Language: news.Language{Code: "en"}, Headline: "Dated", CreatedAt: time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC),
 		Source:   news.Source{PublishedAt: &pub},
 		Entities: []news.Entity{{Name: "2008", Type: news.Date, ISO: "2008", Count: 1}}}, false)
 	_, _, page := get(t, srv.URL+"/?q=dated")
@@ -143,7 +143,7 @@ func TestFormWithoutJavaScript(t *testing.T) {
 		{"token", "s3cret", url.Values{"text": {"Un articolo."}, "token": {"s3cret"}}, 303, "/articles/abc123", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			wb, err := New(Config{Index: gateway.NewIndex(0), Store: st, Submit: submit, APIToken: tc.token})
+			wb, err := New(Config{Index: rmtest.Model(t), Store: st, Submit: submit, APIToken: tc.token})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -58,7 +58,10 @@ func (wb *Web) stream(w http.ResponseWriter, r *http.Request) {
 	// both replayed and then delivered live is sent once.
 	var replayed map[string]time.Time
 	if last := r.Header.Get("Last-Event-ID"); last != "" {
-		missed, _ := wb.cfg.Index.After(last, f, replayMax)
+		missed, _, err := wb.cfg.Index.After(r.Context(), last, f, replayMax)
+		if err != nil {
+			wb.cfg.Log.Error("replaying missed briefs", "err", err)
+		}
 		replayed = make(map[string]time.Time, len(missed))
 		for _, br := range missed {
 			if !send(br) {

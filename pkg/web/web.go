@@ -7,7 +7,7 @@
 // plain HTML with a small embedded script (no CDN, works offline) that only
 // adds live updates and the submission form's status. Everything shown is
 // escaped by html/template; article text is untrusted. It knows nothing of
-// NATS: briefs come from a gateway.Index and a Store.
+// NATS: briefs come from a readmodel.Model and a Store.
 package web
 
 import (
@@ -32,6 +32,7 @@ import (
 	"github.com/newsbrief/newsbrief/pkg/ingest"
 	"github.com/newsbrief/newsbrief/pkg/news"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
+	"github.com/newsbrief/newsbrief/pkg/readmodel"
 )
 
 //go:embed static templates
@@ -47,7 +48,8 @@ type Store interface {
 
 // Config configures the pages.
 type Config struct {
-	Index *gateway.Index
+	// Index lists and searches briefs, and hands new ones to event streams.
+	Index *readmodel.Model
 	Store Store
 	// Heartbeat is how often an idle event stream sends a comment so that
 	// proxies keep it open (default 15s).
@@ -208,13 +210,13 @@ type homeData struct {
 func (wb *Web) home(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f, err := gateway.FilterFromQuery(q)
-	d := homeData{Title: "newsbrief", Filter: f, Languages: wb.cfg.Languages, Topics: wb.topics()}
+	d := homeData{Title: "newsbrief", Filter: f, Languages: wb.cfg.Languages, Topics: wb.topics(r.Context())}
 	if err != nil {
 		d.Error = err.Error()
 		wb.render(w, http.StatusBadRequest, "home.html", d)
 		return
 	}
-	list, next, err := wb.cfg.Index.List(f, wb.cfg.PageSize, q.Get("cursor"))
+	list, next, err := wb.cfg.Index.List(r.Context(), readmodel.Query{Filter: f, Limit: wb.cfg.PageSize, Cursor: q.Get("cursor")})
 	if err != nil {
 		d.Error = err.Error()
 		wb.render(w, http.StatusBadRequest, "home.html", d)
@@ -236,8 +238,8 @@ func (wb *Web) home(w http.ResponseWriter, r *http.Request) {
 }
 
 // topics lists the topics of recent briefs, for the topic filter.
-func (wb *Web) topics() []string {
-	list, _, _ := wb.cfg.Index.List(gateway.Filter{}, 500, "")
+func (wb *Web) topics(ctx context.Context) []string {
+	list, _, _ := wb.cfg.Index.List(ctx, readmodel.Query{Limit: 500})
 	seen := map[string]bool{}
 	var out []string
 	for _, br := range list {

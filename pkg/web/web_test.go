@@ -15,6 +15,8 @@ import (
 
 	"github.com/newsbrief/newsbrief/pkg/gateway"
 	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/readmodel"
+	"github.com/newsbrief/newsbrief/pkg/readmodel/rmtest"
 )
 
 type fakeStore struct {
@@ -55,9 +57,9 @@ func testBriefs() []news.Brief {
 	}
 }
 
-func newTestWeb(t *testing.T) (*Web, *gateway.Index, *httptest.Server) {
+func newTestWeb(t *testing.T) (*Web, *readmodel.Model, *httptest.Server) {
 	t.Helper()
-	idx := gateway.NewIndex(0)
+	idx := rmtest.Model(t)
 	st := fakeStore{briefs: map[string]news.Brief{}, status: map[string]news.Status{
 		"pend1": {ID: "pend1", Status: news.StatusPending},
 		"rej1":  {ID: "rej1", Status: news.StatusRejected, Stage: "langdetect", Reason: "language de is not supported " + evil},
@@ -65,7 +67,7 @@ func newTestWeb(t *testing.T) (*Web, *gateway.Index, *httptest.Server) {
 	}}
 	for _, br := range testBriefs() {
 		st.briefs[br.ID] = br
-		idx.Add(br, false)
+		mustAdd(t, idx, br, false)
 	}
 	wb, err := New(Config{Index: idx, Store: st, Heartbeat: 50 * time.Millisecond})
 	if err != nil {
@@ -257,8 +259,8 @@ func TestStream(t *testing.T) {
 	en := news.Brief{ID: "new-en", Language: news.Language{Code: "en"}, Headline: "English " + evil, CreatedAt: time.Now()}
 	it := news.Brief{ID: "new-it", Language: news.Language{Code: "it"}, Headline: "Nuova", CreatedAt: time.Now()}
 	sent := time.Now()
-	idx.Add(en, true) // filtered out of the lang=it stream
-	idx.Add(it, true)
+	mustAdd(t, idx, en, true) // filtered out of the lang=it stream
+	mustAdd(t, idx, it, true)
 	ev, id, data := readEvent(t, sc)
 	t.Logf("event received %s after Index.Add", time.Since(sent))
 	var got news.Brief
@@ -293,7 +295,7 @@ func TestStreamReplay(t *testing.T) {
 	wb, idx, srv := newTestWeb(t)
 	t0 := time.Now()
 	for i, lang := range []string{"it", "en", "it"} {
-		idx.Add(news.Brief{ID: fmt.Sprintf("m%d", i), Language: news.Language{Code: lang}, Headline: "missed", CreatedAt: t0.Add(time.Duration(i) * time.Second)}, true)
+		mustAdd(t, idx, news.Brief{ID: fmt.Sprintf("m%d", i), Language: news.Language{Code: lang}, Headline: "missed", CreatedAt: t0.Add(time.Duration(i) * time.Second)}, true)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -315,15 +317,15 @@ func TestStreamReplay(t *testing.T) {
 			t.Fatal("stream not subscribed")
 		}
 	}
-	idx.Add(news.Brief{ID: "live", Language: news.Language{Code: "it"}, CreatedAt: t0.Add(time.Minute)}, true)
+	mustAdd(t, idx, news.Brief{ID: "live", Language: news.Language{Code: "it"}, CreatedAt: t0.Add(time.Minute)}, true)
 	if _, id, _ := readEvent(t, sc); id != "live" {
 		t.Fatalf("live event %q, want live", id)
 	}
 	// An unknown Last-Event-ID replays nothing.
-	if got, ok := idx.After("nope", gateway.Filter{}, 10); ok || len(got) != 0 {
+	if got, ok, _ := idx.After(context.Background(), "nope", gateway.Filter{}, 10); ok || len(got) != 0 {
 		t.Errorf("After(unknown) = %v, %v", got, ok)
 	}
-	if got, ok := idx.After("m0", gateway.Filter{}, 1); !ok || len(got) != 1 || got[0].ID != "m1" {
+	if got, ok, _ := idx.After(context.Background(), "m0", gateway.Filter{}, 1); !ok || len(got) != 1 || got[0].ID != "m1" {
 		t.Errorf("After(m0, limit 1) = %v, %v", got, ok)
 	}
 }
@@ -352,13 +354,13 @@ func TestFeeds(t *testing.T) {
 }
 
 func BenchmarkHome(b *testing.B) {
-	idx := gateway.NewIndex(0)
+	idx := rmtest.Model(b)
 	base := testBriefs()[0]
 	for i := range 1000 {
 		br := base
 		br.ID = "id" + string(rune('a'+i%26)) + strings.Repeat("x", i%7) + string(rune('0'+i%10)) + string(rune('A'+i/26%26))
 		br.CreatedAt = br.CreatedAt.Add(time.Duration(i) * time.Second)
-		idx.Add(br, false)
+		mustAdd(b, idx, br, false)
 	}
 	wb, _ := New(Config{Index: idx, Store: fakeStore{}})
 	mux := http.NewServeMux()
@@ -371,4 +373,11 @@ func BenchmarkHome(b *testing.B) {
 		n = rec.Body.Len()
 	}
 	b.ReportMetric(float64(n), "bytes/page")
+}
+
+func mustAdd(t testing.TB, idx *readmodel.Model, br news.Brief, live bool) {
+	t.Helper()
+	if err := idx.Add(context.Background(), br, live); err != nil {
+		t.Fatal(err)
+	}
 }

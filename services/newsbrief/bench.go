@@ -11,12 +11,15 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/newsbrief/newsbrief/internal/shared"
 	"github.com/newsbrief/newsbrief/pkg/bench"
 	"github.com/newsbrief/newsbrief/pkg/llm/llmtest"
 	"github.com/newsbrief/newsbrief/pkg/pipeline"
+	"github.com/newsbrief/newsbrief/pkg/readmodel"
+	"github.com/newsbrief/newsbrief/pkg/readmodel/rmbench"
 	"github.com/newsbrief/newsbrief/pkg/service"
 )
 
@@ -40,6 +43,7 @@ Examples:
   newsbrief bench --rate 250 --n 2000              # open loop: latency at 250 articles/s
   newsbrief bench --inproc                         # the stage functions only
   newsbrief bench --size 16384                     # 16 KB articles
+  newsbrief bench --readmodel 10000,100000       # the read model store: ingest, list, filter, search, reopen
   newsbrief bench --replay                         # the bus alone: stages replay their first result
   NEWSBRIEF_WORKERS=2 newsbrief bench              # workers per stage
   NEWSBRIEF_LLM_CONCURRENCY=8 newsbrief bench --llm-latency 500ms --n 80
@@ -66,6 +70,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	replay := fs.Bool("replay", false, "stage engines answer every article with their result for the first one: the run measures the bus alone, with messages of real size")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the run to this file (go tool pprof -sample_index=alloc_space: what the run allocated)")
+	reuse := fs.Bool("reuse", false, "with --readmodel and NEWSBRIEF_DB_URL: measure the briefs an earlier run left in the database instead of loading")
+	keep := fs.String("keep", "", "with --readmodel: build the SQLite store in this directory and keep it (to time a gateway's restart on it: NEWSBRIEF_DATA=DIR/.. with the store in DIR)")
+	readModel := fs.String("readmodel", "", "measure the read model store instead of the pipeline: comma-separated sizes to load in turn, e.g. 10000,100000 (PostgreSQL when NEWSBRIEF_DB_URL is set, else SQLite in a temporary directory)")
 	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -76,6 +83,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return usageError{"bench takes no arguments"}
+	}
+	if *readModel != "" {
+		return benchReadModel(ctx, *readModel, getenv("NEWSBRIEF_DB_URL"), *keep, *reuse, stdout, stderr)
 	}
 
 	env := map[string]string{}
@@ -241,4 +251,46 @@ func meanSize(subs bench.Source) int {
 		t += len(subs.At(i))
 	}
 	return t / max(1, n)
+}
+
+// benchReadModel loads synthetic briefs into a fresh read model store up to
+// each size and prints one line per size (see package rmbench).
+func benchReadModel(ctx context.Context, sizes, dbURL, keep string, reuse bool, stdout, stderr io.Writer) error {
+	var ns []int
+	for _, f := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 100 {
+			return usageError{fmt.Sprintf("--readmodel takes sizes of at least 100, not %q", f)}
+		}
+		ns = append(ns, n)
+	}
+	kind, dir := "postgres", ""
+	if dbURL == "" && keep != "" {
+		kind, dir = "sqlite", keep
+	} else if dbURL == "" {
+		d, err := os.MkdirTemp("", "newsbrief-readmodel")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		kind, dir = "sqlite", d
+	}
+	open := func(ctx context.Context) (readmodel.Store, error) { return readmodel.Open(ctx, dir, dbURL) }
+	if dbURL != "" {
+		// A fresh table: the bench must not mix with a real read model.
+		s, err := readmodel.OpenPostgres(ctx, dbURL)
+		if err != nil {
+			return err
+		}
+		n, _ := s.Count(ctx)
+		s.Close()
+		if n > 0 && !reuse {
+			return fmt.Errorf("the database at NEWSBRIEF_DB_URL already holds %d briefs: point the bench at an empty one", n)
+		}
+	}
+	res, err := rmbench.Run(ctx, open, dir, ns, 400, reuse, stderr)
+	for _, r := range res {
+		r.Print(stdout, kind)
+	}
+	return err
 }

@@ -323,8 +323,11 @@ func briefs(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 	format := fs.String("format", "text", "text (one line per brief), md, or json: JSON Lines for a list, one JSON document for one ID")
 	lang := fs.String("lang", "", "only this language")
 	topic := fs.String("topic", "", "only this topic")
-	entity := fs.String("entity", "", "only briefs naming this entity")
-	query := fs.String("q", "", "text search")
+	entity := fs.String("entity", "", "only briefs naming this entity (knowledge-base id or name)")
+	query := fs.String("q", "", "text search over headline, summary, key points and body, stemmed in each brief's language")
+	since := fs.String("since", "", "only briefs published since: a duration back from now (48h) or an RFC 3339 time")
+	until := fs.String("until", "", "only briefs published before: a duration back from now or an RFC 3339 time")
+	sortBy := fs.String("sort", "created", "order, newest first: created or published")
 	limit := fs.Int("limit", 20, "how many")
 	follow := fs.Bool("follow", false, "keep printing new briefs as they arrive (Server-Sent Events)")
 	fs.Usage = func() {
@@ -340,6 +343,7 @@ Examples:
   newsbrief briefs                               # the 20 latest, one line each
   newsbrief briefs --lang it --topic ai --limit 5
   newsbrief briefs --entity OpenAI --format md
+  newsbrief briefs --q investimenti --since 168h --sort published
   newsbrief briefs --format json | jq -r .headline
   newsbrief briefs --follow --format json        # a stream of JSON Lines
   newsbrief briefs 0f3c...e1 --format md         # one brief as Markdown
@@ -367,6 +371,11 @@ Flags:
 		return render.Brief(stdout, br, *format)
 	}
 	q := url.Values{"lang": {*lang}, "topic": {*topic}, "entity": {*entity}, "q": {*query}, "limit": {fmt.Sprint(*limit)}}
+	for k, v := range map[string]string{"since": *since, "until": *until, "sort": *sortBy} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
 	var list gateway.BriefList
 	if _, err := c.do(ctx, "GET", "/v1/briefs?"+q.Encode(), "", nil, &list); err != nil {
 		return err

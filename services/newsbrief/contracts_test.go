@@ -67,8 +67,16 @@ func TestPublishedContracts(t *testing.T) {
 	var list struct {
 		Briefs []json.RawMessage `json:"briefs"`
 	}
-	if err := json.Unmarshal([]byte(httpGet(t, base+"/v1/briefs")), &list); err != nil || len(list.Briefs) != 2 {
-		t.Fatalf("GET /v1/briefs: %v, %d briefs", err, len(list.Briefs))
+	// The list is the read model, projected from the briefs bucket a
+	// moment after the status says briefed: wait for both.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		err := json.Unmarshal([]byte(httpGet(t, base+"/v1/briefs")), &list)
+		if err == nil && len(list.Briefs) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET /v1/briefs: %v, %d briefs", err, len(list.Briefs))
+		}
 	}
 	for i, item := range list.Briefs {
 		if err := summary.Validate(instance(t, item)); err != nil {

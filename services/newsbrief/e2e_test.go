@@ -325,7 +325,8 @@ func checkSeedBrief(t *testing.T, br news.Brief) {
 			}
 		}
 	}
-	for _, org := range []string{"Fastweb", "Agcom"} {
+	// Names are the knowledge base's canonical names: "l'Agcom" is AGCOM.
+	for _, org := range []string{"Fastweb", "AGCOM"} {
 		if has[org] != news.Org {
 			t.Errorf("ORG %s: got type %q", org, has[org])
 		}

@@ -22,18 +22,21 @@ import (
 
 const evalUsage = `usage: newsbrief eval entities --data FILE.conll --lang it|en [--docs STARTS | --sentences]
        newsbrief eval entities --brief LABELS.tsv --texts DIR [--details]
-       newsbrief eval summaries --data FILE.jsonl
+       newsbrief eval summaries --data FILE.jsonl [--headlines]
        newsbrief eval stories --data DIR [--verbose] [--show N]
 
 Measures the offline engines on labelled data: entity precision/recall/F1
 per type, summary ROUGE against reference summaries, or story clustering
-(B-cubed, cross-lingual links, syndication) on labelled articles.
+(B-cubed, cross-lingual links, syndication) on labelled articles. With
+--headlines the summaries file holds {"title","body"} lines: the headline
+is built from the body with the title hidden and judged against it.
 
 Examples:
   newsbrief eval entities --data ../shared/data/ner/it_kind_wikinews_dev_gold.conll --lang it
   newsbrief eval entities --data ../shared/data/ner/en_gum_news_gold.conll --lang en --docs pkg/entities/testdata/en_gum_news_docs.txt
   newsbrief eval entities --brief pkg/entities/testdata/brief/labels.tsv --texts pkg/entities/testdata/brief
   newsbrief eval summaries --data ../shared/data/summaries/en_gum_wikinews.jsonl
+  newsbrief eval summaries --headlines --data titled.jsonl
   newsbrief eval stories --data ../shared/data/stories`
 
 func evalCmd(args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -51,6 +54,7 @@ func evalCmd(args []string, stdout, stderr io.Writer, getenv func(string) string
 	data := fs.String("data", "", "labelled data file")
 	lang := fs.String("lang", "it", "with entities: the language of the file")
 	docs := fs.String("docs", "", "with entities: file of sentence indices where documents start, for files without -DOCSTART- or # newdoc lines (default: guessed from the titles)")
+	headlines := fs.Bool("headlines", false, "with summaries: judge headlines built with the title hidden on {\"title\",\"body\"} lines")
 	sentences := fs.Bool("sentences", false, "with entities: in a file without document markers, tag every sentence alone instead of guessing its articles")
 	brief := fs.String("brief", "", "with entities: labels of the entities each article's brief should show (file, type, name, aliases, id); scored per type and language, with ids and display names")
 	texts := fs.String("texts", "", "with --brief: directory of the articles' texts")
@@ -108,6 +112,13 @@ func evalCmd(args []string, stdout, stderr io.Writer, getenv func(string) string
 		}
 		return rep.Write(stdout)
 	case "summaries":
+		if *headlines {
+			rep, err := sumeval.EvalHeadlinesFile(*data)
+			if err != nil {
+				return err
+			}
+			return rep.Write(stdout)
+		}
 		rep, err := sumeval.EvalFile(*data)
 		if err != nil {
 			return err

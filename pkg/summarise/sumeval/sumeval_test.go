@@ -1,8 +1,16 @@
 package sumeval
 
 import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"time"
+
 	"bytes"
 	"errors"
+	"github.com/newsbrief/newsbrief/pkg/ingest"
+	"github.com/newsbrief/newsbrief/pkg/news"
+	"github.com/newsbrief/newsbrief/pkg/summarise"
 	"strings"
 	"testing"
 
@@ -99,4 +107,70 @@ func FuzzRead(f *testing.F) {
 			_ = Eval(pairs)
 		}
 	})
+}
+
+func TestEvalHeadlinesOwn(t *testing.T) {
+	rep, err := EvalHeadlinesFile("testdata/titled.jsonl")
+	if err != nil {
+		t.Fatalf("EvalHeadlinesFile: %v", err)
+	}
+	var b bytes.Buffer
+	if err := rep.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", b.String())
+	if rep.Articles != 4 || rep.Acceptable != 4 || rep.Ellipsis != 0 || rep.Furniture != 0 || rep.TooLong != 0 {
+		t.Errorf("got %+v, want 4 articles, all acceptable, no ellipsis or furniture", rep)
+	}
+	if rep.RL <= 0 || rep.RL > 1 {
+		t.Errorf("ROUGE-L %v out of (0,1]", rep.RL)
+	}
+}
+
+func TestAcceptable(t *testing.T) {
+	tests := []struct {
+		headline, title string
+		want            bool
+	}{
+		{"A federal judge on Thursday approved a $1.5 billion settlement", "Judge approves $1.5 billion copyright settlement between Anthropic and authors", true},
+		{"PosteMobile si appresta a cambiare rete di appoggio", "PosteMobile passa a TIM: rivoluzione nella telefonia mobile italiana", false},
+		{"Cloudflare restored service after a three-hour outage", "Cloudflare outage knocks websites offline", true},
+		{"The outage has already impacted thousands of users", "Cloudflare outage knocks websites offline", false},
+		{"A storm caused a crane to fall into Mecca's Grand Mosque, killing 107", "At least 107 killed in Mecca crane collapse", true},
+	}
+	for _, tt := range tests {
+		if got := Acceptable(tt.headline, tt.title); got != tt.want {
+			t.Errorf("Acceptable(%q, %q) = %v, want %v", tt.headline, tt.title, got, tt.want)
+		}
+	}
+}
+
+// TestNoFurnitureInBriefs: page furniture in our own test articles (a
+// byline, a dateline, a related-article line) reaches no headline, summary
+// or key point once ingest has normalised the text.
+func TestNoFurnitureInBriefs(t *testing.T) {
+	f, err := os.Open("testdata/titled.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var it Titled
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			t.Fatal(err)
+		}
+		a, err := ingest.Normalise(news.Submission{Body: it.Body}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := summarise.Offline(a.Title, a.Body, it.Lang, nil)
+		for _, text := range append([]string{r.Headline, r.Summary}, r.KeyPoints...) {
+			for _, m := range []string{"(AP)", "SAN FRANCISCO", "TORINO –", "di Mario Rossi", "Leggi anche"} {
+				if strings.Contains(text, m) {
+					t.Errorf("%q carries furniture %q", text, m)
+				}
+			}
+		}
+	}
 }
