@@ -100,13 +100,13 @@ func (c *Clusterer) Load(s *news.Story) {
 	c.idx.Load(s)
 }
 
-// Wrote reports whether rev of story id is a version this worker wrote
-// (and so has loaded already).
+// Wrote reports whether rev of story id is a version this worker wrote,
+// or an older one (so it has loaded it, or something newer, already).
 func (c *Clusterer) Wrote(id string, rev uint64) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	h, ok := c.hot[id]
-	return ok && h.rev == rev
+	return ok && rev <= h.rev
 }
 
 // Index returns the index, for tests and measurements; not to be used

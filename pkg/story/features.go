@@ -132,7 +132,9 @@ func amountKey(e news.Entity) string {
 // fold splits text into lower-case words without diacritics; digits and
 // their separators stay in one word ("2,1", "1.500").
 func fold(s string) []string {
-	s = norm.NFD.String(s)
+	if !ascii(s) {
+		s = norm.NFD.String(s)
+	}
 	var out []string
 	var b strings.Builder
 	flush := func() {
@@ -159,6 +161,15 @@ func fold(s string) []string {
 	}
 	flush()
 	return out
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func isNumber(w string) bool {

@@ -461,6 +461,9 @@ func (x *Index) Load(s *news.Story) {
 		return
 	}
 	e := x.stories[s.ID]
+	if e != nil && len(s.Members)+s.Dropped <= e.total {
+		return // this version or a newer one is loaded already
+	}
 	if e == nil {
 		if !x.now.IsZero() && s.LastSeen.Before(x.now.Add(-x.cfg.Window)) {
 			return

@@ -253,3 +253,21 @@ func TestFuturePublishedTimeIgnored(t *testing.T) {
 		t.Errorf("after a far-future article the Italian one opened %s instead of joining %s", ps[0].StoryID, StoryID("a1"))
 	}
 }
+
+// A stale version of a story (a watch delivering an older revision after
+// a newer one was loaded) does not roll the index back.
+func TestStaleLoadIgnored(t *testing.T) {
+	store := &MemStore{}
+	c := NewClusterer(Config{}, store)
+	briefs := corpus()
+	ps := placeAll(t, c, briefs[:1])
+	old, _, _ := store.Get(context.Background(), ps[0].StoryID)
+	placeAll(t, c, briefs[1:2])
+	c.Load(old)
+	if e := c.Index().stories[ps[0].StoryID]; e == nil || e.total != 2 || len(e.langs) != 2 {
+		t.Fatalf("after loading a stale version the index has %+v", e)
+	}
+	if p := placeAll(t, c, briefs[3:4]); p[0].DuplicateOf != "a1" {
+		t.Errorf("copy after a stale load: %+v", p[0])
+	}
+}
