@@ -39,6 +39,10 @@ type Language struct {
 	// Display is the locale of entity names in a brief (the knowledge
 	// base's name column).
 	Display string
+	// Search is the full-text search configuration of the read model: the
+	// Snowball stemmer and stop words of the embedded store and the
+	// PostgreSQL text search configuration of the same name (pkg/readmodel).
+	Search string
 
 	// DecimalComma: numbers write "1,5" for one and a half and "1.400" for
 	// fourteen hundred (Italian); else the other way (English).
@@ -58,9 +62,9 @@ type Language struct {
 // promises each resource below exists.
 var registry = []Language{
 	{Code: "it", Name: "Italiano", Detector: "it", Tagger: "it", Amounts: "it", Sentences: "it",
-		StopWords: "it", TopicWords: "it", Display: "it", DecimalComma: true},
+		StopWords: "it", TopicWords: "it", Display: "it", Search: "italian", DecimalComma: true},
 	{Code: "en", Name: "English", Detector: "en", Tagger: "en", Amounts: "en", Sentences: "en",
-		StopWords: "en", TopicWords: "en", Display: "en", MonthFirst: true, NameArticle: "the", JoinsHyphens: true},
+		StopWords: "en", TopicWords: "en", Display: "en", Search: "english", MonthFirst: true, NameArticle: "the", JoinsHyphens: true},
 }
 
 // Normalise reduces a language tag to its primary subtag in lower case:

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/newsbrief/newsbrief/pkg/language"
 	"github.com/newsbrief/newsbrief/pkg/news"
 )
 
@@ -109,13 +110,12 @@ func pgCheckpoint(ctx context.Context, q pgQuerier) (uint64, error) {
 // Checkpoint implements Store.
 func (p *Postgres) Checkpoint(ctx context.Context) (uint64, error) { return pgCheckpoint(ctx, p.pool) }
 
-// tsConfig is the text search configuration for a language.
+// tsConfig is the text search configuration for a language (the
+// registry's search configuration), "simple" for one without.
 func tsConfig(lang string) string {
-	switch lang {
-	case "it":
-		return "italian"
-	case "en":
-		return "english"
+	if stemmers[lang] != nil {
+		l, _ := language.Get(lang)
+		return l.Search
 	}
 	return "simple"
 }
@@ -204,13 +204,17 @@ func (p *Postgres) where(f Filter, col string, c *cursor, args []any) (string, [
 	if f.Query != "" {
 		// Each brief is searched in its own language's configuration.
 		q := arg(f.Query)
-		langs := []string{"it", "en", ""}
+		langs := append(append([]string(nil), searchLangs...), "")
 		if f.Lang != "" {
 			langs = []string{f.Lang}
 		}
+		quoted := make([]string, len(searchLangs))
+		for i, l := range searchLangs {
+			quoted[i] = `'` + l + `'`
+		}
 		var alts []string
 		for _, l := range langs {
-			cond := `lang NOT IN ('it', 'en')`
+			cond := `lang NOT IN (` + strings.Join(quoted, `, `) + `)`
 			if _, ok := stemmers[l]; ok {
 				cond = `lang = '` + l + `'`
 			}

@@ -9,22 +9,46 @@ import (
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
 	"github.com/blevesearch/snowballstem/italian"
+
+	"github.com/newsbrief/newsbrief/pkg/language"
 )
 
-// stemmers are the Snowball stemmers of the languages briefs are written
-// in, the same algorithms as PostgreSQL's italian and english text search
-// configurations. A language without one is matched word for word.
-var stemmers = map[string]func(*snowballstem.Env) bool{
-	"it": italian.Stem,
-	"en": english.Stem,
-}
+// snowball are the Snowball stemmers by configuration name, the same
+// algorithms as PostgreSQL's text search configurations of that name;
+// configStopwords are their stop words, left out of queries (as
+// PostgreSQL's plainto_tsquery does), so "il mercato" finds a brief that
+// says "mercati".
+var (
+	snowball = map[string]func(*snowballstem.Env) bool{
+		"italian": italian.Stem,
+		"english": english.Stem,
+	}
+	configStopwords = map[string]map[string]bool{
+		"italian": set("il lo la i gli le un uno una di a da in con su per tra fra e ed o che del dello della dei degli delle al allo alla ai agli alle dal dallo dalla dai dagli dalle nel nello nella nei negli nelle sul sullo sulla sui sugli sulle è non si come più anche ma se"),
+		"english": set("the a an of to in on at by for with and or but is are was were be been it its this that these those as from into than then so not no"),
+	}
+)
 
-// stopwords are left out of queries (as PostgreSQL's plainto_tsquery does),
-// so "il mercato" finds a brief that says "mercati".
-var stopwords = map[string]map[string]bool{
-	"it": set("il lo la i gli le un uno una di a da in con su per tra fra e ed o che del dello della dei degli delle al allo alla ai agli alle dal dallo dalla dai dagli dalle nel nello nella nei negli nelle sul sullo sulla sui sugli sulle è non si come più anche ma se"),
-	"en": set("the a an of to in on at by for with and or but is are was were be been it its this that these those as from into than then so not no"),
-}
+// stemmers and stopwords are those of each registered language whose
+// search configuration (pkg/language) the embedded store has, by language
+// code; searchLangs lists those codes in registry order. A language
+// without one is matched word for word.
+var stemmers, stopwords, searchLangs = func() (map[string]func(*snowballstem.Env) bool, map[string]map[string]bool, []string) {
+	st, sw := map[string]func(*snowballstem.Env) bool{}, map[string]map[string]bool{}
+	var codes []string
+	for _, c := range language.Codes() {
+		l, _ := language.Get(c)
+		if f := snowball[l.Search]; f != nil {
+			st[c], sw[c] = f, configStopwords[l.Search]
+			codes = append(codes, c)
+		}
+	}
+	return st, sw, codes
+}()
+
+// HasSearch reports whether the read model can search text in the named
+// configuration (a language.Resource check).
+func HasSearch(config string) bool { return snowball[config] != nil }
 
 func set(words string) map[string]bool {
 	m := map[string]bool{}
@@ -151,13 +175,13 @@ func indexTerms(lang, text string) []string {
 	return terms
 }
 
-// queryAlternatives returns how q reads in each language ("it", "en", and
+// queryAlternatives returns how q reads in each searchable language (and
 // "xx" for briefs in a language without a stemmer), or only in lang when
 // it is set: the stemmed words without stopwords, all of which a brief in
 // that language must contain. A language in which q has no words is left
 // out.
 func queryAlternatives(lang, q string) map[string][]string {
-	langs := []string{"it", "en", "xx"}
+	langs := append(append([]string(nil), searchLangs...), "xx")
 	if lang != "" {
 		langs = []string{termLang(lang)}
 	}
