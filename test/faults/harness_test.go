@@ -154,6 +154,9 @@ func (p *proc) run() {
 	}
 	cmd := exec.Command(p.bin, p.args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, p.env...)
+	// Relative defaults (the gateway's ./data read model) land beside the
+	// log, in the test's temporary directory, the same one on a restart.
+	cmd.Dir = filepath.Dir(p.log)
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {
 		f.Close()
