@@ -57,12 +57,12 @@ func freePort(t *testing.T) string {
 type server struct {
 	http, nats string
 	cmd        *exec.Cmd
-	logs       *bytes.Buffer
+	logs       *syncBuffer // written by the process while tests read it
 }
 
 func startServer(t *testing.T, dataDir string, env ...string) *server {
 	t.Helper()
-	s := &server{http: freePort(t), nats: freePort(t), logs: &bytes.Buffer{}}
+	s := &server{http: freePort(t), nats: freePort(t), logs: &syncBuffer{}}
 	s.cmd = exec.Command(binary, "serve")
 	s.cmd.Env = append(os.Environ(), "NATS_URL=", "NEWSBRIEF_DATA="+dataDir, "NEWSBRIEF_HTTP_ADDR="+s.http, "NEWSBRIEF_NATS_ADDR="+s.nats, "OPENAI_BASE_URL=", "OPENAI_API_KEY=")
 	s.cmd.Env = append(s.cmd.Env, env...)
