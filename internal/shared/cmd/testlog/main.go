@@ -32,7 +32,7 @@ func run(in io.Reader, out io.Writer, noShared bool) int {
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	outputs := map[string]*strings.Builder{} // per test, for the skip reason
 	var skips, failed []string
-	bad := 0
+	bad, passed := 0, 0
 	for sc.Scan() {
 		var e event
 		if json.Unmarshal(sc.Bytes(), &e) != nil {
@@ -67,6 +67,10 @@ func run(in io.Reader, out io.Writer, noShared bool) int {
 				bad++
 			}
 			skips = append(skips, line)
+		case "pass":
+			if e.Test != "" {
+				passed++
+			}
 		case "fail":
 			if e.Test != "" {
 				failed = append(failed, key)
@@ -78,6 +82,8 @@ func run(in io.Reader, out io.Writer, noShared bool) int {
 	}
 	sort.Strings(skips)
 	fmt.Fprintf(out, "\n== %d skipped tests\n%s\n", len(skips), strings.Join(skips, "\n"))
+	// The plain closing line CI readers look for (tests and subtests).
+	defer fmt.Fprintf(out, "tests: %d passed, %d failed, %d skipped\n", passed, len(failed), len(skips))
 	if bad > 0 {
 		fmt.Fprintf(out, "!! %d tests skipped because the shared data is missing: CI has it beside the clone\n", bad)
 		return 1
