@@ -361,7 +361,7 @@ func (r *runner[In, Out]) process(msg jetstream.Msg, ka *keepAlive, release func
 		// on it or the stage overran its deadline every time.
 		err = stage.Permanent(fmt.Errorf("delivered %d times without settling: the stage crashed or overran its %s deadline each time", delivered, r.s.Deadline))
 	} else {
-		sctx, cancelStage := context.WithTimeout(ctx, r.s.Deadline)
+		sctx, cancelStage := stageContext(ctx, r.s.Deadline)
 		ka.begin(r.s.Deadline+overrunGrace(r.s.Deadline), func() {
 			_ = msg.NakWithDelay(stage.Backoff(delivered, r.s.Policy))
 			r.log.Warn("stage overran its deadline: message redelivered, call abandoned", "subject", msg.Subject(), "seq", seq, "delivered", delivered, "deadline", r.s.Deadline.String())
@@ -378,7 +378,7 @@ func (r *runner[In, Out]) process(msg jetstream.Msg, ka *keepAlive, release func
 			}
 			return
 		}
-		if err != nil && sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+		if err != nil && context.Cause(sctx) == context.DeadlineExceeded && ctx.Err() == nil {
 			err = fmt.Errorf("stage overran its %s deadline: %w", r.s.Deadline, err)
 		}
 	}
@@ -803,3 +803,16 @@ func truncate(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// stageContext ends after d, as context.WithTimeout does, but carries no
+// deadline, so the JetStream requests a stage makes (the recorder's and
+// the cluster's KV reads and writes) keep the client's own timeout of
+// seconds instead of inheriting the stage's minutes: a request whose reply
+// was lost with a NATS server that died would otherwise hold its message
+// for the whole stage deadline (seen in TestNATSRestart under load). Its
+// cause is context.DeadlineExceeded once d has passed.
+func stageContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancelCause(ctx)
+	t := time.AfterFunc(d, func() { cancel(context.DeadlineExceeded) })
+	return c, func() { t.Stop(); cancel(context.Canceled) }
+}

@@ -142,7 +142,18 @@ func start(t testing.TB, name, binary string, env []string, args ...string) *pro
 	t.Helper()
 	p := &proc{t: t, name: name, bin: binary, args: args, env: env, log: filepath.Join(t.TempDir(), name+".log")}
 	p.run()
-	t.Cleanup(func() { p.kill() })
+	t.Cleanup(func() {
+		p.kill()
+		if t.Failed() {
+			// What each process said last is the first thing to read when
+			// an invariant fails (the temporary directory goes with the test).
+			out := p.output()
+			if len(out) > 6000 {
+				out = "…" + out[len(out)-6000:]
+			}
+			t.Logf("log of %s (last 6000 bytes):\n%s", p.name, out)
+		}
+	})
 	return p
 }
 
