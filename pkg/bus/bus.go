@@ -237,6 +237,22 @@ func (b *Bus) ensure(ctx context.Context, step func(context.Context) error) erro
 	}
 }
 
+// declareRetrying declares a bucket outside the common topology (stories,
+// feeds) as Connect declares the rest: each attempt bounded, retried while
+// the servers settle (a new 3-node cluster can take longer than one
+// attempt to place a replicated bucket).
+func (b *Bus) declareRetrying(ctx context.Context, declare func(context.Context) (jetstream.KeyValue, error)) (jetstream.KeyValue, error) {
+	var kv jetstream.KeyValue
+	err := b.ensure(ctx, func(ctx context.Context) error {
+		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		var err error
+		kv, err = declare(actx)
+		return err
+	})
+	return kv, err
+}
+
 // bind checks that every stream and bucket exists, changing nothing.
 func (b *Bus) bind(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -29,7 +29,7 @@ func (b *Bus) FeedStates(ctx context.Context) (*FeedStates, error) {
 		}
 		return &FeedStates{kv: kv}, nil
 	}
-	kv, err := b.declareFeeds(ctx)
+	kv, err := b.declareRetrying(ctx, b.declareFeeds)
 	if err != nil {
 		return nil, err
 	}

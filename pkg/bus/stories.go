@@ -30,16 +30,16 @@ type Stories struct{ kv jetstream.KeyValue }
 // stage and the gateway use it, so it is not declared by every worker. In
 // BindOnly mode it binds to the bucket `newsbrief setup` declared.
 func (b *Bus) Stories(ctx context.Context) (*Stories, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
 	if b.cfg.BindOnly {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
 		kv, err := b.JS.KeyValue(ctx, news.BucketStories)
 		if err != nil {
 			return nil, fmt.Errorf("binding KV bucket %s (run `newsbrief setup` first): %w", news.BucketStories, err)
 		}
 		return &Stories{kv}, nil
 	}
-	kv, err := b.declareStories(ctx)
+	kv, err := b.declareRetrying(ctx, b.declareStories)
 	if err != nil {
 		return nil, err
 	}
