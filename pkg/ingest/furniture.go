@@ -1027,8 +1027,11 @@ func isDateOnly(p string) bool {
 			dated = true
 		case weekdayWords[w], timeWords[w]:
 		case isDigits(w):
-			if len(w) == 4 {
+			switch {
+			case len(w) == 4:
 				dated = true
+			case len(w) > 2:
+				return false // a figure, not a day or a year
 			}
 		case isClock(w):
 		case isNumericDateWord(w):
