@@ -167,9 +167,20 @@ func (s *Briefs) WatchIDs(ctx context.Context, fn func(id string, live bool)) er
 // watch calls fn for every put in the bucket, replayed (live false) and then
 // new, until ctx is done.
 func (s *Briefs) watch(ctx context.Context, fn func(e jetstream.KeyValueEntry, live bool), opts ...jetstream.WatchOpt) error {
-	w, err := s.kv.WatchAll(ctx, opts...)
+	return watchPuts(ctx, s.kv, "briefs", func(e jetstream.KeyValueEntry, live bool) {
+		if e != nil {
+			fn(e, live)
+		}
+	}, opts...)
+}
+
+// watchPuts calls fn for every put in kv, replayed (live false) and then
+// new, until ctx is done; fn gets nil once, when the replay is over. what
+// names the bucket in errors ("briefs").
+func watchPuts(ctx context.Context, kv jetstream.KeyValue, what string, fn func(e jetstream.KeyValueEntry, live bool), opts ...jetstream.WatchOpt) error {
+	w, err := kv.WatchAll(ctx, opts...)
 	if err != nil {
-		return fmt.Errorf("watching briefs: %w", err)
+		return fmt.Errorf("watching %s: %w", what, err)
 	}
 	defer w.Stop()
 	live := false
@@ -178,14 +189,13 @@ func (s *Briefs) watch(ctx context.Context, fn func(e jetstream.KeyValueEntry, l
 		case <-ctx.Done():
 			return nil
 		case e, ok := <-w.Updates():
-			if !ok {
-				return errors.New("brief watch closed")
-			}
-			if e == nil {
+			switch {
+			case !ok:
+				return fmt.Errorf("%s watch closed", what)
+			case e == nil:
 				live = true
-				continue
-			}
-			if e.Operation() == jetstream.KeyValuePut {
+				fn(nil, false)
+			case e.Operation() == jetstream.KeyValuePut:
 				fn(e, live)
 			}
 		}

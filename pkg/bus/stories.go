@@ -130,37 +130,18 @@ func (s *Stories) encode(st *news.Story) ([]byte, error) {
 // once with nil when the replay is over. skip, if set, is asked first with
 // the key and revision: a writer need not decode what it wrote itself.
 func (s *Stories) Watch(ctx context.Context, fn func(st *news.Story, live bool), skip ...func(id string, rev uint64) bool) error {
-	w, err := s.kv.WatchAll(ctx)
-	if err != nil {
-		return fmt.Errorf("watching stories: %w", err)
-	}
-	defer w.Stop()
-	live := false
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case e, ok := <-w.Updates():
-			if !ok {
-				return errors.New("story watch closed")
-			}
-			if e == nil {
-				live = true
-				fn(nil, false)
-				continue
-			}
-			if e.Operation() != jetstream.KeyValuePut {
-				continue
-			}
-			if len(skip) > 0 && skip[0] != nil && skip[0](e.Key(), e.Revision()) {
-				continue
-			}
+	return watchPuts(ctx, s.kv, "stories", func(e jetstream.KeyValueEntry, live bool) {
+		switch {
+		case e == nil:
+			fn(nil, false)
+		case len(skip) > 0 && skip[0] != nil && skip[0](e.Key(), e.Revision()):
+		default:
 			var st news.Story
 			if json.Unmarshal(e.Value(), &st) == nil {
 				fn(&st, live)
 			}
 		}
-	}
+	})
 }
 
 // PublishStoryUpdate announces a changed story on news.story.updated. The
